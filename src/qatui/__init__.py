@@ -1,0 +1,3 @@
+"""qatui: a terminal reader for a corpus of medical Q&A pages."""
+
+__version__ = "0.1.0"

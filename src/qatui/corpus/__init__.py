@@ -1,0 +1,1 @@
+"""The corpus core: records, importers and the SQLite store. Never imports Textual."""

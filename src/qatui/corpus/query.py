@@ -1,0 +1,330 @@
+"""Reading the corpus: filters -> SQL, windows of the question list, counts, pages, export."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from qatui.corpus.fts import words_match
+from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the question list shows. Dates are inclusive ISO bounds."""
+
+    specialty: str | None = None
+    since: str | None = None
+    until: str | None = None
+    topic: str | None = None
+    newest_first: bool = True
+
+    @property
+    def active(self) -> bool:
+        return any((self.specialty, self.since, self.until, self.topic))
+
+    def cleared(self) -> Filters:
+        return Filters(newest_first=self.newest_first)
+
+    def describe(self) -> list[str]:
+        """Short human words for each active filter."""
+        parts: list[str] = []
+        if self.specialty:
+            parts.append(self.specialty)
+        if self.since or self.until:
+            parts.append(f"{self.since or '…'} to {self.until or '…'}")
+        if self.topic:
+            parts.append(f"topic: {self.topic}")
+        return parts
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One row of the question list."""
+
+    id: int
+    title: str
+    specialty: str
+    asked_on: str | None
+    doctor: str | None
+    is_partial: bool
+
+
+@dataclass(frozen=True)
+class LinkedQuestion:
+    """A Similar Q&A entry as stored, with the question it points at."""
+
+    link: SimilarLink
+    target_id: int | None
+    target_is_partial: bool
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """Everything the reading and related panes show for one question."""
+
+    id: int
+    record: Record
+    is_partial: bool
+    similar: tuple[LinkedQuestion, ...]
+    listed_by: tuple[QuestionRow, ...]
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Counts by specialty and year, the date range, the file and its size."""
+
+    questions: int
+    partial: int
+    by_specialty: list[tuple[str, int]]
+    by_year: list[tuple[str, int]]
+    first_date: str | None
+    last_date: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_ROW_COLUMNS = "q.id, q.title, s.name, q.asked_on, q.doctor, q.is_partial"
+
+
+def _row(values: tuple[Any, ...]) -> QuestionRow:
+    return QuestionRow(int(values[0]), values[1], values[2], values[3], values[4], bool(values[5]))
+
+
+class CorpusReader:
+    """Read-only questions over one connection. Methods are plain parameterised SQL."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # -- the question list -------------------------------------------------------------------
+
+    def _where(self, filters: Filters) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if filters.specialty:
+            clauses.append("q.specialty_id = (SELECT id FROM specialties WHERE name = ?)")
+            params.append(filters.specialty)
+        if filters.since:
+            clauses.append("q.asked_on >= ?")
+            params.append(filters.since)
+        if filters.until:
+            clauses.append("q.asked_on <= ?")
+            params.append(filters.until)
+        if filters.topic:
+            match = words_match(filters.topic)
+            if match is None:
+                clauses.append("0")
+            else:
+                clauses.append(
+                    "q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)"
+                )
+                params.append(match)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def count(self, filters: Filters) -> int:
+        """How many questions the filters match."""
+        where, params = self._where(filters)
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM questions q{where}", params).fetchone()[0]
+        )
+
+    def total(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM questions").fetchone()[0])
+
+    def window(
+        self, filters: Filters, offset: int, limit: int, total: int | None = None
+    ) -> list[QuestionRow]:
+        """Rows ``offset .. offset+limit`` of the filtered list in its order.
+
+        With ``total`` known, a window in the second half is read from the other end, so
+        jumping to the end of a million rows costs no more than the start.
+        """
+        newest_first = filters.newest_first
+        from_end = total is not None and offset > total // 2
+        if from_end and total is not None:
+            end = min(total, offset + limit)
+            limit = max(0, end - offset)
+            offset = total - end
+            newest_first = not newest_first
+        direction = "DESC" if newest_first else "ASC"
+        where, params = self._where(filters)
+        ids = [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT q.id FROM questions q{where} "
+                f"ORDER BY q.asked_on {direction}, q.id {direction} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        ]
+        rows = self.rows_by_id(ids)
+        return rows[::-1] if from_end else rows
+
+    def rows_by_id(self, ids: list[int]) -> list[QuestionRow]:
+        """List rows for these ids, in the order given."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        found = {
+            row.id: row
+            for row in map(
+                _row,
+                self.conn.execute(
+                    f"SELECT {_ROW_COLUMNS} FROM questions q JOIN specialties s "
+                    f"ON s.id = q.specialty_id WHERE q.id IN ({marks})",
+                    ids,
+                ),
+            )
+        }
+        return [found[i] for i in ids if i in found]
+
+    def specialty_counts(self, filters: Filters) -> list[tuple[str, int]]:
+        """Every specialty with its number of questions under the date (and topic) filter."""
+        where, params = self._where(replace(filters, specialty=None))
+        counts = dict(
+            self.conn.execute(
+                f"SELECT q.specialty_id, count(*) FROM questions q{where} GROUP BY q.specialty_id",
+                params,
+            ).fetchall()
+        )
+        return [
+            (name, int(counts.get(sid, 0)))
+            for sid, name in self.conn.execute("SELECT id, name FROM specialties ORDER BY name")
+        ]
+
+    def specialties(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT name FROM specialties ORDER BY name")]
+
+    def titles_like(self, words: str, limit: int = 20) -> list[QuestionRow]:
+        """Questions whose title holds these words (prefix of the last), for quick jumps."""
+        match = words_match(words, prefix_last=True)
+        if match is None:
+            return []
+        ids = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT rowid FROM questions_fts WHERE questions_fts MATCH ? LIMIT ?",
+                (f"title : ({match})", limit),
+            )
+        ]
+        return self.rows_by_id(ids)
+
+    # -- one question ------------------------------------------------------------------------
+
+    def record(self, question_id: int) -> Record | None:
+        """The question as a FORMAT.md record, or None."""
+        row = self.conn.execute(
+            "SELECT q.id, q.title, s.name, q.subject, q.question, q.asker_name, q.asker_age, "
+            "q.asker_gender, q.asked_on, q.more_info, q.source_url "
+            "FROM questions q JOIN specialties s ON s.id = q.specialty_id WHERE q.id = ?",
+            (question_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        replies = tuple(
+            Reply(*values)
+            for values in self.conn.execute(
+                "SELECT doctor, specialty, body, replied_on FROM replies "
+                "WHERE question_id = ? ORDER BY position",
+                (question_id,),
+            )
+        )
+        similar = tuple(link for link, _, _ in self._similar_rows(question_id))
+        related = tuple(
+            FaqLink(*values)
+            for values in self.conn.execute(
+                "SELECT topic, specialty FROM faq_links WHERE question_id = ? ORDER BY position",
+                (question_id,),
+            )
+        )
+        asker = Asker(row[5], row[6], row[7])
+        return Record(
+            id=int(row[0]),
+            title=row[1],
+            specialty=row[2],
+            subject=row[3],
+            question=row[4],
+            asker=asker if any((asker.name, asker.age, asker.gender)) else None,
+            asked_on=row[8],
+            replies=replies,
+            more_info=row[9],
+            similar=similar,
+            related_faq=related,
+            source_url=row[10],
+        )
+
+    def _similar_rows(self, question_id: int) -> list[tuple[SimilarLink, int | None, bool]]:
+        return [
+            (SimilarLink(*values[:6]), values[6], bool(values[7]))
+            for values in self.conn.execute(
+                "SELECT l.title, l.question_excerpt, l.doctor, l.specialty, l.reply_excerpt, "
+                "l.read_more, l.target_id, coalesce(t.is_partial, 1) FROM similar_links l "
+                "LEFT JOIN questions t ON t.id = l.target_id "
+                "WHERE l.question_id = ? ORDER BY l.position",
+                (question_id,),
+            )
+        ]
+
+    def page(self, question_id: int) -> QuestionPage | None:
+        """The question with its resolved links and the questions that list it as similar."""
+        record = self.record(question_id)
+        if record is None:
+            return None
+        is_partial = bool(
+            self.conn.execute(
+                "SELECT is_partial FROM questions WHERE id = ?", (question_id,)
+            ).fetchone()[0]
+        )
+        similar = tuple(
+            LinkedQuestion(link, target, partial)
+            for link, target, partial in self._similar_rows(question_id)
+        )
+        return QuestionPage(
+            question_id, record, is_partial, similar, tuple(self.listed_by(question_id))
+        )
+
+    def listed_by(self, question_id: int, limit: int = 50) -> list[QuestionRow]:
+        """Questions whose Similar Q&A point at this one."""
+        ids = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT question_id FROM similar_links WHERE target_id = ? LIMIT ?",
+                (question_id, limit),
+            )
+        ]
+        return self.rows_by_id(ids)
+
+    # -- the whole corpus --------------------------------------------------------------------
+
+    def iter_records(self, *, include_partial: bool = False) -> Iterator[Record]:
+        """Every question as a record, by id (partial ones only when asked)."""
+        where = "" if include_partial else " WHERE is_partial = 0"
+        ids = [row[0] for row in self.conn.execute(f"SELECT id FROM questions{where} ORDER BY id")]
+        for question_id in ids:
+            record = self.record(question_id)
+            if record is not None:
+                yield record
+
+    def stats(self) -> CorpusStats:
+        """Counts by specialty and by year, and the date range."""
+        total, partial, first, last = self.conn.execute(
+            "SELECT count(*), coalesce(sum(is_partial), 0), min(asked_on), max(asked_on) "
+            "FROM questions"
+        ).fetchone()
+        by_specialty = [
+            (name, int(n))
+            for name, n in self.conn.execute(
+                "SELECT s.name, count(q.id) FROM specialties s LEFT JOIN questions q "
+                "ON q.specialty_id = s.id AND q.is_partial = 0 GROUP BY s.id "
+                "ORDER BY count(q.id) DESC, s.name"
+            )
+        ]
+        by_year = [
+            (year, int(n))
+            for year, n in self.conn.execute(
+                "SELECT substr(asked_on, 1, 4) AS year, count(*) FROM questions "
+                "WHERE asked_on IS NOT NULL GROUP BY year ORDER BY year"
+            )
+        ]
+        return CorpusStats(int(total), int(partial), by_specialty, by_year, first, last)

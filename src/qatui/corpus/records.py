@@ -1,0 +1,273 @@
+"""JSON, JSONL and CSV -> :class:`Record`, with a field mapping for scraper output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from qatui.corpus.dates import parse_date
+from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+from qatui.corpus.sanitize import clean_text
+
+RECORD_FIELDS = (
+    "id",
+    "title",
+    "specialty",
+    "subject",
+    "question",
+    "asker",
+    "asker.name",
+    "asker.age",
+    "asker.gender",
+    "asked_on",
+    "reply",
+    "reply.doctor",
+    "reply.specialty",
+    "reply.body",
+    "reply.replied_on",
+    "replies",
+    "more_info",
+    "similar",
+    "related_faq",
+    "source_url",
+)
+
+FieldMap = Mapping[str, str]
+"""Record field (``asked_on``, ``asker.name``) -> the input's own field name."""
+
+
+def parse_field_map(pairs: list[str]) -> dict[str, str]:
+    """Turn ``["title=question_title", ...]`` into a field map, checking the record side."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        target, sep, source = pair.partition("=")
+        target, source = target.strip(), source.strip()
+        if not sep or not target or not source:
+            raise ValueError(f"--map expects RECORD_FIELD=INPUT_FIELD, got {pair!r}")
+        if target not in RECORD_FIELDS:
+            raise ValueError(
+                f"--map: unknown record field {target!r}; one of {', '.join(RECORD_FIELDS)}"
+            )
+        mapping[target] = source
+    return mapping
+
+
+def _lookup(data: Mapping[str, Any], key: str) -> Any:
+    """Find ``key`` in ``data``: as a flat key first (CSV columns), then as a dotted path."""
+    if key in data:
+        return data[key]
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+class _RecordBuilder:
+    """Builds one record from a mapping, raising errors that name the record."""
+
+    def __init__(
+        self, data: Mapping[str, Any], mapping: FieldMap, source: str, line: int, unit: str
+    ) -> None:
+        self.data = data
+        self.mapping = mapping
+        self.source = source
+        self.line = line
+        self.unit = unit
+
+    def fail(self, reason: str) -> CorpusInputError:
+        return CorpusInputError(self.source, self.line, reason, unit=self.unit)
+
+    def get(self, field: str) -> Any:
+        value = _lookup(self.data, self.mapping.get(field, field))
+        if isinstance(value, str) and field in (
+            "similar",
+            "related_faq",
+            "replies",
+            "asker",
+            "reply",
+        ):
+            value = self._json_cell(field, value)
+        return value
+
+    def _json_cell(self, field: str, value: str) -> Any:
+        if not value.strip():
+            return None
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as error:
+            raise self.fail(f"field {field!r} is not valid JSON ({error.msg})") from None
+
+    def text(self, field: str, *, required: bool = False) -> str | None:
+        value = self.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.fail(f"missing required field {self.mapping.get(field, field)!r}")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.fail(f"field {field!r} should be text, got {type(value).__name__}")
+        return clean_text(value).strip()
+
+    def date(self, field: str) -> str | None:
+        value = self.text(field)
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            raise self.fail(f"field {field!r}: {error}") from None
+
+    def sub(self, value: Any, what: str) -> _RecordBuilder:
+        if not isinstance(value, Mapping):
+            raise self.fail(f"{what} should be an object, got {type(value).__name__}")
+        return _RecordBuilder(value, {}, self.source, self.line, self.unit)
+
+    def items(self, field: str) -> list[Any]:
+        value = self.get(field)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(f"field {field!r} should be a list, got {type(value).__name__}")
+        return value
+
+    def reply(self, node: _RecordBuilder) -> Reply:
+        return Reply(
+            doctor=node.text("doctor"),
+            specialty=node.text("specialty"),
+            body=node.text("body") or "",
+            replied_on=node.date("replied_on"),
+        )
+
+    def build(self) -> Record:
+        raw_id = self.get("id")
+        record_id: int | None = None
+        if raw_id not in (None, ""):
+            try:
+                record_id = int(raw_id)
+            except (TypeError, ValueError):
+                raise self.fail(f"field 'id' should be a whole number, got {raw_id!r}") from None
+            if record_id <= 0 or record_id >= 2**52:
+                raise self.fail(f"field 'id' out of range: {record_id}")
+        replies = [self.reply(self.sub(item, "a reply")) for item in self.items("replies")]
+        if not replies:
+            flat = Reply(
+                doctor=self.text("reply.doctor"),
+                specialty=self.text("reply.specialty"),
+                body=self.text("reply.body") or "",
+                replied_on=self.date("reply.replied_on"),
+            )
+            if flat.body or flat.doctor:
+                replies = [flat]
+        asker = Asker(self.text("asker.name"), self.text("asker.age"), self.text("asker.gender"))
+        similar = []
+        for item in self.items("similar"):
+            node = self.sub(item, "a similar entry")
+            similar.append(
+                SimilarLink(
+                    title=node.text("title", required=True) or "",
+                    question_excerpt=node.text("question_excerpt"),
+                    doctor=node.text("doctor"),
+                    specialty=node.text("specialty"),
+                    reply_excerpt=node.text("reply_excerpt"),
+                    read_more=node.text("read_more"),
+                )
+            )
+        related = []
+        for item in self.items("related_faq"):
+            node = self.sub(item, "a related FAQ entry")
+            related.append(FaqLink(node.text("topic", required=True) or "", node.text("specialty")))
+        return Record(
+            id=record_id,
+            title=self.text("title", required=True) or "",
+            specialty=self.text("specialty", required=True) or "",
+            subject=self.text("subject"),
+            question=self.text("question") or "",
+            asker=asker if any((asker.name, asker.age, asker.gender)) else None,
+            asked_on=self.date("asked_on"),
+            replies=tuple(replies),
+            more_info=self.text("more_info"),
+            similar=tuple(similar),
+            related_faq=tuple(related),
+            source_url=self.text("source_url"),
+        )
+
+
+def record_from_mapping(
+    data: Any,
+    mapping: FieldMap | None = None,
+    *,
+    source: str = "<record>",
+    line: int = 1,
+    unit: str = "record",
+) -> Record:
+    """Build a record from one decoded JSON object or CSV row."""
+    if not isinstance(data, Mapping):
+        raise CorpusInputError(
+            source, line, f"expected an object, got {type(data).__name__}", unit=unit
+        )
+    return _RecordBuilder(data, mapping or {}, source, line, unit).build()
+
+
+Parsed = Record | CorpusInputError
+"""What reading one record gives: the record, or the error that names it."""
+
+
+def read_json(text: str, source: str, mapping: FieldMap | None = None) -> Iterator[Parsed]:
+    """Records from a JSON document: one object, a list of them, or ``{"records": [...]}``."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield CorpusInputError(source, error.lineno, f"not valid JSON: {error.msg}")
+        return
+    if isinstance(document, Mapping) and isinstance(document.get("records"), list):
+        document = document["records"]
+    items = document if isinstance(document, list) else [document]
+    for number, item in enumerate(items, start=1):
+        try:
+            yield record_from_mapping(item, mapping, source=source, line=number, unit="record")
+        except CorpusInputError as error:
+            yield error
+
+
+def read_jsonl(text: str, source: str, mapping: FieldMap | None = None) -> Iterator[Parsed]:
+    """Records from JSON Lines: one object a line; blank lines are skipped."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            item = json.loads(raw)
+        except json.JSONDecodeError as error:
+            yield CorpusInputError(source, number, f"not valid JSON: {error.msg}")
+            continue
+        try:
+            yield record_from_mapping(item, mapping, source=source, line=number, unit="line")
+        except CorpusInputError as error:
+            yield error
+
+
+def read_csv(text: str, source: str, mapping: FieldMap | None = None) -> Iterator[Parsed]:
+    """Records from CSV with a header row; list fields are JSON in their cells."""
+    csv.field_size_limit(64 * 1024 * 1024)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        yield CorpusInputError(source, 1, "empty CSV: expected a header row")
+        return
+    try:
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                yield CorpusInputError(source, number, "more cells than header columns")
+                continue
+            try:
+                yield record_from_mapping(row, mapping, source=source, line=number, unit="line")
+            except CorpusInputError as error:
+                yield error
+    except csv.Error as error:
+        yield CorpusInputError(source, reader.line_num, f"not valid CSV: {error}")

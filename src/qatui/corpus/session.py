@@ -1,0 +1,82 @@
+"""A corpus opened for reading from worker threads: pooled connections that can be interrupted."""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qatui.corpus.query import CorpusReader
+from qatui.corpus.store import DatabaseInfo, Store, connect
+
+PROGRESS_STEPS = 2_000
+"""SQLite virtual-machine steps between two cancellation checks."""
+
+
+class QueryCancelled(Exception):
+    """A query was interrupted because a newer request replaced it."""
+
+
+class Corpus:
+    """The app's way into the database: ``with corpus.reader(cancelled) as reader: ...``.
+
+    Each call takes a connection from a small pool (connections are not shared between two
+    threads at once) and arms SQLite's progress handler so that a cancelled worker's query
+    stops at once instead of running to the end.
+    """
+
+    def __init__(self, path: Path, info: DatabaseInfo, pool_size: int = 4) -> None:
+        self.path = path
+        self.info = info
+        self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._pool_size = pool_size
+        self._created = 0
+
+    @classmethod
+    def open(cls, path: Path | str) -> Corpus:
+        """Open (creating or migrating) the database, then read through a pool."""
+        store = Store.open(path)
+        info = store.info
+        store.close()
+        return cls(Path(path), info)
+
+    @property
+    def read_only(self) -> bool:
+        return self.info.read_only
+
+    def _acquire(self) -> sqlite3.Connection:
+        try:
+            return self._pool.get_nowait()
+        except queue.Empty:
+            pass
+        if self._created < self._pool_size:
+            self._created += 1
+            return connect(self.path, read_only=self.info.read_only)
+        return self._pool.get()
+
+    @contextmanager
+    def reader(self, cancelled: Callable[[], bool] | None = None) -> Iterator[CorpusReader]:
+        """A reader on a pooled connection; raises QueryCancelled if ``cancelled()`` turns true."""
+        conn = self._acquire()
+        if cancelled is not None:
+            conn.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)
+        try:
+            yield CorpusReader(conn)
+        except sqlite3.OperationalError as error:
+            if "interrupted" in str(error) and cancelled is not None and cancelled():
+                raise QueryCancelled() from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+            if conn.in_transaction:
+                conn.rollback()
+            self._pool.put(conn)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._pool.get_nowait().close()
+            except queue.Empty:
+                return

@@ -1,0 +1,353 @@
+"""The SQLite store: opening, migrating, and writing records (upsert, link resolution)."""
+
+from __future__ import annotations
+
+import enum
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from qatui.corpus.errors import StoreError
+from qatui.corpus.identity import content_hash, derived_id, normalise
+from qatui.corpus.model import Record, Reply, SimilarLink
+from qatui.corpus.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class Outcome(enum.Enum):
+    """What importing one record did."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """How a database was opened."""
+
+    path: Path
+    read_only: bool
+    migrated_from: int | None = None
+    backup: Path | None = None
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite before sqlite3 gives a cryptic error later."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not a qatui database (not an SQLite file). "
+            "Move it away, or choose another with --db or QATUI_DB."
+        )
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+    """Open a connection with the project's pragmas (WAL, busy timeout, foreign keys)."""
+    path = Path(path)
+    if str(path) != ":memory:" and path.exists():
+        _check_header(path)
+    try:
+        if read_only:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,
+            )
+        else:
+            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not read_only and str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as error:
+        raise StoreError(_damaged_message(path, error)) from None
+    return conn
+
+
+def _damaged_message(path: Path, error: Exception) -> str:
+    return (
+        f"{path} cannot be opened as a qatui database ({error}). It may be damaged: "
+        "move it away and re-import your pages, or choose another with --db."
+    )
+
+
+def _writable(path: Path) -> bool:
+    if str(path) == ":memory:":
+        return True
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return os.access(path.parent if path.parent.exists() else Path.cwd(), os.W_OK)
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> tuple[int | None, Path | None]:
+    """Bring the schema to :data:`SCHEMA_VERSION`; back up an older database first."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was made by a newer qatui (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}). It is left untouched: upgrade qatui to read it."
+        )
+    if version == SCHEMA_VERSION:
+        return None, None
+    backup: Path | None = None
+    if version > 0 and str(path) != ":memory:":
+        backup = path.with_name(f"{path.name}.v{version}.bak")
+        conn.execute("PRAGMA wal_checkpoint(FULL)")
+        shutil.copyfile(path, backup)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](conn)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return (version if version > 0 else None), backup
+
+
+class Store:
+    """A corpus database: the one place that writes records."""
+
+    def __init__(self, conn: sqlite3.Connection, info: DatabaseInfo) -> None:
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.info = info
+        self._specialty_ids: dict[str, int] = {}
+
+    @classmethod
+    def open(cls, path: Path | str, *, read_only: bool | None = None) -> Store:
+        """Open (creating or migrating as needed) the database at ``path``."""
+        path = Path(path)
+        if read_only is None:
+            read_only = not _writable(path)
+        if read_only and not path.exists():
+            raise StoreError(f"{path} does not exist and cannot be created (read-only location)")
+        if not read_only and str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(path, read_only=read_only)
+        try:
+            if read_only:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                if version != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{path} has schema {version}, this qatui needs {SCHEMA_VERSION}, and the "
+                        "file is read-only so it cannot be migrated."
+                    )
+                return cls(conn, DatabaseInfo(path, True))
+            migrated_from, backup = migrate(conn, path)
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise StoreError(_damaged_message(path, error)) from None
+        except StoreError:
+            conn.close()
+            raise
+        return cls(conn, DatabaseInfo(path, False, migrated_from, backup))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: all of it commits, or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested unit inside a transaction: a failure undoes only this part."""
+        self.conn.execute("SAVEPOINT record")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO record")
+            self.conn.execute("RELEASE record")
+            raise
+        self.conn.execute("RELEASE record")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def specialty_id(self, name: str) -> int:
+        """The id of a specialty, created on first use."""
+        key = normalise(name)
+        cached = self._specialty_ids.get(key)
+        if cached is not None:
+            return cached
+        for row_id, row_name in self.conn.execute("SELECT id, name FROM specialties"):
+            self._specialty_ids[normalise(row_name)] = row_id
+        if key not in self._specialty_ids:
+            cursor = self.conn.execute("INSERT INTO specialties(name) VALUES (?)", (name.strip(),))
+            self._specialty_ids[key] = int(cursor.lastrowid or 0)
+        return self._specialty_ids[key]
+
+    def find_by_title(self, specialty_id: int, title: str) -> tuple[int, bool] | None:
+        """The question with this title in this specialty (full pages first): (id, is_partial)."""
+        row = self.conn.execute(
+            "SELECT id, is_partial FROM questions WHERE specialty_id = ? AND title = ? "
+            "ORDER BY is_partial, id LIMIT 1",
+            (specialty_id, title),
+        ).fetchone()
+        return (int(row[0]), bool(row[1])) if row else None
+
+    def upsert(self, record: Record) -> Outcome:
+        """Write one record: new, updated in place, or unchanged when nothing differs."""
+        specialty_id = self.specialty_id(record.specialty)
+        record_id = record.id or derived_id(record.specialty, record.title, record.asked_on)
+        digest = content_hash(record.to_json())
+        row = self.conn.execute(
+            "SELECT content_hash, is_partial FROM questions WHERE id = ?", (record_id,)
+        ).fetchone()
+        outcome = Outcome.UPDATED
+        if row is None:
+            outcome = Outcome.NEW
+            partial = self.conn.execute(
+                "SELECT id FROM questions WHERE specialty_id = ? AND title = ? AND is_partial = 1",
+                (specialty_id, record.title),
+            ).fetchone()
+            if partial is not None:
+                # The page was known only from a Similar Q&A link: fill it in place, under its
+                # own id (links follow through ON UPDATE CASCADE).
+                self.conn.execute(
+                    "UPDATE questions SET id = ? WHERE id = ?", (record_id, partial[0])
+                )
+                row = ("", 1)
+        elif row[0] == digest and not row[1]:
+            return Outcome.UNCHANGED
+        elif row[1]:
+            outcome = Outcome.NEW
+        self._write_question(record, record_id, specialty_id, digest, exists=row is not None)
+        return outcome
+
+    def _write_question(
+        self, record: Record, record_id: int, specialty_id: int, digest: str, *, exists: bool
+    ) -> None:
+        asker = record.asker
+        values = {
+            "specialty_id": specialty_id,
+            "title": record.title,
+            "subject": record.subject,
+            "question": record.question,
+            "asker_name": asker.name if asker else None,
+            "asker_age": asker.age if asker else None,
+            "asker_gender": asker.gender if asker else None,
+            "asked_on": record.asked_on,
+            "reply_text": "\n\n".join(reply.body for reply in record.replies),
+            "doctor": record.reply.doctor if record.reply else None,
+            "more_info": record.more_info,
+            "source_url": record.source_url,
+            "is_partial": 0,
+            "content_hash": digest,
+        }
+        old_targets = self._partial_targets(record_id) if exists else set()
+        if exists:
+            assignments = ", ".join(f"{column} = :{column}" for column in values)
+            self.conn.execute(
+                f"UPDATE questions SET {assignments} WHERE id = :id", {**values, "id": record_id}
+            )
+            for table in ("replies", "similar_links", "faq_links"):
+                self.conn.execute(f"DELETE FROM {table} WHERE question_id = ?", (record_id,))
+        else:
+            columns = ", ".join(values)
+            params = ", ".join(f":{column}" for column in values)
+            self.conn.execute(
+                f"INSERT INTO questions (id, {columns}) VALUES (:id, {params})",
+                {**values, "id": record_id},
+            )
+        self._write_replies(record_id, record.replies)
+        self.conn.executemany(
+            "INSERT INTO faq_links (question_id, position, topic, specialty) VALUES (?, ?, ?, ?)",
+            [
+                (record_id, n, link.topic, link.specialty)
+                for n, link in enumerate(record.related_faq)
+            ],
+        )
+        for position, link in enumerate(record.similar):
+            target = self._link_target(link, record.specialty)
+            self.conn.execute(
+                "INSERT INTO similar_links (question_id, position, target_id, title, "
+                "question_excerpt, doctor, specialty, reply_excerpt, read_more) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record_id,
+                    position,
+                    target,
+                    link.title,
+                    link.question_excerpt,
+                    link.doctor,
+                    link.specialty,
+                    link.reply_excerpt,
+                    link.read_more,
+                ),
+            )
+        self._drop_orphan_partials(old_targets)
+
+    def _write_replies(self, question_id: int, replies: tuple[Reply, ...]) -> None:
+        self.conn.executemany(
+            "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (question_id, n, r.doctor, r.specialty, r.body, r.replied_on)
+                for n, r in enumerate(replies)
+            ],
+        )
+
+    def _link_target(self, link: SimilarLink, page_specialty: str) -> int:
+        """The question a Similar Q&A entry points at, made as a partial question if unknown."""
+        specialty = link.specialty or page_specialty
+        specialty_id = self.specialty_id(specialty)
+        found = self.find_by_title(specialty_id, link.title)
+        if found is not None:
+            return found[0]
+        partial_id = derived_id(specialty, link.title, None)
+        self.conn.execute(
+            "INSERT INTO questions (id, specialty_id, title, question, reply_text, doctor, "
+            "is_partial) VALUES (?, ?, ?, ?, ?, ?, 1)",
+            (
+                partial_id,
+                specialty_id,
+                link.title,
+                link.question_excerpt or "",
+                link.reply_excerpt or "",
+                link.doctor,
+            ),
+        )
+        self._write_replies(
+            partial_id, (Reply(link.doctor, link.specialty, link.reply_excerpt or ""),)
+        )
+        return partial_id
+
+    def _partial_targets(self, question_id: int) -> set[int]:
+        rows = self.conn.execute(
+            "SELECT s.target_id FROM similar_links s JOIN questions q ON q.id = s.target_id "
+            "WHERE s.question_id = ? AND q.is_partial = 1",
+            (question_id,),
+        )
+        return {int(row[0]) for row in rows}
+
+    def _drop_orphan_partials(self, candidates: set[int]) -> None:
+        for target in candidates:
+            self.conn.execute(
+                "DELETE FROM questions WHERE id = ? AND is_partial = 1 AND NOT EXISTS "
+                "(SELECT 1 FROM similar_links WHERE target_id = ?)",
+                (target, target),
+            )
