@@ -21,6 +21,8 @@ ASK_DATE_ONLY = re.compile(
 REPLY_HEADER = re.compile(r"^Dr\.\s*(?P<doctor>.+?)\s+reply\s+(?P<specialty>.+)$")
 REPLY_DATE = re.compile(r"^Reply Date:\s*(?P<date>\S+)$")
 READ_MORE = "[Read More]"
+FAQ_OPEN, FAQ_CLOSE = "(（", ")）"
+"""A Related FAQ specialty is in parentheses, ASCII or full-width (CJK pages)."""
 SECTIONS = ("More Info", "Similar Q&A", "Related FAQ")
 ASKER_FORM = "'<Name>, <age band> year old <gender>. Ask Date: YYYY/MM/DD'"
 
@@ -43,7 +45,10 @@ def decode_page(data: bytes, source: str, encoding: str = "utf-8") -> str:
         raise CorpusInputError(source, None, "empty file: no page text")
     if b"\x00" in data[:8192] and not encoding.lower().startswith("utf-16"):
         raise CorpusInputError(source, 1, "binary file (NUL bytes): not a page in text layout")
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    codec = encoding
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        # Drop the byte-order mark from the bytes (not the decoder) so error offsets stay true.
+        codec, data = "utf-8", data.removeprefix(b"\xef\xbb\xbf")
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as error:
@@ -57,8 +62,8 @@ def decode_page(data: bytes, source: str, encoding: str = "utf-8") -> str:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Split on LF, CRLF or CR; drop trailing white space; clean control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Split on LF, CRLF or CR; drop a byte-order mark, trailing white space, control characters."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return [Line(n, clean_text(raw).rstrip()) for n, raw in enumerate(text.split("\n"), start=1)]
 
 
@@ -96,7 +101,9 @@ class PageParser:
         return CorpusInputError(self.source, line, reason)
 
     def _last_line(self) -> int:
-        return self.lines[-1].number if self.lines else 1
+        """The number of the last line with text (errors about a missing end point there)."""
+        filled = [line.number for line in self.lines if not line.blank]
+        return filled[-1] if filled else 1
 
     def _date(self, text: str, line: int) -> str:
         try:
@@ -155,7 +162,7 @@ class PageParser:
             return None, ""
         return lines[first].text.strip(), block_text(lines[first + 1 :])
 
-    def _asker(self, line: Line) -> tuple[Asker, str]:
+    def _asker(self, line: Line) -> tuple[Asker | None, str]:
         text = line.text.strip()
         match = ASKER_LINE.match(text)
         if match:
@@ -169,7 +176,8 @@ class PageParser:
             assert only is not None  # _find_asker matched one of the two
             match = only
             asker = Asker(name=only["name"].strip(" ,") or None)
-        return asker, self._date(match["date"], line.number)
+        has_asker = any((asker.name, asker.age, asker.gender))
+        return (asker if has_asker else None), self._date(match["date"], line.number)
 
     def _replies(self, start: int) -> tuple[list[Reply], int]:
         lines = self.lines
@@ -270,10 +278,11 @@ class PageParser:
             if line.blank:
                 continue
             text = line.text.strip()
-            if text.startswith("(") and text.endswith(")"):
+            if len(text) > 1 and text[0] in FAQ_OPEN and text[-1] in FAQ_CLOSE:
                 if topic is None:
                     raise self.fail(line.number, f"expected a Related FAQ topic before {text!r}")
-                links.append(FaqLink(topic=topic.text.strip(), specialty=text[1:-1].strip()))
+                specialty = text[1:-1].strip() or None
+                links.append(FaqLink(topic=topic.text.strip(), specialty=specialty))
                 topic = None
             else:
                 if topic is not None:

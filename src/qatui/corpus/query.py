@@ -5,28 +5,55 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
+from qatui.corpus.delay import REPLY_DELAY_SQL
 from qatui.corpus.fts import words_match
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+
+SortOrder = Literal["date", "delay"]
+"""The list's order: by ask date, or by reply delay (reply date minus ask date)."""
+
+
+@dataclass(frozen=True)
+class SqlFilter:
+    """An extra condition on the questions (aliased ``q``) that the corpus cannot express itself,
+    e.g. "only bookmarked" against an ATTACHed user-state database (see qatui.userstate).
+
+    ``sql`` is program text, never user input; values go in ``params``.
+    """
+
+    label: str
+    sql: str
+    params: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What the question list shows. Dates are inclusive ISO bounds."""
+    """What the question list shows. Dates are inclusive ISO bounds.
+
+    ``order`` "delay" sorts by reply delay, unknown delays last; ``newest_first`` then means
+    longest delay first.
+    """
 
     specialty: str | None = None
     since: str | None = None
     until: str | None = None
     topic: str | None = None
     newest_first: bool = True
+    age: str | None = None
+    gender: str | None = None
+    order: SortOrder = "date"
+    extra: tuple[SqlFilter, ...] = ()
 
     @property
     def active(self) -> bool:
-        return any((self.specialty, self.since, self.until, self.topic))
+        return any(
+            (self.specialty, self.since, self.until, self.topic, self.age, self.gender, self.extra)
+        )
 
     def cleared(self) -> Filters:
-        return Filters(newest_first=self.newest_first)
+        return Filters(newest_first=self.newest_first, order=self.order)
 
     def describe(self) -> list[str]:
         """Short human words for each active filter."""
@@ -37,6 +64,11 @@ class Filters:
             parts.append(f"{self.since or '…'} to {self.until or '…'}")
         if self.topic:
             parts.append(f"topic: {self.topic}")
+        if self.age:
+            parts.append(f"age {self.age}")
+        if self.gender:
+            parts.append(self.gender)
+        parts.extend(extra.label for extra in self.extra)
         return parts
 
 
@@ -121,7 +153,20 @@ class CorpusReader:
                     "q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)"
                 )
                 params.append(match)
+        if filters.age:
+            clauses.append("q.asker_age = ?")
+            params.append(filters.age)
+        if filters.gender:
+            clauses.append("q.asker_gender = ?")
+            params.append(filters.gender)
+        for extra in filters.extra:
+            clauses.append(f"({extra.sql})")
+            params.extend(extra.params)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def where(self, filters: Filters) -> tuple[str, list[Any]]:
+        """The filters as `` WHERE ...`` over ``questions q`` and its parameters (for facets)."""
+        return self._where(filters)
 
     def count(self, filters: Filters) -> int:
         """How many questions the filters match."""
@@ -149,12 +194,19 @@ class CorpusReader:
             offset = total - end
             newest_first = not newest_first
         direction = "DESC" if newest_first else "ASC"
+        if filters.order == "delay":
+            # Unknown delays stay at the natural end, so reading from the end reverses exactly.
+            unknown_last = "DESC" if from_end else "ASC"
+            select = f"q.id, {REPLY_DELAY_SQL} AS delay"
+            order = f"delay IS NULL {unknown_last}, delay {direction}, q.id {direction}"
+        else:
+            select = "q.id"
+            order = f"q.asked_on {direction}, q.id {direction}"
         where, params = self._where(filters)
         ids = [
             row[0]
             for row in self.conn.execute(
-                f"SELECT q.id FROM questions q{where} "
-                f"ORDER BY q.asked_on {direction}, q.id {direction} LIMIT ? OFFSET ?",
+                f"SELECT {select} FROM questions q{where} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             )
         ]

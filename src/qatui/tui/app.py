@@ -1,0 +1,380 @@
+"""The reader: a small App that composes the panes, owns the bindings and the state changes.
+
+Every database query runs in a thread worker through :class:`qatui.corpus.session.Corpus`;
+workers post messages and the handlers here change what is shown.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from qatui.corpus.errors import StoreError
+from qatui.corpus.query import Filters, QuestionPage, QuestionRow
+from qatui.corpus.sanitize import clean_line
+from qatui.corpus.session import Corpus, QueryCancelled
+from qatui.tui.commands import DateCommands, QuestionCommands, SpecialtyCommands
+from qatui.tui.history import History
+from qatui.tui.messages import DateRangeChanged, QuestionChosen, SpecialtyChosen, TopicChosen
+from qatui.tui.screens.help import HelpScreen, binding_rows
+from qatui.tui.widgets.filter_bar import FilterBar, quick_range
+from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.reading_pane import ReadingPane
+from qatui.tui.widgets.related_links import RelatedLinks
+from qatui.tui.widgets.specialty_nav import SpecialtyNav
+
+LOADING_DELAY_S = 0.15
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the reader was: the open question and the filters that were on."""
+
+    question_id: int | None
+    filters: Filters
+
+
+@dataclass
+class PageLoaded(Message):
+    """A question's page arrived from a worker."""
+
+    page: QuestionPage | None
+    question_id: int
+
+
+@dataclass
+class CountsLoaded(Message):
+    """Specialty counts under the current date filter arrived."""
+
+    counts: list[tuple[str, int]]
+
+
+@dataclass
+class QueryFailed(Message):
+    """A query failed: say so, keep going."""
+
+    reason: str
+
+
+class QATuiApp(App[int]):
+    """Browse the corpus: specialties, questions, the open page and its related links."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qatui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    COMMANDS = App.COMMANDS | {SpecialtyCommands, QuestionCommands, DateCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="app.search"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("b,alt+left", "go_back", "Back", id="app.back"),
+        Binding("f,alt+right", "go_forward", "Forward", id="app.forward"),
+        Binding("o", "flip_order", "Order", id="app.flip_order"),
+        Binding("x", "clear_filters", "Clear filters", id="app.clear_filters"),
+        Binding("i", "toggle_more_info", "More Info", id="app.toggle_more_info"),
+        Binding("d", "focus_dates", "Dates", show=False, id="app.dates"),
+        Binding(
+            "1",
+            "focus_pane('specialties')",
+            "Specialties pane",
+            show=False,
+            id="app.pane_specialties",
+        ),
+        Binding(
+            "2", "focus_pane('questions')", "Questions pane", show=False, id="app.pane_questions"
+        ),
+        Binding("3", "focus_pane('reader')", "Reading pane", show=False, id="app.pane_reader"),
+        Binding("4", "focus_pane('related')", "Related pane", show=False, id="app.pane_related"),
+        Binding("escape", "back_out", "Back out", show=False, id="app.back_out"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, corpus: Corpus, *, more_info_folded: bool = False) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.filters = Filters()
+        self.history: History[Place] = History()
+        self.page: QuestionPage | None = None
+        self.more_info_folded = more_info_folded
+        self.specialty_names: list[str] = []
+        self._counted_filters: Filters | None = None
+        self._loading_timer: Timer | None = None
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="filter-bar")
+        with Horizontal(id="panes"):
+            yield SpecialtyNav(id="specialties")
+            yield QuestionList(self.corpus, id="questions")
+            with Vertical(id="right"):
+                yield ReadingPane(id="reader")
+                yield RelatedLinks(id="related")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        name = clean_line(self.corpus.path.name)
+        self.sub_title = name + (
+            " (read-only: writing is disabled)" if self.corpus.read_only else ""
+        )
+        if self.corpus.read_only:
+            self.notify(
+                f"{name} is read-only: reading works, writing is disabled.",
+                title="Read-only database",
+                markup=False,
+            )
+        self.apply_filters(self.filters)
+        self.query_one(QuestionList).focus()
+
+    # -- filters ---------------------------------------------------------------------------
+
+    def apply_filters(self, filters: Filters) -> None:
+        """Show the list for ``filters``; recount the specialties when the dates changed."""
+        self.filters = filters
+        self.query_one(QuestionList).load(filters)
+        counted = replace(filters, specialty=None, newest_first=True)
+        if counted != self._counted_filters:
+            self._counted_filters = counted
+            self._load_counts(counted)
+        elif self.specialty_names:
+            nav = self.query_one(SpecialtyNav)
+            nav.highlighted = (
+                nav.names.index(filters.specialty) if filters.specialty in nav.names else 0
+            )
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _load_counts(self, filters: Filters) -> None:
+        worker = get_current_worker()
+        try:
+            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
+                counts = reader.specialty_counts(filters)
+        except QueryCancelled:
+            return
+        except Exception as error:
+            self.post_message(QueryFailed(f"counting specialties failed: {error}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(CountsLoaded(counts))
+
+    @on(CountsLoaded)
+    def _counts_loaded(self, message: CountsLoaded) -> None:
+        self.specialty_names = [name for name, _ in message.counts]
+        self.query_one(SpecialtyNav).show_counts(message.counts, self.filters.specialty)
+
+    def choose_specialty(self, specialty: str | None) -> None:
+        self.apply_filters(replace(self.filters, specialty=specialty, topic=None))
+
+    def choose_quick_date(self, choice: str) -> None:
+        since, until = quick_range(choice)
+        self.query_one(FilterBar).set_dates(since, until)
+
+    @on(SpecialtyChosen)
+    def _specialty_chosen(self, message: SpecialtyChosen) -> None:
+        self.choose_specialty(message.specialty)
+        self.query_one(QuestionList).focus()
+
+    @on(DateRangeChanged)
+    def _dates_changed(self, message: DateRangeChanged) -> None:
+        self.apply_filters(replace(self.filters, since=message.since, until=message.until))
+
+    @on(FilterBar.SearchChanged)
+    def _search_changed(self, message: FilterBar.SearchChanged) -> None:
+        text = message.text.strip() or None
+        if text != self.filters.topic:
+            self.apply_filters(replace(self.filters, topic=text))
+
+    @on(TopicChosen)
+    def _topic_chosen(self, message: TopicChosen) -> None:
+        self.remember_place()
+        specialty = message.specialty if message.specialty in self.specialty_names else None
+        self.apply_filters(replace(self.filters, specialty=specialty, topic=message.topic))
+        self.query_one(QuestionList).focus()
+
+    # -- opening questions -----------------------------------------------------------------
+
+    @on(QuestionChosen)
+    def _question_chosen(self, message: QuestionChosen) -> None:
+        self.open_question(message.question_id)
+
+    def open_question(self, question_id: int, *, remember: bool = True) -> None:
+        """Load a question into the reading and related panes (in a worker)."""
+        if remember:
+            self.history.visit(Place(question_id, self.filters))
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        self._loading_timer = self.set_timer(LOADING_DELAY_S, self._show_loading)
+        self._load_page(question_id)
+
+    def _show_loading(self) -> None:
+        self.query_one(ReadingPane).loading = True
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def _load_page(self, question_id: int) -> None:
+        worker = get_current_worker()
+        try:
+            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
+                page = reader.page(question_id)
+        except QueryCancelled:
+            return
+        except Exception as error:
+            self.post_message(QueryFailed(f"opening the question failed: {error}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(PageLoaded(page, question_id))
+
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        reader = self.query_one(ReadingPane)
+        reader.loading = False
+        if message.page is None:
+            self.notify(
+                f"Question {message.question_id} is not in this corpus.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.page = message.page
+        reader.show_page(message.page, more_info_folded=self.more_info_folded)
+        self.query_one(RelatedLinks).show_page(message.page)
+
+    @on(QueryFailed)
+    @on(QuestionList.LoadFailed)
+    def _query_failed(self, message: QueryFailed | QuestionList.LoadFailed) -> None:
+        self.query_one(ReadingPane).loading = False
+        self.notify(clean_line(message.reason), severity="error", markup=False)
+
+    def find_titles(self, words: str) -> list[QuestionRow]:
+        """Questions by title words; called from a thread by the command palette."""
+        with self.corpus.reader() as reader:
+            return reader.titles_like(words, limit=20)
+
+    # -- history ---------------------------------------------------------------------------
+
+    def remember_place(self) -> None:
+        self.history.visit(Place(self.page.id if self.page else None, self.filters))
+
+    def _go_to(self, place: Place | None) -> None:
+        if place is None:
+            self.bell()
+            return
+        if place.filters != self.filters:
+            self.apply_filters(place.filters)
+            self.query_one(FilterBar).clear()
+        if place.question_id is not None and (
+            self.page is None or self.page.id != place.question_id
+        ):
+            self.open_question(place.question_id, remember=False)
+
+    def action_go_back(self) -> None:
+        """Go back to what was open before (and the filters then)."""
+        self._go_to(self.history.back())
+
+    def action_go_forward(self) -> None:
+        """Go forward again after going back."""
+        self._go_to(self.history.forward())
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_dates(self) -> None:
+        self.query_one("#since", Input).focus()
+
+    def action_focus_pane(self, pane_id: str) -> None:
+        self.query_one(f"#{pane_id}").focus()
+
+    def action_flip_order(self) -> None:
+        """Newest first <-> oldest first."""
+        self.apply_filters(replace(self.filters, newest_first=not self.filters.newest_first))
+
+    def action_clear_filters(self) -> None:
+        """Drop specialty, dates and search words."""
+        self.query_one(FilterBar).clear()
+        self.apply_filters(self.filters.cleared())
+
+    def action_toggle_more_info(self) -> None:
+        """Fold or unfold the More Info article."""
+        self.more_info_folded = not self.more_info_folded
+        self.query_one(ReadingPane).set_more_info_folded(self.more_info_folded)
+
+    def action_back_out(self) -> None:
+        """Escape: leave a field or pane for the question list; clear a search being typed."""
+        focused = self.focused
+        questions = self.query_one(QuestionList)
+        if isinstance(focused, Input) and focused.id == "search" and focused.value:
+            focused.value = ""
+            self.apply_filters(replace(self.filters, topic=None))
+        if focused is questions:
+            if self.filters.topic:
+                self.query_one("#search", Input).value = ""
+                self.apply_filters(replace(self.filters, topic=None))
+            return
+        questions.focus()
+
+    def action_help(self) -> None:
+        """Show every binding."""
+        sections = [
+            ("Everywhere", binding_rows(self.BINDINGS)),
+            ("Question list", binding_rows(QuestionList.BINDINGS)),
+            ("Reading pane", binding_rows(ReadingPane.BINDINGS)),
+            (
+                "Specialties and Related panes",
+                [("Up / Down / j / k", "Move"), ("Enter", "Choose / open")],
+            ),
+            (
+                "Moving between panes",
+                [
+                    ("Tab / Shift+Tab", "Next / previous pane"),
+                    ("Ctrl+P", "Command palette: specialty, date, question"),
+                ],
+            ),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Clear filters", "Drop specialty, dates and words", self.action_clear_filters
+        )
+        yield SystemCommand("Flip order", "Newest first / oldest first", self.action_flip_order)
+
+
+def run_reader(path: Path, *, build_sample: bool) -> int:
+    """Open the reader on ``path`` (building the sample corpus first if asked and missing)."""
+    try:
+        if build_sample and not path.exists():
+            from qatui.corpus.sample import build_sample_database
+
+            build_sample_database(path)
+        corpus = Corpus.open(path)
+    except StoreError as error:
+        print(f"qatui: {clean_line(str(error))}", file=sys.stderr)
+        return 2
+    app = QATuiApp(corpus)
+    try:
+        app.run()
+    finally:
+        corpus.close()
+    return 0
+
+
+def make_app(path: Path) -> QATuiApp:
+    """An app over the database at ``path`` (for tests and screenshots)."""
+    return QATuiApp(Corpus.open(path))
+
+
+__all__ = ["QATuiApp", "make_app", "run_reader"]

@@ -1,0 +1,62 @@
+"""The help screen: every binding of the app and of each pane, with its description."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+DISCLAIMER = (
+    "qatui shows a corpus of Q&A pages scraped from a consultation site. It is not medical advice."
+)
+
+
+def key_label(keys: str) -> str:
+    """``pagedown,space`` -> ``PageDown / Space``."""
+    return " / ".join(
+        key if len(key) == 1 else key.replace("_", " ").title().replace("+", "+")
+        for key in keys.split(",")
+    )
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    rows = []
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            rows.append((key_label(binding.key), binding.description or binding.action))
+        elif isinstance(binding, tuple):
+            rows.append((key_label(binding[0]), binding[2] if len(binding) > 2 else binding[1]))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal list of bindings, grouped by where they work."""
+
+    BINDINGS = [
+        Binding("escape,question_mark,f1,q", "dismiss_help", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys (Esc to close)"
+            for title, rows in self.sections:
+                yield Static(Content.styled(title, "bold"), classes="help-title")
+                width = max((len(key) for key, _ in rows), default=0)
+                lines = [
+                    Content.assemble((key.ljust(width + 2), "bold $accent"), description)
+                    for key, description in rows
+                ]
+                yield Static(Content("\n").join(lines), classes="help-rows")
+            yield Static(Content.styled(DISCLAIMER, "italic"), classes="help-title")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

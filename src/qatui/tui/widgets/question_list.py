@@ -1,0 +1,365 @@
+"""The question list: a virtual list over windows of rows fetched from SQLite in workers.
+
+Only an index into the filtered list is kept; rows are fetched a page at a time around what
+is on screen and kept in a small LRU cache, so a million questions cost what a thousand do.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import partial
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import on
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from qatui.corpus.query import Filters, QuestionRow
+from qatui.corpus.sanitize import clean_line
+from qatui.corpus.session import Corpus, QueryCancelled
+from qatui.tui.messages import QuestionChosen
+from qatui.tui.text import fit
+
+PARTIAL_MARK = "◌"
+
+
+class QuestionList(ScrollView, can_focus=True):
+    """Every question the filters match, newest first, in a list that never loads them all."""
+
+    COMPONENT_CLASSES = {
+        "question-list--cursor",
+        "question-list--meta",
+        "question-list--partial",
+        "question-list--loading",
+    }
+    DEFAULT_CSS = """
+    QuestionList {
+        background: $surface;
+        & > .question-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+        & > .question-list--meta { color: $text-muted; }
+        & > .question-list--partial { color: $text-warning; }
+        & > .question-list--loading { color: $text-disabled; text-style: italic; }
+    }
+    QuestionList:blur > .question-list--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: none;
+    }
+    """
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("home,g", "first", "First question", show=False, id="list.first"),
+        Binding("end,G", "last", "Last question", show=False, id="list.last"),
+        Binding("enter", "open", "Open", id="list.open"),
+    ]
+
+    cursor: reactive[int] = reactive(0)
+
+    @dataclass
+    class PageLoaded(Message):
+        """A window of rows arrived from a worker."""
+
+        generation: int
+        page: int
+        rows: list[QuestionRow]
+
+    @dataclass
+    class CountLoaded(Message):
+        """The number of matching questions (and in the whole corpus) arrived."""
+
+        generation: int
+        matching: int
+        everything: int
+
+    @dataclass
+    class LoadFailed(Message):
+        """A query failed for a reason other than cancellation."""
+
+        reason: str
+
+    def __init__(
+        self, corpus: Corpus, *, page_size: int = 100, cache_pages: int = 40, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.corpus = corpus
+        self.page_size = page_size
+        self.cache_pages = cache_pages
+        self.filters = Filters()
+        self.matching: int | None = None
+        self.everything: int | None = None
+        self._generation = 0
+        self._pages: OrderedDict[int, list[QuestionRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._wanted: set[int] = set()
+        self._jump_to_end = False
+        self.marks: dict[int, str] = {}
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self, filters: Filters) -> None:
+        """Show the questions ``filters`` match, from the top; older requests are cancelled."""
+        self.workers.cancel_group(self, "pages")
+        self.workers.cancel_group(self, "count")
+        self._generation += 1
+        self.filters = filters
+        self.matching = None
+        self._pages.clear()
+        self._pending.clear()
+        self._wanted.clear()
+        self._jump_to_end = False
+        self.cursor = 0
+        self.scroll_to(0, 0, animate=False)
+        self._update_virtual_size()
+        self._request(0)
+        generation = self._generation
+        self.run_worker(
+            partial(self._count, generation, filters),
+            thread=True,
+            group="count",
+            exclusive=True,
+            exit_on_error=False,
+        )
+        self._update_title()
+        self.refresh()
+
+    def _count(self, generation: int, filters: Filters) -> None:
+        worker = get_current_worker()
+        try:
+            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
+                everything = self.everything if self.everything is not None else reader.total()
+                matching = reader.count(filters) if filters.active else everything
+        except QueryCancelled:
+            return
+        except Exception as error:
+            self.post_message(self.LoadFailed(f"counting questions failed: {error}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.CountLoaded(generation, matching, everything))
+
+    def _request(self, page: int) -> None:
+        if page < 0 or page in self._pages or page in self._pending:
+            return
+        if self.matching is not None and page * self.page_size >= self.matching:
+            return
+        self._pending.add(page)
+        self.run_worker(
+            partial(self._fetch, self._generation, self.filters, page, self.matching),
+            thread=True,
+            group="pages",
+            exit_on_error=False,
+        )
+
+    def _fetch(self, generation: int, filters: Filters, page: int, total: int | None) -> None:
+        worker = get_current_worker()
+        try:
+            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
+                rows = reader.window(filters, page * self.page_size, self.page_size, total)
+        except QueryCancelled:
+            return
+        except Exception as error:
+            self.post_message(self.LoadFailed(f"loading questions failed: {error}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.PageLoaded(generation, page, rows))
+
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._pending.discard(message.page)
+        self._pages[message.page] = message.rows
+        while len(self._pages) > self.cache_pages:
+            self._pages.popitem(last=False)
+        if self.matching is None:
+            self._update_virtual_size()
+        self.refresh()
+
+    @on(CountLoaded)
+    def _count_loaded(self, message: CountLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self.matching = message.matching
+        self.everything = message.everything
+        self._update_virtual_size()
+        self._update_title()
+        if self._jump_to_end:
+            self._jump_to_end = False
+            self.action_last()
+        self.refresh()
+
+    # -- geometry and rendering -------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """Rows known to exist: the count once it arrived, else the rows loaded from the top."""
+        if self.matching is not None:
+            return self.matching
+        count = 0
+        page = 0
+        while page in self._pages:
+            count += len(self._pages[page])
+            if len(self._pages[page]) < self.page_size:
+                break
+            page += 1
+        return count
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count)
+
+    def on_resize(self) -> None:
+        self._update_virtual_size()
+
+    def row_at(self, index: int) -> QuestionRow | None:
+        """The row at ``index`` if it is loaded (asking for it otherwise)."""
+        page, offset = divmod(index, self.page_size)
+        rows = self._pages.get(page)
+        if rows is None:
+            self._want(page)
+            return None
+        self._pages.move_to_end(page)
+        return rows[offset] if offset < len(rows) else None
+
+    def _want(self, page: int) -> None:
+        if page not in self._pending and not self._wanted:
+            self.call_later(self._request_wanted)
+        self._wanted.add(page)
+
+    def _request_wanted(self) -> None:
+        wanted, self._wanted = self._wanted, set()
+        for page in sorted(wanted):
+            self._request(page)
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= self.row_count:
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if index % self.page_size > self.page_size - 20:
+            self.row_at(index + 20)
+        if row is None:
+            style = base + self.get_component_rich_style("question-list--loading")
+            return Strip([Segment(set_cell_size("  loading…", width), style)], width)
+        return self._render_row(row, width, selected=index == self.cursor)
+
+    def _render_row(self, row: QuestionRow, width: int, *, selected: bool) -> Strip:
+        base = self.rich_style
+        meta = base + self.get_component_rich_style("question-list--meta")
+        title_style = base
+        if row.is_partial:
+            title_style = base + self.get_component_rich_style("question-list--partial")
+        mark = PARTIAL_MARK if row.is_partial else self.marks.get(row.id, " ")
+        date = row.asked_on or "—"
+        columns: list[tuple[str, Style]] = [(f"{mark} ", title_style)]
+        if width >= 90:
+            specialty_w, doctor_w = 18, 16
+            title_w = width - 2 - 11 - specialty_w - doctor_w - 3
+            columns += [
+                (set_cell_size(fit(clean_line(row.title), title_w), title_w) + " ", title_style),
+                (
+                    set_cell_size(fit(clean_line(row.specialty), specialty_w), specialty_w) + " ",
+                    meta,
+                ),
+                (date.ljust(10) + " ", meta),
+                (set_cell_size(fit(clean_line(row.doctor or ""), doctor_w), doctor_w), meta),
+            ]
+        elif width >= 40:
+            title_w = width - 2 - 11
+            columns += [
+                (set_cell_size(fit(clean_line(row.title), title_w), title_w) + " ", title_style),
+                (date.ljust(10), meta),
+            ]
+        else:
+            columns.append((fit(clean_line(row.title), max(1, width - 2)), title_style))
+        segments = [Segment(text, style) for text, style in columns]
+        strip = Strip(segments).adjust_cell_length(width, base)
+        if selected:
+            strip = strip.apply_style(self.get_component_rich_style("question-list--cursor"))
+        return strip
+
+    def _update_title(self) -> None:
+        from textual.content import Content
+
+        if self.matching is None:
+            counted = "counting…"
+        elif self.filters.active:
+            counted = f"{self.matching:,} of {self.everything or 0:,}"
+        else:
+            counted = f"{self.matching:,}"
+        parts = [f"Questions {counted}", *self.filters.describe()]
+        self.border_title = Content(clean_line(" · ".join(parts)))
+        self.border_subtitle = Content(
+            "newest first" if self.filters.newest_first else "oldest first"
+        )
+
+    # -- the cursor ------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        scroll_y = int(self.scroll_offset.y)
+        for index in (old, new):
+            if scroll_y <= index < scroll_y + self.scrollable_content_region.height:
+                self.refresh_line(index - scroll_y)
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, max(0, self.row_count - 1)))
+
+    @property
+    def current_row(self) -> QuestionRow | None:
+        return self.row_at(self.cursor) if self.row_count else None
+
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page_height()
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page_height()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        if self.matching is None:
+            self._jump_to_end = True
+            return
+        self.cursor = self.row_count - 1
+
+    def action_open(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(QuestionChosen(row.id))
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_offset.y) + offset.y
+        if index < self.row_count:
+            self.cursor = index
+            self.action_open()

@@ -1,0 +1,517 @@
+"""The user's own state: read marks, bookmarks and history, in a database apart from the corpus.
+
+Everything is keyed by the stable question id, so re-importing or replacing the corpus keeps it.
+One connection guarded by a lock: any thread (e.g. an app worker) may call any method.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from qatui.corpus.identity import normalise
+from qatui.corpus.sanitize import clean_line, clean_text
+from qatui.paths import state_db_path
+from qatui.userstate.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+STATE_DB_ENV = "QATUI_STATE_DB"
+HISTORY_LIMIT = 10_000
+"""History keeps this many most recent opens; older ones are dropped."""
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+Clock = Callable[[], dt.datetime]
+
+
+class UserStateError(Exception):
+    """The state database cannot be used: the message names the file and what to do."""
+
+
+def resolve_state_path(path: Path | str | None = None) -> Path:
+    """The state database: ``path`` if given, else ``$QATUI_STATE_DB``, else the default."""
+    if path:
+        return Path(path).expanduser()
+    from_env = os.environ.get(STATE_DB_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return state_db_path()
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _stamp(when: dt.datetime) -> str:
+    """A sortable UTC text time (naive times are taken as local time)."""
+    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """A bookmarked question, with the title and specialty it had when bookmarked."""
+
+    question_id: int
+    title: str
+    specialty: str | None
+    note: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.question_id,
+            "title": self.title,
+            "specialty": self.specialty,
+            "note": self.note,
+            "bookmarked_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One opening of a question (the title and specialty it had then)."""
+
+    question_id: int
+    title: str
+    specialty: str | None
+    opened_at: dt.datetime
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise UserStateError(f"{path} is a folder, not a state database; set {STATE_DB_ENV}.")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise UserStateError(
+            f"{path} is read-only: read marks, bookmarks and history cannot be saved there."
+        )
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise UserStateError(
+            f"{path} is not a qatui state database (not an SQLite file). "
+            f"Move it away, or choose another with {STATE_DB_ENV}."
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    _check_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserStateError(f"cannot create {path.parent}: {error.strerror}") from None
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as error:
+        raise UserStateError(f"{path} cannot be opened as a state database ({error}).") from None
+    conn.create_function("qatui_fold", 1, _fold, deterministic=True)
+    return conn
+
+
+def _fold(text: str | None) -> str:
+    return normalise(text)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the state database to :data:`SCHEMA_VERSION`, backing up an older one first."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if (version and app_id != APPLICATION_ID) or (not version and tables):
+        raise UserStateError(
+            f"{path} is an SQLite file but not a qatui state database (a corpus?). "
+            f"Choose another with {STATE_DB_ENV}."
+        )
+    if version > SCHEMA_VERSION:
+        raise UserStateError(
+            f"{path} was made by a newer qatui (state schema {version}, this one knows "
+            f"{SCHEMA_VERSION}). It is left untouched."
+        )
+    if version == SCHEMA_VERSION:
+        return
+    if version:
+        conn.execute("PRAGMA wal_checkpoint(FULL)")
+        shutil.copyfile(path, path.with_name(f"{path.name}.v{version}.bak"))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](conn)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _search_clause(haystack: str, search: str) -> tuple[str, list[str]]:
+    """Every word of ``search`` must occur in ``haystack`` (case- and width-insensitive)."""
+    words = normalise(search).split()
+    if not words:
+        return "1", []
+    return " AND ".join([f"instr(qatui_fold({haystack}), ?) > 0"] * len(words)), words
+
+
+_BOOKMARK_TEXT = "b.title || ' ' || coalesce(b.specialty, '') || ' ' || b.note"
+_HISTORY_TEXT = "h.title || ' ' || coalesce(h.specialty, '')"
+
+
+class UserState:
+    """Read marks, bookmarks and history. Open with :meth:`open`; close when done."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        clock: Clock | None = None,
+        history_limit: int = HISTORY_LIMIT,
+        temporary_dir: Path | None = None,
+    ) -> None:
+        self.conn = conn
+        self.path = path
+        self.clock = clock or _utc_now
+        self.history_limit = history_limit
+        self._lock = threading.Lock()
+        self._temporary_dir = temporary_dir
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        clock: Clock | None = None,
+        history_limit: int = HISTORY_LIMIT,
+    ) -> UserState:
+        """Open (creating or migrating) the state database; raises :class:`UserStateError`."""
+        resolved = resolve_state_path(path)
+        conn = _connect(resolved)
+        try:
+            _migrate(conn, resolved)
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise UserStateError(
+                f"{resolved} cannot be used as a state database ({error}). It may be damaged: "
+                f"move it away, or choose another with {STATE_DB_ENV}."
+            ) from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, resolved, clock=clock, history_limit=history_limit)
+
+    @classmethod
+    def temporary(cls, *, clock: Clock | None = None) -> UserState:
+        """A state kept only for this session (a temporary file removed on close).
+
+        The fallback when :meth:`open` fails: everything works, nothing is remembered.
+        """
+        folder = Path(tempfile.mkdtemp(prefix="qatui-state-"))
+        state = cls.open(folder / "state.db", clock=clock)
+        state._temporary_dir = folder
+        return state
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+        if self._temporary_dir is not None:
+            shutil.rmtree(self._temporary_dir, ignore_errors=True)
+
+    def __enter__(self) -> UserState:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self.conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def _now(self, when: dt.datetime | None) -> str:
+        return _stamp(when or self.clock())
+
+    def _ids_among(self, table: str, ids: Iterable[int]) -> set[int]:
+        wanted = [int(i) for i in ids]
+        if not wanted:
+            return set()
+        with self._reading() as conn:
+            return {
+                int(row[0])
+                for row in conn.execute(
+                    f"SELECT question_id FROM {table} "
+                    "WHERE question_id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(wanted),),
+                )
+            }
+
+    def _all_ids(self, table: str) -> set[int]:
+        with self._reading() as conn:
+            return {int(row[0]) for row in conn.execute(f"SELECT question_id FROM {table}")}
+
+    # -- read marks ---------------------------------------------------------------------------
+
+    def mark_read(self, question_id: int, when: dt.datetime | None = None) -> None:
+        """Mark a question read (again: the time is updated)."""
+        self.mark_many_read([question_id], when)
+
+    def mark_many_read(self, ids: Iterable[int], when: dt.datetime | None = None) -> None:
+        stamp = self._now(when)
+        with self._writing() as conn:
+            conn.executemany(
+                "INSERT INTO read_marks (question_id, read_at) VALUES (?, ?) "
+                "ON CONFLICT (question_id) DO UPDATE SET read_at = excluded.read_at",
+                [(int(i), stamp) for i in ids],
+            )
+
+    def mark_unread(self, question_id: int) -> bool:
+        """Forget that a question was read; False if it was not marked."""
+        with self._writing() as conn:
+            cursor = conn.execute("DELETE FROM read_marks WHERE question_id = ?", (question_id,))
+            return cursor.rowcount > 0
+
+    def is_read(self, question_id: int) -> bool:
+        return self.read_at(question_id) is not None
+
+    def read_at(self, question_id: int) -> dt.datetime | None:
+        """When the question was last marked read, or None."""
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT read_at FROM read_marks WHERE question_id = ?", (question_id,)
+            ).fetchone()
+        return _time(row[0]) if row else None
+
+    def read_among(self, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` marked read (for marking the visible rows of a list)."""
+        return self._ids_among("read_marks", ids)
+
+    def read_ids(self) -> set[int]:
+        """Every question marked read."""
+        return self._all_ids("read_marks")
+
+    def clear_read_marks(self) -> int:
+        """Mark everything unread; returns how many marks were removed."""
+        with self._writing() as conn:
+            return conn.execute("DELETE FROM read_marks").rowcount
+
+    # -- bookmarks ----------------------------------------------------------------------------
+
+    def add_bookmark(
+        self,
+        question_id: int,
+        title: str,
+        specialty: str | None = None,
+        note: str | None = None,
+        when: dt.datetime | None = None,
+    ) -> Bookmark:
+        """Bookmark a question, keeping a snapshot of its title and specialty.
+
+        Bookmarking it again refreshes the snapshot; the note changes only when given.
+        """
+        stamp = self._now(when)
+        with self._writing() as conn:
+            conn.execute(
+                "INSERT INTO bookmarks (question_id, title, specialty, note, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO UPDATE SET "
+                "title = excluded.title, specialty = excluded.specialty, "
+                "note = CASE WHEN ? THEN excluded.note ELSE note END, "
+                "updated_at = excluded.updated_at",
+                (
+                    question_id,
+                    clean_line(title),
+                    clean_line(specialty) if specialty is not None else None,
+                    clean_text(note or ""),
+                    stamp,
+                    stamp,
+                    note is not None,
+                ),
+            )
+            row = conn.execute(_BOOKMARK_SELECT + " WHERE question_id = ?", (question_id,))
+            return _bookmark(row.fetchone())
+
+    def set_bookmark_note(
+        self, question_id: int, note: str, when: dt.datetime | None = None
+    ) -> bool:
+        """Change a bookmark's note; False if the question is not bookmarked."""
+        with self._writing() as conn:
+            cursor = conn.execute(
+                "UPDATE bookmarks SET note = ?, updated_at = ? WHERE question_id = ?",
+                (clean_text(note), self._now(when), question_id),
+            )
+            return cursor.rowcount > 0
+
+    def remove_bookmark(self, question_id: int) -> bool:
+        """Remove a bookmark; False if there was none."""
+        with self._writing() as conn:
+            cursor = conn.execute("DELETE FROM bookmarks WHERE question_id = ?", (question_id,))
+            return cursor.rowcount > 0
+
+    def bookmark(self, question_id: int) -> Bookmark | None:
+        with self._reading() as conn:
+            row = conn.execute(
+                _BOOKMARK_SELECT + " WHERE question_id = ?", (question_id,)
+            ).fetchone()
+        return _bookmark(row) if row else None
+
+    def is_bookmarked(self, question_id: int) -> bool:
+        return self.bookmark(question_id) is not None
+
+    def bookmarked_among(self, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` that are bookmarked."""
+        return self._ids_among("bookmarks", ids)
+
+    def bookmarked_ids(self) -> set[int]:
+        """Every bookmarked question."""
+        return self._all_ids("bookmarks")
+
+    def bookmarks(self, search: str = "", limit: int = -1, offset: int = 0) -> list[Bookmark]:
+        """Bookmarks, newest first; ``search`` words must all occur in title, specialty or note."""
+        where, params = _search_clause(_BOOKMARK_TEXT, search)
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"{_BOOKMARK_SELECT} b WHERE {where} "
+                "ORDER BY b.created_at DESC, b.question_id DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        return [_bookmark(row) for row in rows]
+
+    def bookmark_count(self, search: str = "") -> int:
+        where, params = _search_clause(_BOOKMARK_TEXT, search)
+        with self._reading() as conn:
+            return int(
+                conn.execute(f"SELECT count(*) FROM bookmarks b WHERE {where}", params).fetchone()[
+                    0
+                ]
+            )
+
+    # -- history ------------------------------------------------------------------------------
+
+    def record_open(
+        self,
+        question_id: int,
+        title: str,
+        specialty: str | None = None,
+        *,
+        mark_read: bool = True,
+        when: dt.datetime | None = None,
+    ) -> HistoryEntry:
+        """Note that a question was opened (and, by default, mark it read).
+
+        Opening the question that was opened last only moves its time.
+        """
+        stamp = self._now(when)
+        title = clean_line(title)
+        specialty = clean_line(specialty) if specialty is not None else None
+        with self._writing() as conn:
+            last = conn.execute(
+                "SELECT id, question_id FROM history ORDER BY opened_at DESC, id DESC LIMIT 1"
+            ).fetchone()
+            if last is not None and last[1] == question_id:
+                conn.execute(
+                    "UPDATE history SET title = ?, specialty = ?, opened_at = ? WHERE id = ?",
+                    (title, specialty, stamp, last[0]),
+                )
+            else:
+                conn.execute(
+                    "INSERT INTO history (question_id, title, specialty, opened_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (question_id, title, specialty, stamp),
+                )
+            conn.execute(
+                "DELETE FROM history WHERE id IN (SELECT id FROM history "
+                "ORDER BY opened_at DESC, id DESC LIMIT -1 OFFSET ?)",
+                (self.history_limit,),
+            )
+            if mark_read:
+                conn.execute(
+                    "INSERT INTO read_marks (question_id, read_at) VALUES (?, ?) "
+                    "ON CONFLICT (question_id) DO UPDATE SET read_at = excluded.read_at",
+                    (question_id, stamp),
+                )
+        return HistoryEntry(question_id, title, specialty, _time(stamp))
+
+    def history(
+        self, search: str = "", limit: int = -1, offset: int = 0, *, distinct: bool = True
+    ) -> list[HistoryEntry]:
+        """Opened questions, newest first; ``distinct`` lists each question once (last open)."""
+        sql, params = self._history_sql(search, distinct)
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"{sql} ORDER BY opened_at DESC, id DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        return [HistoryEntry(int(row[0]), row[1], row[2], _time(row[3])) for row in rows]
+
+    def history_count(self, search: str = "", *, distinct: bool = True) -> int:
+        sql, params = self._history_sql(search, distinct)
+        with self._reading() as conn:
+            return int(conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+    @staticmethod
+    def _history_sql(search: str, distinct: bool) -> tuple[str, list[str]]:
+        where, params = _search_clause(_HISTORY_TEXT, search)
+        columns = "h.question_id, h.title, h.specialty, h.opened_at, h.id"
+        if not distinct:
+            return f"SELECT {columns} FROM history h WHERE {where}", params
+        return (
+            "SELECT question_id, title, specialty, opened_at, id FROM ("
+            f"SELECT {columns}, row_number() OVER (PARTITION BY h.question_id "
+            f"ORDER BY h.opened_at DESC, h.id DESC) AS n FROM history h WHERE {where}"
+            ") WHERE n = 1",
+            params,
+        )
+
+    def remove_from_history(self, question_id: int) -> int:
+        """Forget every opening of one question; returns how many were removed."""
+        with self._writing() as conn:
+            return conn.execute(
+                "DELETE FROM history WHERE question_id = ?", (question_id,)
+            ).rowcount
+
+    def clear_history(self) -> int:
+        """Forget every opening (read marks and bookmarks stay); returns how many."""
+        with self._writing() as conn:
+            return conn.execute("DELETE FROM history").rowcount
+
+
+_BOOKMARK_SELECT = (
+    "SELECT question_id, title, specialty, note, created_at, updated_at FROM bookmarks"
+)
+
+
+def _bookmark(row: tuple[Any, ...]) -> Bookmark:
+    return Bookmark(int(row[0]), row[1], row[2], row[3], _time(row[4]), _time(row[5]))
