@@ -199,6 +199,7 @@ class QATuiApp(App[int]):
         self.remember_place()
         specialty = message.specialty if message.specialty in self.specialty_names else None
         self.apply_filters(replace(self.filters, specialty=specialty, topic=message.topic))
+        self.remember_place()
         self.query_one(QuestionList).focus()
 
     # -- opening questions -----------------------------------------------------------------

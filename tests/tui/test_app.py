@@ -1,0 +1,450 @@
+"""Pilot tests: every binding and pane of the reader, on a small corpus built in the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.tui.conftest import settle
+from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus
+from textual.widgets import Input, Static
+
+from qatui.corpus.query import Filters
+from qatui.tui.app import QATuiApp, make_app
+from qatui.tui.screens.help import HelpScreen
+from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.reading_pane import PARTIAL_NOTE, ReadingPane
+from qatui.tui.widgets.related_links import RelatedLinks
+from qatui.tui.widgets.specialty_nav import SpecialtyNav
+
+SIZE = (120, 40)
+
+
+def question_list(app: QATuiApp) -> QuestionList:
+    return app.query_one(QuestionList)
+
+
+def shown_title(app: QATuiApp) -> str:
+    return str(app.query_one("#reader-title", Static).render())
+
+
+def row_titles(app: QATuiApp) -> list[str]:
+    listing = question_list(app)
+    return [row.title for i in range(listing.row_count) if (row := listing.row_at(i))]
+
+
+async def test_startup_shows_rows_newest_first_and_counts(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = question_list(app)
+        assert app.focused is listing
+        # 12 full pages and 1 partial (the hip link) = 13 rows.
+        assert listing.matching == 13
+        titles = row_titles(app)
+        assert titles[0] == "Shoulder stiffness in the morning"  # 2022-12-30, newest
+        assert "Questions 13" in str(listing.border_title)
+        nav = app.query_one(SpecialtyNav)
+        assert nav.names == [None, "Dermatology", "Orthopedics", "Urology"]
+
+
+async def test_cursor_keys_move_within_the_list(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = question_list(app)
+        await pilot.press("j", "j", "down")
+        assert listing.cursor == 3
+        await pilot.press("k", "up")
+        assert listing.cursor == 1
+        await pilot.press("G")
+        assert listing.cursor == 12
+        await pilot.press("g")
+        assert listing.cursor == 0
+        await pilot.press("end")
+        assert listing.cursor == 12
+        await pilot.press("home")
+        assert listing.cursor == 0
+        await pilot.press("pagedown")
+        assert listing.cursor == 12  # the list is shorter than a page
+        await pilot.press("pageup")
+        assert listing.cursor == 0
+
+
+async def test_page_keys_move_by_a_screen_in_a_long_list(tmp_path: Path) -> None:
+    app = make_app(build_reader_corpus(tmp_path / "long.db", extra=500))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = question_list(app)
+        height = listing.scrollable_content_region.height
+        await pilot.press("pagedown")
+        assert listing.cursor == height - 1
+        await pilot.press("pagedown")
+        assert listing.cursor == 2 * (height - 1)
+        await pilot.press("pageup")
+        assert listing.cursor == height - 1
+        await pilot.press("G")
+        await settle(pilot)
+        assert listing.cursor == listing.matching - 1 == 512
+        assert listing.current_row is not None
+        assert listing.current_row.is_partial  # partial questions (no date) sort last
+
+
+async def test_enter_opens_the_question_in_the_reading_and_related_panes(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_title(app) == "Shoulder stiffness in the morning"
+        assert app.page is not None and not app.page.is_partial
+        meta = str(app.query_one("#reader-meta", Static).render())
+        assert "Orthopedics" in meta and "Mei · 30~39 · female · asked 2022-12-30" in meta
+
+
+async def test_clicking_a_row_opens_it(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click(QuestionList, offset=(5, 3))  # border row + 2 -> third row
+        await settle(pilot)
+        assert question_list(app).cursor == 2
+        assert shown_title(app) == row_titles(app)[2]
+
+
+async def test_choosing_a_specialty_filters_the_list(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        assert isinstance(app.focused, SpecialtyNav)
+        await pilot.press("down", "down", "enter")  # All, Dermatology, Orthopedics
+        await settle(pilot)
+        listing = question_list(app)
+        assert app.filters.specialty == "Orthopedics"
+        assert listing.matching == 5  # 4 full + the partial hip question
+        assert {row.specialty for i in range(5) if (row := listing.row_at(i))} == {"Orthopedics"}
+        assert "5 of 13" in str(listing.border_title)
+        assert app.focused is listing
+
+
+async def test_date_filter_and_counts_follow_it(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        assert app.focused is app.query_one("#since", Input)
+        await pilot.press(*"2020")
+        await settle(pilot)
+        assert app.filters.since == "2020-01-01"
+        assert question_list(app).matching == 5  # 2020-01-15 .. 2022-12-30
+        await pilot.press("tab", *"2021-06")
+        await settle(pilot)
+        assert app.filters.until == "2021-06-30"
+        assert question_list(app).matching == 3  # 2020-01-15, 2020-11-11, 2021-02-02
+
+
+async def test_specialty_counts_follow_the_date_filter(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one("#since", Input).value = "2022"
+        await settle(pilot)
+        nav = app.query_one(SpecialtyNav)
+        labels = [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]
+        assert labels[0].split() == ["2", "All"]
+        assert any(label.split() == ["1", "Dermatology"] for label in labels)
+        assert any(label.split() == ["0", "Urology"] for label in labels)
+
+
+async def test_invalid_date_is_marked_and_changes_nothing(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        app.query_one("#since", Input).value = "2016-13"
+        await settle(pilot)
+        field = app.query_one("#since", Input)
+        assert field.has_class("-invalid")
+        assert app.filters == Filters()
+        assert question_list(app).matching == 13
+        assert "not a real date" in str(app.query_one("#filter-error").render())
+        await pilot.press("backspace", "backspace", "backspace")
+        await settle(pilot)
+        assert not field.has_class("-invalid")
+        assert app.filters.since == "2016-01-01"
+
+
+async def test_quick_date_choice_sets_both_bounds(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.choose_quick_date("2016")
+        await settle(pilot)
+        assert (app.filters.since, app.filters.until) == ("2016-01-01", "2016-12-31")
+        assert question_list(app).matching == 2
+        assert app.query_one("#since", Input).value == "2016-01-01"
+
+
+async def _open_first_with(pilot, app: QATuiApp, title: str) -> None:  # type: ignore[no-untyped-def]
+    titles = row_titles(app)
+    question_list(app).cursor = titles.index(title)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert shown_title(app) == title
+
+
+async def test_similar_link_to_a_full_question_opens_it_in_place(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_first_with(pilot, app, "Knee pain when climbing stairs")
+        await pilot.press("4")
+        related = app.query_one(RelatedLinks)
+        assert app.focused is related
+        await pilot.press("enter")  # first link: the ankle page, which is in the corpus
+        await settle(pilot)
+        assert shown_title(app) == "Ankle sprain that does not heal"
+        assert not app.query_one("#reader-partial").display
+
+
+async def test_similar_link_to_a_partial_question_says_so(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_first_with(pilot, app, "Knee pain when climbing stairs")
+        await pilot.press("4", "down", "enter")  # second link: hip, known only from the link
+        await settle(pilot)
+        assert shown_title(app) == "Hip clicking at night"
+        assert app.page is not None and app.page.is_partial
+        assert app.query_one("#reader-partial").display
+        assert str(app.query_one("#reader-partial", Static).render()) == PARTIAL_NOTE
+        assert "My hip clicks..." in str(app.query_one("#reader-question", Static).render())
+
+
+async def test_listed_as_similar_by_links_back(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_first_with(pilot, app, "Ankle sprain that does not heal")
+        related = app.query_one(RelatedLinks)
+        prompts = [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
+        assert "Listed as similar by" in prompts
+        await pilot.press("4", "enter")
+        await settle(pilot)
+        assert shown_title(app) == "Knee pain when climbing stairs"
+
+
+async def test_faq_topic_shows_that_specialtys_questions_about_it(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_first_with(pilot, app, "Knee pain when climbing stairs")
+        await pilot.press("4", "down", "down", "enter")  # Related FAQ: Knee Pain (Orthopedics)
+        await settle(pilot)
+        assert app.filters.topic == "Knee Pain"
+        assert app.filters.specialty == "Orthopedics"
+        titles = set(row_titles(app))
+        assert titles == {
+            "Knee pain when climbing stairs",
+            "Ankle sprain that does not heal",
+            "Back pain after lifting",
+        }
+        assert app.focused is question_list(app)
+        assert "topic: Knee Pain" in str(question_list(app).border_title)
+
+
+async def test_back_and_forward_restore_questions_and_filters(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_first_with(pilot, app, "Knee pain when climbing stairs")
+        await pilot.press("4", "enter")
+        await settle(pilot)
+        assert shown_title(app) == "Ankle sprain that does not heal"
+        await pilot.press("b")
+        await settle(pilot)
+        assert shown_title(app) == "Knee pain when climbing stairs"
+        await pilot.press("f")
+        await settle(pilot)
+        assert shown_title(app) == "Ankle sprain that does not heal"
+        # A topic changes the filters; back restores the filters that were on.
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("4", "down", "down", "enter")
+        await settle(pilot)
+        assert app.filters.topic == "Knee Pain"
+        await pilot.press("alt+left")
+        await settle(pilot)
+        assert app.filters.topic is None and app.filters.specialty is None
+        await pilot.press("alt+right")
+        await settle(pilot)
+        assert app.filters.topic == "Knee Pain"
+
+
+async def test_o_flips_the_order(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert not app.filters.newest_first
+        listing = question_list(app)
+        rows = [row for i in range(listing.row_count) if (row := listing.row_at(i))]
+        dated = [row.title for row in rows if not row.is_partial]
+        assert dated[0] == "Knee pain when climbing stairs"  # 2016-03-05, oldest
+        assert dated[-1] == "Shoulder stiffness in the morning"
+        assert "oldest first" in str(question_list(app).border_subtitle)
+
+
+async def test_x_clears_every_filter(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.choose_specialty("Urology")
+        app.query_one("#since", Input).value = "2018"
+        await settle(pilot)
+        assert app.filters.active
+        question_list(app).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert not app.filters.active
+        assert app.query_one("#since", Input).value == ""
+        assert question_list(app).matching == 13
+
+
+async def test_i_folds_the_more_info_article(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        more = app.query_one("#reader-more-info")
+        assert more.display
+        assert "not the doctor's reply" in str(
+            app.query_one("#reader-more-heading", Static).render()
+        )
+        await pilot.press("i")
+        assert not more.display
+        await pilot.press("i")
+        assert more.display
+
+
+async def test_help_lists_every_binding(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        for binding in QATuiApp.BINDINGS + QuestionList.BINDINGS + ReadingPane.BINDINGS:
+            assert binding.description in text  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_every_binding_has_a_description() -> None:
+    for binding in QATuiApp.BINDINGS + QuestionList.BINDINGS + ReadingPane.BINDINGS:
+        assert binding.description  # type: ignore[union-attr]
+        assert binding.id  # type: ignore[union-attr]
+
+
+async def test_slash_focuses_search_and_escape_clears_it(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        search = app.query_one("#search", Input)
+        assert app.focused is search
+        await pilot.press(*"knee")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert app.filters.topic == "knee"
+        assert question_list(app).matching == 3
+        await pilot.press("escape")
+        await settle(pilot)
+        assert search.value == "" and app.filters.topic is None
+        assert question_list(app).matching == 13
+
+
+async def test_number_keys_and_tab_move_between_panes(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, pane in (
+            ("1", "specialties"),
+            ("2", "questions"),
+            ("3", "reader"),
+            ("4", "related"),
+        ):
+            await pilot.press(key)
+            assert app.focused is app.query_one(f"#{pane}")
+        await pilot.press("2", "tab")
+        assert app.focused is app.query_one("#reader")
+        await pilot.press("shift+tab")
+        assert app.focused is question_list(app)
+        await pilot.press("3", "escape")
+        assert app.focused is question_list(app)
+
+
+async def test_reading_pane_scrolls_with_keys(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "3")
+        await settle(pilot)
+        reader = app.query_one(ReadingPane)
+        await pilot.press("G")
+        await pilot.pause()
+        assert reader.scroll_y == reader.max_scroll_y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert reader.scroll_y == 0
+        await pilot.press("j")
+        await pilot.pause()
+        assert reader.scroll_y == 1
+
+
+async def test_hostile_text_is_shown_exactly_and_never_acts(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_first_with(pilot, app, HOSTILE_TITLE)
+        assert shown_title(app) == HOSTILE_TITLE
+        question = str(app.query_one("#reader-question", Static).render())
+        assert "[/]" in question and "[link=https://x]y[/link]" in question
+        assert "\x1b" not in question
+        await pilot.click("#reader-title")
+        await settle(pilot)
+        assert app.is_running  # [@click=app.quit] did not act
+
+
+async def test_80x24_layout_stacks_every_pane_without_overlap(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        regions = [
+            app.query_one(f"#{pane}").region
+            for pane in ("specialties", "questions", "reader", "related")
+        ]
+        for region in regions:
+            assert region.width > 0 and region.height >= 2
+            assert region.right <= 80 and region.bottom <= 24
+        for n, first in enumerate(regions):
+            for second in regions[n + 1 :]:
+                assert not first.overlaps(second)
+
+
+async def test_120x40_layout_puts_panes_side_by_side(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("-wide")
+        specialties, questions, reader = (
+            app.query_one(f"#{p}").region for p in ("specialties", "questions", "reader")
+        )
+        assert specialties.right <= questions.x and questions.right <= reader.x
