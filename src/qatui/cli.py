@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -131,6 +132,13 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except KeyboardInterrupt:
         print("qatui import: interrupted; batches committed so far are kept", file=err)
         return 130
+    except sqlite3.Error as error:
+        print(
+            f"qatui import: database error ({clean_text(str(error))}); the batch in progress "
+            "was rolled back, batches committed before it are kept",
+            file=err,
+        )
+        return EXIT_INPUT_FAILED
     finally:
         store.close()
     print(
@@ -153,7 +161,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     store, reader = _reader(args)
     try:
-        record = reader.record(args.id)
+        record = reader.record(args.id) if 0 < args.id < 2**63 else None
     finally:
         store.close()
     if record is None:
@@ -242,3 +250,6 @@ def main(
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as error:  # e.g. an --output folder that does not exist
+        print(f"qatui: {clean_text(str(error))}", file=err)
+        return EXIT_USAGE

@@ -56,6 +56,23 @@ def parse_field_map(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
+JSON_CELL_FIELDS = ("similar", "related_faq", "replies", "asker", "reply")
+"""Fields holding a list or an object: in a CSV cell (or any string) they are JSON."""
+
+BLOCK_FIELDS = ("question", "body", "more_info", "question_excerpt", "reply_excerpt")
+"""Multi-line text: leading indentation is content; trailing white space and outer blank
+lines are not (the page layout's text rules)."""
+
+
+def _block(text: str) -> str:
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
 def _lookup(data: Mapping[str, Any], key: str) -> Any:
     """Find ``key`` in ``data``: as a flat key first (CSV columns), then as a dotted path."""
     if key in data:
@@ -84,14 +101,18 @@ class _RecordBuilder:
         return CorpusInputError(self.source, self.line, reason, unit=self.unit)
 
     def get(self, field: str) -> Any:
-        value = _lookup(self.data, self.mapping.get(field, field))
-        if isinstance(value, str) and field in (
-            "similar",
-            "related_faq",
-            "replies",
-            "asker",
-            "reply",
-        ):
+        """A field's raw value: mapped, or a flat column, or inside its (mapped) parent object."""
+        if field in self.mapping:
+            value = _lookup(self.data, self.mapping[field])
+        elif "." in field and field not in self.data:
+            parent, _, child = field.partition(".")
+            node = self.get(parent)
+            if node is not None and not isinstance(node, Mapping):
+                raise self.fail(f"field {parent!r} should be an object, got {type(node).__name__}")
+            value = node.get(child) if node is not None else None
+        else:
+            value = _lookup(self.data, field)
+        if isinstance(value, str) and field in JSON_CELL_FIELDS:
             value = self._json_cell(field, value)
         return value
 
@@ -113,6 +134,8 @@ class _RecordBuilder:
             value = str(value)
         if not isinstance(value, str):
             raise self.fail(f"field {field!r} should be text, got {type(value).__name__}")
+        if field.rpartition(".")[2] in BLOCK_FIELDS:
+            return _block(clean_text(value))
         return clean_text(value).strip()
 
     def date(self, field: str) -> str | None:
@@ -238,7 +261,8 @@ def read_json(text: str, source: str, mapping: FieldMap | None = None) -> Iterat
 
 def read_jsonl(text: str, source: str, mapping: FieldMap | None = None) -> Iterator[Parsed]:
     """Records from JSON Lines: one object a line; blank lines are skipped."""
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Only LF ends a line: JSON text may hold U+2028, U+0085 and friends unescaped.
+    for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         try:

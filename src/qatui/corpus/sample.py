@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -19,12 +20,30 @@ def sample_pages_dir() -> Path | None:
 
 
 def build_sample_database(path: Path) -> ImportReport:
-    """Create ``path`` and import the sample pages into it."""
+    """Create ``path`` and import the sample pages into it.
+
+    All or nothing: the database is built beside ``path`` and renamed into place at the end, so
+    an interrupted first start leaves no half-built sample that would never be rebuilt.
+    """
     pages = sample_pages_dir()
     if pages is None:
         raise FileNotFoundError("the sample pages are missing from this installation")
-    store = Store.open(path)
+    building = path.with_name(path.name + ".building")
+    for leftover in _database_files(building):
+        leftover.unlink(missing_ok=True)
+    store = Store.open(building)
     try:
-        return import_paths(store, [str(pages)])
-    finally:
+        report = import_paths(store, [str(pages)])
+        store.conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL into the one file
+    except BaseException:
         store.close()
+        for leftover in _database_files(building):
+            leftover.unlink(missing_ok=True)
+        raise
+    store.close()
+    os.replace(building, path)
+    return report
+
+
+def _database_files(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]

@@ -54,8 +54,12 @@ def _check_header(path: Path) -> None:
         )
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
-    """Open a connection with the project's pragmas (WAL, busy timeout, foreign keys)."""
+def connect(path: Path | str, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
+    """Open a connection with the project's pragmas (WAL, busy timeout, foreign keys).
+
+    ``wal=False`` leaves the journal mode alone (it is written into the file), so a database
+    can be checked before anything in it changes.
+    """
     path = Path(path)
     if str(path) != ":memory:" and path.exists():
         _check_header(path)
@@ -71,12 +75,17 @@ def connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
             conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if not read_only and str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+        if wal and not read_only:
+            _use_wal(conn, path)
     except sqlite3.DatabaseError as error:
         raise StoreError(_damaged_message(path, error)) from None
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection, path: Path) -> None:
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def _damaged_message(path: Path, error: Exception) -> str:
@@ -140,7 +149,7 @@ class Store:
             raise StoreError(f"{path} does not exist and cannot be created (read-only location)")
         if not read_only and str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
-        conn = connect(path, read_only=read_only)
+        conn = connect(path, read_only=read_only, wal=False)
         try:
             if read_only:
                 version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -151,6 +160,7 @@ class Store:
                     )
                 return cls(conn, DatabaseInfo(path, True))
             migrated_from, backup = migrate(conn, path)
+            _use_wal(conn, path)
         except sqlite3.DatabaseError as error:
             conn.close()
             raise StoreError(_damaged_message(path, error)) from None
@@ -169,7 +179,9 @@ class Store:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._specialty_ids.clear()  # ids made in this transaction are gone
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -180,8 +192,10 @@ class Store:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK TO record")
-            self.conn.execute("RELEASE record")
+            self._specialty_ids.clear()  # ids made in this savepoint are gone
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO record")
+                self.conn.execute("RELEASE record")
             raise
         self.conn.execute("RELEASE record")
 

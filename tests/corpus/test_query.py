@@ -1,0 +1,176 @@
+"""Reading the corpus: filters, windows of the list, counts, one question's page, stats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+from qatui.corpus.query import CorpusReader, Filters
+from qatui.corpus.store import Store
+
+MakeStore = Callable[..., Store]
+
+SPECIALTIES = ("Oncology", "Surgery", "Urology")
+
+
+def record(n: int, specialty: str, asked_on: str, **changes: Any) -> Record:
+    base = Record(
+        id=n,
+        title=f"Question {n}",
+        specialty=specialty,
+        subject=f"Subject {n}",
+        question=f"Question text {n} about knees.",
+        asker=Asker(f"Asker {n}", "30~39", "female"),
+        asked_on=asked_on,
+        replies=(Reply("Lai", specialty, f"Reply {n}.", asked_on),),
+        more_info=None,
+    )
+    return replace(base, **changes)
+
+
+@pytest.fixture
+def corpus(make_store: MakeStore) -> CorpusReader:
+    """30 questions over three specialties and the years 2014-2023, plus links and a partial."""
+    store = make_store()
+    with store.transaction():
+        for n in range(1, 31):
+            year = 2014 + (n % 10)
+            store.upsert(record(n, SPECIALTIES[n % 3], f"{year}-{(n % 12) + 1:02d}-15"))
+        store.upsert(
+            record(
+                100,
+                "Oncology",
+                "2016-01-03",
+                title="Metastasis risks",
+                more_info="HER2 positive zebra article",
+                similar=(
+                    SimilarLink("Question 3", "q...", "Lai", "Oncology", "r...", "Question 3"),
+                    SimilarLink("Unknown page", "uq...", "Fan", "Surgery", "ur...", "Unknown"),
+                ),
+                related_faq=(FaqLink("Breast Cancer", "Oncology"),),
+            )
+        )
+    return CorpusReader(store.conn)
+
+
+def all_ids(reader: CorpusReader, filters: Filters) -> list[int]:
+    return [row.id for row in reader.window(filters, 0, 10_000)]
+
+
+def test_count_and_total(corpus: CorpusReader) -> None:
+    assert corpus.total() == 32
+    assert corpus.count(Filters()) == 32
+    assert corpus.count(Filters(specialty="Oncology")) == 10 + 1
+    assert corpus.count(Filters(specialty="No such")) == 0
+
+
+def test_window_is_newest_first_with_id_as_tie_break(corpus: CorpusReader) -> None:
+    rows = corpus.window(Filters(), 0, 40)
+    keys = [(row.asked_on or "", row.id) for row in rows]
+    assert keys == sorted(keys, reverse=True)
+    oldest = corpus.window(Filters(newest_first=False), 0, 40)
+    assert [row.id for row in oldest] == [row.id for row in rows][::-1]
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+@pytest.mark.parametrize("offset", [0, 5, 15, 16, 17, 25, 30, 31, 32, 40])
+def test_window_from_the_end_matches_the_start(
+    corpus: CorpusReader, offset: int, newest_first: bool
+) -> None:
+    filters = Filters(newest_first=newest_first)
+    expected = all_ids(corpus, filters)[offset : offset + 7]
+    total = corpus.count(filters)
+    assert [row.id for row in corpus.window(filters, offset, 7, total)] == expected
+    assert [row.id for row in corpus.window(filters, offset, 7)] == expected
+
+
+def test_date_bounds_are_inclusive(corpus: CorpusReader) -> None:
+    rows = corpus.window(Filters(since="2016-01-03", until="2017-12-31"), 0, 100)
+    dates = {row.asked_on for row in rows}
+    assert "2016-01-03" in dates
+    assert all("2016-01-03" <= (d or "") <= "2017-12-31" for d in dates)
+    assert len(rows) == corpus.count(Filters(since="2016-01-03", until="2017-12-31"))
+
+
+def test_topic_searches_every_text_part(corpus: CorpusReader) -> None:
+    assert all_ids(corpus, Filters(topic="zebra")) == [100]
+    assert all_ids(corpus, Filters(topic="metastasis")) == [100]
+    assert corpus.count(Filters(topic="knees")) == 31
+    assert corpus.count(Filters(topic="reply 7")) == 1
+
+
+@pytest.mark.parametrize("topic", ['"abc', "foo AND", "c++", "-x", "NEAR(", "*", "[/]", "'"])
+def test_topic_with_search_syntax_never_raises(corpus: CorpusReader, topic: str) -> None:
+    assert corpus.count(Filters(topic=topic)) >= 0
+    assert isinstance(corpus.window(Filters(topic=topic), 0, 5), list)
+
+
+def test_filters_combine(corpus: CorpusReader) -> None:
+    filters = Filters(specialty="Surgery", since="2018-01-01", topic="knees")
+    rows = corpus.window(filters, 0, 100)
+    assert rows
+    assert all(row.specialty == "Surgery" and (row.asked_on or "") >= "2018" for row in rows)
+    assert filters.active
+    assert not filters.cleared().active
+    assert filters.describe()[0] == "Surgery"
+
+
+def test_specialty_counts_follow_the_other_filters(corpus: CorpusReader) -> None:
+    counts = dict(corpus.specialty_counts(Filters(specialty="Urology", since="2020-01-01")))
+    expected = dict(corpus.specialty_counts(Filters(since="2020-01-01")))
+    assert counts == expected
+    assert sum(counts.values()) == corpus.count(Filters(since="2020-01-01"))
+    assert set(corpus.specialties()) == set(SPECIALTIES)
+
+
+def test_titles_like_matches_a_prefix(corpus: CorpusReader) -> None:
+    assert [row.id for row in corpus.titles_like("metas")] == [100]
+    assert corpus.titles_like("") == []
+
+
+def test_record_round_trips_what_was_stored(corpus: CorpusReader) -> None:
+    stored = corpus.record(100)
+    assert stored is not None
+    assert stored.title == "Metastasis risks"
+    assert stored.related_faq == (FaqLink("Breast Cancer", "Oncology"),)
+    assert [link.title for link in stored.similar] == ["Question 3", "Unknown page"]
+    assert corpus.record(999_999) is None
+
+
+def test_page_resolves_links(corpus: CorpusReader) -> None:
+    page = corpus.page(100)
+    assert page is not None
+    assert not page.is_partial
+    (known, unknown) = page.similar
+    assert (known.target_id, known.target_is_partial) == (3, False)
+    assert unknown.target_is_partial
+    assert unknown.target_id is not None
+    partial = corpus.page(unknown.target_id)
+    assert partial is not None
+    assert partial.is_partial
+    assert partial.record.question == "uq..."
+    assert [row.id for row in partial.listed_by] == [100]
+    three = corpus.page(3)
+    assert three is not None
+    assert [row.id for row in three.listed_by] == [100]
+
+
+def test_iter_records_leaves_out_partials_unless_asked(corpus: CorpusReader) -> None:
+    full = [r.id for r in corpus.iter_records()]
+    assert full == sorted(full)
+    assert len(full) == 31
+    assert len(list(corpus.iter_records(include_partial=True))) == 32
+
+
+def test_stats(corpus: CorpusReader) -> None:
+    stats = corpus.stats()
+    assert (stats.questions, stats.partial) == (32, 1)
+    assert stats.first_date == "2014-07-15"
+    assert stats.last_date == "2023-10-15"
+    assert dict(stats.by_specialty) == {"Oncology": 11, "Surgery": 10, "Urology": 10}
+    assert sum(n for _, n in stats.by_year) == 31
+    assert [year for year, _ in stats.by_year] == [str(y) for y in range(2014, 2024)]

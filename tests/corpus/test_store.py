@@ -1,0 +1,417 @@
+"""The SQLite store: migrations, upsert outcomes, stable ids, partial questions, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qatui.corpus.errors import StoreError
+from qatui.corpus.identity import DERIVED_ID_BASE, content_hash, derived_id, normalise
+from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+from qatui.corpus.query import CorpusReader
+from qatui.corpus.schema import SCHEMA_VERSION
+from qatui.corpus.store import Outcome, Store
+
+MakeStore = Callable[..., Store]
+"""The ``make_store`` fixture (see conftest.py)."""
+
+
+def page(
+    title: str,
+    specialty: str = "Oncology",
+    similar: Iterable[str | SimilarLink] = (),
+    **changes: Any,
+) -> Record:
+    """A full record; ``similar`` given as titles links to pages of the same specialty."""
+    links = tuple(
+        link
+        if isinstance(link, SimilarLink)
+        else SimilarLink(
+            title=str(link),
+            question_excerpt=f"Excerpt of {link}...",
+            doctor="Lai",
+            specialty=specialty,
+            reply_excerpt="Ask your doctor...",
+            read_more=str(link),
+        )
+        for link in similar
+    )
+    record = Record(
+        title=title,
+        specialty=specialty,
+        subject=f"Subject of {title}",
+        question=f"The question of {title}.",
+        asker=Asker("Ada", "30~39", "female"),
+        asked_on="2016-01-03",
+        replies=(Reply("Lai", specialty, f"The reply to {title}.", "2016-01-04"),),
+        more_info=f"More about {title}.",
+        similar=links,
+        related_faq=(FaqLink("Breast Cancer", specialty),),
+    )
+    return replace(record, **changes)
+
+
+def rows(store: Store, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in store.conn.execute(sql, params)]
+
+
+def question_ids(store: Store) -> dict[str, tuple[int, int]]:
+    """title -> (id, is_partial) for every question."""
+    return {
+        str(title): (int(qid), int(partial))
+        for qid, title, partial in rows(store, "SELECT id, title, is_partial FROM questions")
+    }
+
+
+def fts_ids(store: Store, words: str) -> list[int]:
+    return [
+        int(row[0])
+        for row in rows(
+            store,
+            "SELECT rowid FROM questions_fts WHERE questions_fts MATCH ? ORDER BY rowid",
+            words,
+        )
+    ]
+
+
+# -- opening and migrations -----------------------------------------------------------------
+
+
+def test_new_database_gets_the_schema_and_wal(make_store: MakeStore) -> None:
+    store = make_store()
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"specialties", "questions", "replies", "similar_links", "faq_links"} <= tables
+    assert {"questions_fts", "questions_by_specialty_date", "questions_by_date"} <= tables
+
+
+def test_empty_v0_file_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    store = Store.open(path)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.upsert(page("A")) is Outcome.NEW
+        assert store.info.migrated_from is None
+    finally:
+        store.close()
+
+
+def test_v0_sqlite_database_gets_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "v0.db"
+    sqlite3.connect(path).close()
+    store = Store.open(path)
+    store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT count(*) FROM questions").fetchone()[0] == 0
+    conn.close()
+
+
+def test_reopening_keeps_the_data(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    store.upsert(page("A"))
+    store.close()
+    store = Store.open(tmp_path / "c.db")
+    assert list(question_ids(store)) == ["A"]
+    store.close()
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE future (x)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    siblings = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(StoreError) as caught:
+        Store.open(path)
+    assert str(path) in str(caught.value)
+    assert "newer" in str(caught.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings
+
+
+def test_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("my notes, not a database\n")
+    with pytest.raises(StoreError, match="not a qatui database"):
+        Store.open(path)
+    assert path.read_text() == "my notes, not a database\n"
+
+
+def test_read_only_file_opens_read_only(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    Store.open(folder / "c.db").close()
+    (folder / "c.db").chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        if (folder / "c.db").stat().st_mode & 0o200 or _can_write(folder):
+            pytest.skip("running as a user who can write anyway")
+        store = Store.open(folder / "c.db")
+        assert store.info.read_only
+        store.close()
+    finally:
+        folder.chmod(0o755)
+
+
+def _can_write(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK)
+
+
+# -- ids ------------------------------------------------------------------------------------
+
+
+def test_derived_ids_are_stable() -> None:
+    """Ids are stored in users' databases and bookmarks: the derivation must never change."""
+    assert derived_id("Oncology", "Metastasis Risks", "2016-01-03") == 2862580398099780
+    assert derived_id("Oncology", "Metastasis Risks", None) == 3081733312737828
+    assert derived_id(" oncology ", "METASTASIS  risks", "2016-01-03") == 2862580398099780
+    assert derived_id("Oncology", "Metastasis Risks", "2016-01-04") != 2862580398099780
+
+
+def test_derived_ids_are_above_site_numbers() -> None:
+    for n in range(200):
+        value = derived_id("S", f"title {n}", None)
+        assert DERIVED_ID_BASE <= value < 2 * DERIVED_ID_BASE
+
+
+def test_normalise() -> None:
+    assert normalise("  Ｏｎｃｏｌｏｇｙ \n ") == "oncology"
+    assert normalise(None) == ""
+
+
+def test_content_hash_ignores_the_id() -> None:
+    data = page("A").to_json()
+    assert content_hash(data) == content_hash({**data, "id": 7})
+    assert content_hash(data) != content_hash({**data, "question": "other"})
+
+
+def test_site_number_is_the_id(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A", id=4021))
+    assert question_ids(store) == {"A": (4021, 0)}
+
+
+def test_page_without_number_gets_its_derived_id(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A"))
+    assert question_ids(store)["A"][0] == derived_id("Oncology", "A", "2016-01-03")
+
+
+# -- upsert outcomes ------------------------------------------------------------------------
+
+
+def test_reimport_is_unchanged_and_changes_nothing(make_store: MakeStore) -> None:
+    store = make_store()
+    record = page("A", similar=["B"])
+    assert store.upsert(record) is Outcome.NEW
+    before = rows(store, "SELECT * FROM questions ORDER BY id")
+    links = rows(store, "SELECT * FROM similar_links")
+    assert store.upsert(record) is Outcome.UNCHANGED
+    assert rows(store, "SELECT * FROM questions ORDER BY id") == before
+    assert rows(store, "SELECT * FROM similar_links") == links
+
+
+def test_changed_page_is_updated_in_place(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A"))
+    (qid, _) = question_ids(store)["A"]
+    changed = page("A", replies=(Reply("Lai", "Oncology", "A better reply.", "2016-01-05"),))
+    assert store.upsert(changed) is Outcome.UPDATED
+    assert question_ids(store) == {"A": (qid, 0)}
+    record = CorpusReader(store.conn).record(qid)
+    assert record is not None
+    assert record.replies[0].body == "A better reply."
+    assert fts_ids(store, "better") == [qid]
+    assert store.upsert(changed) is Outcome.UNCHANGED
+
+
+def test_full_text_index_follows_every_write(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("Alpha", id=10, more_info="zebra crossing"))
+    assert fts_ids(store, "zebra") == [10]
+    store.upsert(page("Alpha", id=10, more_info="giraffe"))
+    assert fts_ids(store, "zebra") == []
+    assert fts_ids(store, "giraffe") == [10]
+    assert fts_ids(store, "title:alpha") == [10]
+    assert rows(store, "INSERT INTO questions_fts(questions_fts) VALUES ('integrity-check')") == []
+
+
+def test_several_replies_are_kept_in_order(make_store: MakeStore) -> None:
+    store = make_store()
+    replies = (Reply("A", "S", "one", "2016-01-04"), Reply("B", "S", "two", None))
+    store.upsert(page("A", id=5, replies=replies))
+    record = CorpusReader(store.conn).record(5)
+    assert record is not None
+    assert record.replies == replies
+
+
+def test_specialties_match_by_normalised_name(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A", "Oncology"))
+    store.upsert(page("B", "oncology "))
+    assert rows(store, "SELECT name FROM specialties") == [("Oncology",)]
+
+
+# -- partial questions from Similar Q&A -----------------------------------------------------
+
+
+def test_similar_link_to_unknown_page_makes_a_partial_question(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A", similar=["B"]))
+    ids = question_ids(store)
+    assert ids["B"] == (derived_id("Oncology", "B", None), 1)
+    (target,) = rows(store, "SELECT target_id FROM similar_links")
+    assert target == (ids["B"][0],)
+    partial = CorpusReader(store.conn).record(ids["B"][0])
+    assert partial is not None
+    assert partial.question == "Excerpt of B..."
+    assert partial.replies[0].body == "Ask your doctor..."
+    assert partial.replies[0].doctor == "Lai"
+
+
+def test_partial_is_filled_in_place_when_the_full_page_arrives(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A", similar=["B"]))
+    store.upsert(page("C", similar=["B"]))
+    assert store.upsert(page("B")) is Outcome.NEW
+    ids = question_ids(store)
+    full_b = derived_id("Oncology", "B", "2016-01-03")
+    assert ids["B"] == (full_b, 0)
+    assert len(ids) == 3
+    assert rows(store, "SELECT DISTINCT target_id FROM similar_links") == [(full_b,)]
+    assert rows(store, "SELECT count(*) FROM replies WHERE question_id = ?", full_b) == [(1,)]
+    assert fts_ids(store, "title:B") == [full_b]
+    assert fts_ids(store, "excerpt") == []
+    page_b = CorpusReader(store.conn).page(full_b)
+    assert page_b is not None
+    assert not page_b.is_partial
+    assert {row.title for row in page_b.listed_by} == {"A", "C"}
+
+
+def test_full_page_first_then_the_link_points_at_it(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("B", id=77))
+    store.upsert(page("A", similar=["B"]))
+    assert question_ids(store)["B"] == (77, 0)
+    assert len(question_ids(store)) == 2
+    assert rows(store, "SELECT target_id FROM similar_links") == [(77,)]
+
+
+def test_full_page_with_site_number_fills_the_partial(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A", similar=["B"]))
+    store.upsert(page("B", id=77))
+    assert question_ids(store)["B"] == (77, 0)
+    assert rows(store, "SELECT target_id FROM similar_links") == [(77,)]
+    store.upsert(page("D", similar=["B"]))
+    assert rows(store, "SELECT DISTINCT target_id FROM similar_links") == [(77,)]
+
+
+def test_link_in_another_specialty(make_store: MakeStore) -> None:
+    store = make_store()
+    link = SimilarLink(title="B", doctor="Yuan", specialty="Surgery", read_more="B")
+    store.upsert(page("A", similar=[link]))
+    store.upsert(page("B", "Oncology"))
+    listing = (
+        "SELECT q.title, s.name, q.is_partial FROM questions q "
+        "JOIN specialties s ON s.id = q.specialty_id ORDER BY q.title, s.name"
+    )
+    assert rows(store, listing) == [("A", "Oncology", 0), ("B", "Oncology", 0), ("B", "Surgery", 1)]
+    store.upsert(page("B", "Surgery"))
+    assert rows(store, listing) == [("A", "Oncology", 0), ("B", "Oncology", 0), ("B", "Surgery", 0)]
+    assert rows(store, "SELECT target_id FROM similar_links") == [
+        (derived_id("Surgery", "B", "2016-01-03"),)
+    ]
+
+
+def test_orphan_partials_are_dropped(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A", similar=["B", "C"]))
+    store.upsert(page("D", similar=["C"]))
+    assert store.upsert(page("A", similar=["E"])) is Outcome.UPDATED
+    ids = question_ids(store)
+    assert "B" not in ids
+    assert ids["C"][1] == 1
+    assert ids["E"][1] == 1
+    assert rows(
+        store, "SELECT count(*) FROM replies WHERE question_id NOT IN (SELECT id FROM questions)"
+    ) == [(0,)]
+    assert fts_ids(store, "title:B") == []
+
+
+def test_full_pages_are_never_dropped_as_orphans(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("B"))
+    store.upsert(page("A", similar=["B"]))
+    store.upsert(page("A", similar=[]))
+    assert "B" in question_ids(store)
+
+
+# -- transactions ---------------------------------------------------------------------------
+
+
+def test_transaction_rolls_back_everything(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A"))
+    with pytest.raises(RuntimeError), store.transaction():
+        store.upsert(page("B", "Surgery", similar=["C"]))
+        raise RuntimeError("boom")
+    assert list(question_ids(store)) == ["A"]
+    assert rows(store, "SELECT name FROM specialties") == [("Oncology",)]
+
+
+def test_savepoint_undoes_one_record(make_store: MakeStore) -> None:
+    store = make_store()
+    with store.transaction():
+        store.upsert(page("A"))
+        with pytest.raises(ValueError), store.savepoint():
+            store.upsert(page("B"))
+            raise ValueError("bad record")
+        store.upsert(page("C"))
+    assert sorted(question_ids(store)) == ["A", "C"]
+
+
+def test_specialty_created_in_a_rolled_back_transaction_is_made_again(
+    make_store: MakeStore,
+) -> None:
+    store = make_store()
+    with pytest.raises(RuntimeError), store.transaction():
+        store.upsert(page("A", "Surgery"))
+        raise RuntimeError("boom")
+    store.upsert(page("B", "Urology"))
+    store.upsert(page("C", "Surgery"))
+    filed = rows(
+        store,
+        "SELECT q.title, s.name FROM questions q JOIN specialties s ON s.id = q.specialty_id "
+        "ORDER BY q.title",
+    )
+    assert filed == [("B", "Urology"), ("C", "Surgery")]
+
+
+def test_specialty_created_in_a_rolled_back_savepoint_is_made_again(make_store: MakeStore) -> None:
+    store = make_store()
+    with store.transaction():
+        with pytest.raises(ValueError), store.savepoint():
+            store.upsert(page("A", "Surgery"))
+            raise ValueError("bad record")
+        store.upsert(page("B", "Urology"))
+        store.upsert(page("C", "Surgery"))
+    filed = rows(
+        store,
+        "SELECT q.title, s.name FROM questions q JOIN specialties s ON s.id = q.specialty_id "
+        "ORDER BY q.title",
+    )
+    assert filed == [("B", "Urology"), ("C", "Surgery")]

@@ -1,0 +1,44 @@
+"""The corpus core never imports Textual: importing all of it leaves ``textual`` unloaded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+CHECK = """
+import importlib, json, pkgutil, sys
+import qatui.corpus
+names = sorted(
+    module.name
+    for module in pkgutil.walk_packages(qatui.corpus.__path__, "qatui.corpus.")
+)
+for name in names:
+    importlib.import_module(name)
+loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+print(json.dumps({"modules": names, "textual": loaded}))
+"""
+
+
+def test_importing_every_corpus_module_does_not_import_textual() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert "qatui.corpus.store" in report["modules"]
+    assert "qatui.corpus.pagetext" in report["modules"]
+    assert report["textual"] == []
+
+
+def test_the_cli_core_commands_do_not_import_textual() -> None:
+    """``qatui stats`` and friends start fast: Textual loads only for the reader."""
+    check = (
+        "import sys; import qatui.cli; "
+        "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
