@@ -1,15 +1,13 @@
-"""Fixtures for the reader: a small corpus database and a helper that waits for workers."""
+"""Fixtures for the reader: small corpus databases built in the test."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from qatui.corpus.sample import build_sample_database
 from tests.tui.corpus_builder import build_reader_corpus
-from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerFailed
 
 
 @pytest.fixture
@@ -17,10 +15,9 @@ def reader_db(tmp_path: Path) -> Path:
     return build_reader_corpus(tmp_path / "reader.db")
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
-    """Let every worker finish (or be cancelled) and its messages be handled."""
-    for _ in range(rounds):
-        for worker in list(pilot.app.workers):
-            with contextlib.suppress(WorkerCancelled, WorkerFailed):
-                await worker.wait()
-        await pilot.pause()
+@pytest.fixture
+def sample_db(tmp_path: Path) -> Path:
+    """The bundled sample corpus, imported into a fresh database named like the real one."""
+    path = tmp_path / "corpus.db"
+    build_sample_database(path)
+    return path

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.tui.conftest import settle
-from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus
 from textual.widgets import Input, Static
 
 from qatui.corpus.query import Filters
 from qatui.tui.app import QATuiApp, make_app
+from qatui.tui.scenes import settle
 from qatui.tui.screens.help import HelpScreen
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import PARTIAL_NOTE, ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
+from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus
 
 SIZE = (120, 40)
 

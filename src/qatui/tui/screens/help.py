@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -17,11 +18,16 @@ DISCLAIMER = (
 
 
 def key_label(keys: str) -> str:
-    """``pagedown,space`` -> ``PageDown / Space``."""
-    return " / ".join(
-        key if len(key) == 1 else key.replace("_", " ").title().replace("+", "+")
-        for key in keys.split(",")
-    )
+    """``pagedown,space`` -> ``PgDn / Space``; ``question_mark`` -> ``?``."""
+    labels = []
+    for key in keys.split(","):
+        shown = format_key(key)
+        if len(shown) > 1 and shown != "⏎":
+            shown = "+".join(
+                part.capitalize() if len(part) > 1 else part for part in shown.split("+")
+            )
+        labels.append("Enter" if shown == "⏎" else shown)
+    return " / ".join(labels)
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:

@@ -44,6 +44,7 @@ class QuestionList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     QuestionList {
         background: $surface;
+        overflow-x: hidden;
         & > .question-list--cursor {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
@@ -221,7 +222,7 @@ class QuestionList(ScrollView, can_focus=True):
         return count
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count)
+        self.virtual_size = Size(0, self.row_count)
 
     def on_resize(self) -> None:
         self._update_virtual_size()
@@ -289,11 +290,12 @@ class QuestionList(ScrollView, can_focus=True):
             ]
         else:
             columns.append((fit(clean_line(row.title), max(1, width - 2)), title_style))
-        segments = [Segment(text, style) for text, style in columns]
-        strip = Strip(segments).adjust_cell_length(width, base)
         if selected:
-            strip = strip.apply_style(self.get_component_rich_style("question-list--cursor"))
-        return strip
+            cursor = self.get_component_rich_style("question-list--cursor")
+            base = base + cursor
+            columns = [(text, style + cursor) for text, style in columns]
+        segments = [Segment(text, style) for text, style in columns]
+        return Strip(segments).adjust_cell_length(width, base)
 
     def _update_title(self) -> None:
         from textual.content import Content

@@ -58,7 +58,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         record = page.record
         self.query_one("#reader-title", Static).update(one_line(record.title))
         self.query_one("#reader-meta", Static).update(
-            Content.assemble(one_line(record.specialty, "bold"), "  ", asker_line(record))
+            Content.assemble(one_line(record.specialty, "bold"), " · ", asker_line(record))
         )
         partial_note = self.query_one("#reader-partial", Static)
         partial_note.update(Content(PARTIAL_NOTE))

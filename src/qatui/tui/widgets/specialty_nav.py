@@ -29,7 +29,7 @@ class SpecialtyNav(OptionList):
     def show_counts(self, counts: list[tuple[str, int]], chosen: str | None) -> None:
         """Replace the options, keeping the chosen specialty highlighted."""
         total = sum(count for _, count in counts)
-        width = max([len(f"{count:,}") for _, count in counts] + [len(f"{total:,}")])
+        width = max(len(f"{count:,}") for count in [total, *(count for _, count in counts)])
         self.names = [None] + [name for name, _ in counts]
         options = [Option(self._label(ALL, total, width), id="all")]
         options += [

@@ -1,0 +1,30 @@
+"""``qatui screenshots``: SVG pictures of the reader's main states, taken from the app itself."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from qatui.corpus.sample import build_sample_database
+from qatui.tui.app import make_app
+from qatui.tui.scenes import SCENES, Scene
+
+
+async def _take(scene: Scene, db: Path, folder: Path) -> Path:
+    app = make_app(db)
+    async with app.run_test(size=scene.size) as pilot:
+        await scene.reach(pilot)
+        filename = f"{scene.name}.svg"
+        app.save_screenshot(filename=filename, path=str(folder))
+    app.corpus.close()
+    return folder / filename
+
+
+def take_screenshots(folder: Path) -> list[Path]:
+    """Write one SVG per scene into ``folder`` from a fresh copy of the sample corpus."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Path(scratch) / "sample.db"
+        build_sample_database(db)
+        return [asyncio.run(_take(scene, db, folder)) for scene in SCENES]
