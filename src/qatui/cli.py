@@ -8,15 +8,17 @@ import json
 import sqlite3
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from qatui import __version__
+from qatui.cli_generate import add_generate_parser, cmd_generate
 from qatui.corpus.errors import StoreError
-from qatui.corpus.query import CorpusReader
+from qatui.corpus.query import CorpusReader, Filters
 from qatui.corpus.records import parse_field_map
-from qatui.corpus.sanitize import clean_text
-from qatui.corpus.store import Store
+from qatui.corpus.sanitize import clean_line, clean_text, json_terminal_safe
+from qatui.corpus.store import Store, describe_database_error, is_database_problem
 from qatui.paths import resolve_db_path
 
 EXIT_OK = 0
@@ -80,15 +82,39 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", type=int, help="the question's id")
     show.add_argument("--json", action="store_true", help="print the FORMAT.md JSON record")
 
-    export = commands.add_parser("export", help="print the whole corpus as records")
+    export = commands.add_parser(
+        "export",
+        help="print the corpus, or the questions the filters match, as records or Markdown",
+    )
     _db_option(export)
     export.add_argument(
-        "--format", choices=["jsonl", "json"], default="jsonl", help="output format (default jsonl)"
+        "--format",
+        choices=["jsonl", "json", "markdown"],
+        default="jsonl",
+        help="output format (default jsonl); markdown carries a not-medical-advice line",
     )
     export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument("--specialty", help="only questions of this specialty")
+    export.add_argument(
+        "--since", metavar="DATE", help="asked on or after: 2016, 2016-03 or a date"
+    )
+    export.add_argument(
+        "--until", metavar="DATE", help="asked on or before: 2016, 2016-03 or a date"
+    )
+    export.add_argument(
+        "--bookmarks",
+        action="store_true",
+        help="only bookmarked questions (from $QATUI_STATE_DB, else the user data folder)",
+    )
 
     stats = commands.add_parser("stats", help="counts by specialty and year, date range, size")
     _db_option(stats)
+    add_generate_parser(commands, _db_option)
+    shots = commands.add_parser(
+        "screenshots", help="write SVG screenshots of the reader's main states (sample corpus)"
+    )
+    shots.add_argument("--output", "-o", default="screenshots", metavar="DIR",
+                       help="folder for the SVG files (default: screenshots)")
     return parser
 
 
@@ -113,7 +139,12 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     store = _open_store(args, build_sample=False)
     if store.info.read_only:
-        print(f"qatui import: {store.info.path} is read-only: nothing can be imported", file=err)
+        store.close()
+        print(
+            f"qatui import: {clean_line(str(store.info.path))} is read-only: writing is disabled, "
+            "nothing was imported. Copy it somewhere writable, or choose another with --db.",
+            file=err,
+        )
         return EXIT_USAGE
     sources = list(expand_paths(args.paths))
     show_progress = err.isatty() and len(sources) > 20
@@ -129,12 +160,23 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 batch_size=max(1, args.batch_size),
                 progress=lambda n: progress.advance(task, n),
             )
-    except KeyboardInterrupt:
-        print("qatui import: interrupted; batches committed so far are kept", file=err)
+    except KeyboardInterrupt as interrupt:
+        kept = getattr(interrupt, "report", None)
+        counts = f" ({kept.new} new, {kept.updated} updated)" if kept else ""
+        print(
+            f"qatui import: interrupted; the batch in progress was rolled back, batches "
+            f"committed so far are kept{counts}",
+            file=err,
+        )
         return 130
     except sqlite3.Error as error:
+        problem = (
+            describe_database_error(store.info.path, error)
+            if is_database_problem(error)
+            else f"database error ({error})"
+        )
         print(
-            f"qatui import: database error ({clean_text(str(error))}); the batch in progress "
+            f"qatui import: {clean_text(problem)}; the batch in progress "
             "was rolled back, batches committed before it are kept",
             file=err,
         )
@@ -142,8 +184,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         store.close()
     print(
-        f"imported into {store.info.path}: {report.new} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.failed} failed",
+        f"imported into {clean_line(str(store.info.path))}: {report.new} new, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.failed} failed",
         file=out,
     )
     for failure in report.failures:
@@ -168,31 +210,79 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"qatui show: no question with id {args.id}", file=err)
         return EXIT_INPUT_FAILED
     if args.json:
-        print(json.dumps(record.to_json(), ensure_ascii=False, indent=1), file=out)
+        text = json.dumps(record.to_json(), ensure_ascii=False, indent=1)
+        print(json_terminal_safe(text), file=out)
     else:
         print(record_as_text(record), file=out)
     return EXIT_OK
 
 
+def _export_filters(args: argparse.Namespace, reader: CorpusReader, err: TextIO) -> Filters | None:
+    """The export's filters from its options; None (after saying why) when they are unusable."""
+    from qatui.corpus.dates import parse_bound
+    from qatui.corpus.identity import normalise
+
+    filters = Filters()
+    try:
+        if args.since:
+            filters = replace(filters, since=parse_bound(args.since))
+        if args.until:
+            filters = replace(filters, until=parse_bound(args.until, end=True))
+    except ValueError as error:
+        print(f"qatui export: {clean_text(str(error))}", file=err)
+        return None
+    if args.specialty:
+        names = {normalise(name): name for name in reader.specialties()}
+        name = names.get(normalise(args.specialty))
+        if name is None:
+            print(f"qatui export: no specialty named {clean_text(args.specialty)!r}", file=err)
+            return None
+        filters = replace(filters, specialty=name)
+    if args.bookmarks:
+        from qatui.userstate import UserStateError, attach_state, only_bookmarked
+        from qatui.userstate.store import resolve_state_path
+
+        try:
+            attach_state(reader.conn, resolve_state_path())
+        except UserStateError as error:
+            print(f"qatui export: no bookmarks to export ({clean_text(str(error))})", file=err)
+            return None
+        filters = replace(filters, extra=(only_bookmarked(),))
+    return filters
+
+
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qatui.corpus.export import iter_filtered_records, write_markdown
+
     store, reader = _reader(args)
     with contextlib.ExitStack() as stack:
         stack.callback(store.close)
+        filters = _export_filters(args, reader, err)
+        if filters is None:
+            return EXIT_USAGE
         target = (
             stack.enter_context(Path(args.output).open("w", encoding="utf-8"))
             if args.output
             else out
         )
-        records = (record.to_json() for record in reader.iter_records())
+        if args.format == "markdown":
+            write_markdown(iter_filtered_records(reader, filters), target)
+            return EXIT_OK
+        records = (record.to_json() for record in iter_filtered_records(reader, filters))
         if args.format == "jsonl":
             for item in records:
-                target.write(json.dumps(item, ensure_ascii=False) + "\n")
+                target.write(_json_line(item) + "\n")
         else:
             target.write("[\n")
             for number, item in enumerate(records):
-                target.write((",\n" if number else "") + json.dumps(item, ensure_ascii=False))
+                target.write((",\n" if number else "") + _json_line(item))
             target.write("\n]\n")
     return EXIT_OK
+
+
+def _json_line(item: object) -> str:
+    """One record as JSON, with no raw control character a terminal would act on."""
+    return json_terminal_safe(json.dumps(item, ensure_ascii=False))
 
 
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -203,7 +293,7 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         store.close()
     path = store.info.path
     size = path.stat().st_size if path.exists() else 0
-    print(f"database: {path} ({size / 1_048_576:.1f} MiB)", file=out)
+    print(f"database: {clean_line(str(path))} ({size / 1_048_576:.1f} MiB)", file=out)
     print(
         f"questions: {stats.questions - stats.partial:,} full, {stats.partial:,} partial "
         "(known only from Similar Q&A links)",
@@ -226,12 +316,22 @@ def cmd_read(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return run_reader(path, build_sample=is_default)
 
 
+def cmd_screenshots(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qatui.screenshots import take_screenshots
+
+    for path in take_screenshots(Path(args.output)):
+        print(path, file=out)
+    return EXIT_OK
+
+
 COMMANDS = {
+    "screenshots": cmd_screenshots,
     "read": cmd_read,
     "import": cmd_import,
     "show": cmd_show,
     "export": cmd_export,
     "stats": cmd_stats,
+    "generate": cmd_generate,
 }
 
 
@@ -248,6 +348,15 @@ def main(
     except StoreError as error:
         print(f"qatui: {clean_text(str(error))}", file=err)
         return EXIT_USAGE
+    except sqlite3.DatabaseError as error:
+        if not is_database_problem(error):
+            raise
+        path, _ = resolve_db_path(getattr(args, "db", None))
+        print(f"qatui: {clean_text(describe_database_error(path, error))}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("qatui: interrupted", file=err)
+        return 130
     except BrokenPipeError:
         return EXIT_OK
     except OSError as error:  # e.g. an --output folder that does not exist
