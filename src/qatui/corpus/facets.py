@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -29,14 +30,12 @@ class AskerFacets:
     genders: FacetCounts
 
 
-def _counts(conn: sqlite3.Connection, column: str, filters: Filters) -> FacetCounts:
-    where, params = CorpusReader(conn).where(filters)
-    return [
-        (value, int(count))
-        for value, count in conn.execute(
-            f"SELECT q.{column}, count(*) FROM questions q{where} GROUP BY q.{column}", params
-        )
-    ]
+def _sorted_ages(counts: Counter[str | None]) -> FacetCounts:
+    return sorted(counts.items(), key=_age_key)
+
+
+def _sorted_genders(counts: Counter[str | None]) -> FacetCounts:
+    return sorted(counts.items(), key=lambda item: (item[0] is None, -item[1], item[0] or ""))
 
 
 def _age_key(item: tuple[str | None, int]) -> tuple[int, int, str]:
@@ -47,19 +46,32 @@ def _age_key(item: tuple[str | None, int]) -> tuple[int, int, str]:
     return (0, int(number.group()), band) if number else (1, 0, band)
 
 
+def asker_facets(conn: sqlite3.Connection, filters: Filters) -> AskerFacets:
+    """Both facets in one pass. Each ignores its own filter (so other values stay choosable)
+    but honours every other one, the other facet's included.
+    """
+    where, params = CorpusReader(conn).where(replace(filters, age=None, gender=None))
+    ages: Counter[str | None] = Counter()
+    genders: Counter[str | None] = Counter()
+    for age, gender, count in conn.execute(
+        f"SELECT q.asker_age, q.asker_gender, count(*) FROM questions q{where} GROUP BY 1, 2",
+        params,
+    ):
+        if not filters.gender or gender == filters.gender:
+            ages[age] += count
+        if not filters.age or age == filters.age:
+            genders[gender] += count
+    return AskerFacets(_sorted_ages(ages), _sorted_genders(genders))
+
+
 def age_band_counts(conn: sqlite3.Connection, filters: Filters) -> FacetCounts:
-    """Counts per age band under every filter but the age one (so other bands stay choosable)."""
-    return sorted(_counts(conn, "asker_age", replace(filters, age=None)), key=_age_key)
+    """Counts per age band, youngest first, unknown last (see :func:`asker_facets`)."""
+    return asker_facets(conn, filters).age_bands
 
 
 def gender_counts(conn: sqlite3.Connection, filters: Filters) -> FacetCounts:
-    """Counts per gender under every filter but the gender one."""
-    counts = _counts(conn, "asker_gender", replace(filters, gender=None))
-    return sorted(counts, key=lambda item: (item[0] is None, -item[1], item[0] or ""))
-
-
-def asker_facets(conn: sqlite3.Connection, filters: Filters) -> AskerFacets:
-    return AskerFacets(age_band_counts(conn, filters), gender_counts(conn, filters))
+    """Counts per gender, largest first, unknown last (see :func:`asker_facets`)."""
+    return asker_facets(conn, filters).genders
 
 
 def histogram(

@@ -1,0 +1,208 @@
+"""The user's TOML config file: default database, theme, More Info folding, key remaps.
+
+Loading never raises: a setting that is wrong is replaced by its default and described in a
+warning (the file and what is wrong), so the app can start and say so.
+
+Example ``config.toml``::
+
+    database = "~/medqa/corpus.db"   # a path; relative paths start at the config folder
+    theme = "textual-light"
+    more_info_folded = true
+
+    [keys]
+    toggle_more_info = "m"          # binding id = key(s), as Textual writes them
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qatui.corpus.sanitize import clean_line
+from qatui.paths import config_dir
+
+CONFIG_ENV = "QATUI_CONFIG"
+KNOWN_SETTINGS = ("database", "theme", "more_info_folded", "keys")
+Warn = Callable[[str], None]
+_THEME_LINE = re.compile(r"^[ \t]*theme[ \t]*=.*$", re.MULTILINE)
+_TABLE_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+
+
+def config_path() -> Path:
+    """``$QATUI_CONFIG`` if set, else ``user_config_dir("qatui")/config.toml``."""
+    from_env = os.environ.get(CONFIG_ENV)
+    return Path(from_env).expanduser() if from_env else config_dir() / "config.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings; each is None/empty when the file does not set it (the app's default)."""
+
+    database: Path | None = None
+    theme: str | None = None
+    more_info_folded: bool = False
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def key_warnings(self, binding_ids: set[str]) -> list[str]:
+        """A warning for each remapped binding id the app does not have."""
+        known = ", ".join(sorted(binding_ids))
+        return [
+            f"[keys] {_show(name)}: no binding has this id (known: {known})"
+            for name in self.keys
+            if name not in binding_ids
+        ]
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """The config to use, the file it came from, and what was wrong with that file."""
+
+    config: Config
+    path: Path
+    warnings: list[str]
+
+
+def _show(value: object) -> str:
+    """A value quoted for a warning, safe for a terminal."""
+    return clean_line(repr(value))[:80]
+
+
+def _type_name(value: object) -> str:
+    return {bool: "true/false", str: "text", int: "a number", float: "a number"}.get(
+        type(value), "a table" if isinstance(value, dict) else "a list"
+    )
+
+
+def load_config(path: Path | None = None) -> LoadedConfig:
+    """Read the config file (missing is fine); never raises."""
+    path = path or config_path()
+    warnings: list[str] = []
+
+    def warn(message: str) -> None:
+        warnings.append(f"{path}: {message}")
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LoadedConfig(Config(), path, [])
+    except OSError as error:
+        warn(f"cannot be read ({error.strerror or error}); using the defaults")
+        return LoadedConfig(Config(), path, warnings)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        warn("is not UTF-8 text; using the defaults")
+        return LoadedConfig(Config(), path, warnings)
+    except tomllib.TOMLDecodeError as error:
+        warn(f"is not valid TOML ({clean_line(str(error))}); using the defaults")
+        return LoadedConfig(Config(), path, warnings)
+    return LoadedConfig(_settings(data, path, warn), path, warnings)
+
+
+def _settings(data: dict[str, Any], path: Path, warn: Warn) -> Config:
+    for name in data:
+        if name not in KNOWN_SETTINGS:
+            warn(f"unknown setting {_show(name)} ignored (known: {', '.join(KNOWN_SETTINGS)})")
+    values: dict[str, Any] = {}
+    database = data.get("database")
+    if database is not None:
+        if isinstance(database, str) and database.strip():
+            where = Path(database.strip()).expanduser()
+            values["database"] = where if where.is_absolute() else path.parent / where
+        else:
+            warn(f"database should be a path in quotes, not {_type_name(database)}; ignored")
+    theme = data.get("theme")
+    if theme is not None:
+        if isinstance(theme, str) and theme.strip() and clean_line(theme) == theme:
+            values["theme"] = theme.strip()
+        else:
+            warn(f"theme should be a theme name in quotes, got {_show(theme)}; ignored")
+    folded = data.get("more_info_folded")
+    if folded is not None:
+        if isinstance(folded, bool):
+            values["more_info_folded"] = folded
+        else:
+            warn(f"more_info_folded should be true or false, got {_show(folded)}; using false")
+    keys = data.get("keys")
+    if keys is not None:
+        values["keys"] = _keys(keys, warn)
+    return Config(**values)
+
+
+def _keys(keys: object, warn: Warn) -> dict[str, str]:
+    if not isinstance(keys, dict):
+        warn(f'keys should be a table ([keys] with binding_id = "key"), not {_type_name(keys)}')
+        return {}
+    remaps: dict[str, str] = {}
+    for name, key in keys.items():
+        if isinstance(key, str) and key.strip() and clean_line(key) == key:
+            remaps[name] = key.strip()
+        else:
+            warn(
+                f'[keys] {_show(name)} should be a key in quotes such as "ctrl+r", got {_show(key)}'
+            )
+    return remaps
+
+
+# -- saving -----------------------------------------------------------------------------------
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string for ``text``."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(
+        f"\\u{ord(char):04x}" if ord(char) < 0x20 or ord(char) == 0x7F else char for char in escaped
+    )
+    return f'"{escaped}"'
+
+
+def save_theme(theme: str, path: Path | None = None) -> str | None:
+    """Remember the theme in the config file, keeping the rest of the file as written.
+
+    Returns None when saved, else a message saying why not (the file is left untouched).
+    """
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        before = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return f"{path}: the theme was not saved: the file cannot be read as TOML ({error})"
+    line = f"theme = {toml_string(theme)}"
+    first_table = _TABLE_LINE.search(text)
+    top = text[: first_table.start()] if first_table else text
+    if _THEME_LINE.search(top):
+        updated = _THEME_LINE.sub(lambda _: line, top, count=1) + text[len(top) :]
+    else:
+        updated = line + "\n" + text
+    try:
+        after = tomllib.loads(updated)
+    except tomllib.TOMLDecodeError:
+        after = {}
+    if after != {**before, "theme": theme}:
+        return f"{path}: the theme was not saved: the file's layout is too unusual to edit safely"
+    try:
+        _replace_file(path, updated)
+    except OSError as error:
+        return f"{path}: the theme was not saved ({error.strerror or error})"
+    return None
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a reader sees the old file or the new one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        if path.exists():
+            temporary.chmod(path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
