@@ -6,6 +6,9 @@ workers post messages and the handlers here change what is shown.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -136,15 +139,28 @@ class QATuiApp(App[int]):
             )
         self.apply_filters(self.filters)
         self.query_one(QuestionList).focus()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            # A lost terminal (SIGHUP) ends the reader cleanly instead of killing it mid-write.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+    def on_descendant_focus(self) -> None:
+        """In the stacked (narrow) layout, give the reading side the room while it is in use."""
+        focused = self.focused
+        reading = focused is not None and focused.id in ("reader", "related")
+        self.query_one("#panes").set_class(reading, "-reading")
 
     # -- filters ---------------------------------------------------------------------------
 
-    def apply_filters(self, filters: Filters) -> None:
+    def apply_filters(self, filters: Filters, *, recount: bool = False) -> None:
         """Show the list for ``filters``; recount the specialties when the dates changed."""
         self.filters = filters
         self.query_one(QuestionList).load(filters)
         counted = replace(filters, specialty=None, newest_first=True)
-        if counted != self._counted_filters:
+        if recount or counted != self._counted_filters:
             self._counted_filters = counted
             self._load_counts(counted)
         elif self.specialty_names:
@@ -303,9 +319,9 @@ class QATuiApp(App[int]):
         self.apply_filters(replace(self.filters, newest_first=not self.filters.newest_first))
 
     def action_clear_filters(self) -> None:
-        """Drop specialty, dates and search words."""
+        """Drop specialty, dates and search words; reread the counts (new imports show up)."""
         self.query_one(FilterBar).clear()
-        self.apply_filters(self.filters.cleared())
+        self.apply_filters(self.filters.cleared(), recount=True)
 
     def action_toggle_more_info(self) -> None:
         """Fold or unfold the More Info article."""

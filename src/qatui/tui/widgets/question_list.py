@@ -142,7 +142,7 @@ class QuestionList(ScrollView, can_focus=True):
         worker = get_current_worker()
         try:
             with self.corpus.reader(lambda: worker.is_cancelled) as reader:
-                everything = self.everything if self.everything is not None else reader.total()
+                everything = reader.total()
                 matching = reader.count(filters) if filters.active else everything
         except QueryCancelled:
             return
