@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -79,10 +80,8 @@ def test_sighup_ends_the_reader_cleanly(tmp_path: Path) -> None:
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
-            try:
+            with contextlib.suppress(OSError):
                 output += os.read(fd, 65536)
-            except OSError:
-                pass
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             break
