@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qatui.corpus.dates import parse_bound, parse_date
 from qatui.corpus.errors import CorpusInputError
@@ -395,11 +397,25 @@ def test_empty_csv() -> None:
 
 @pytest.mark.parametrize(
     ("value", "reason"),
-    [("abc", "whole number"), ("0", "out of range"), (str(2**52), "out of range")],
+    [
+        ("abc", "whole number"),
+        ("0", "out of range"),
+        (str(2**52), "out of range"),
+        (1.5, "whole number"),
+        (True, "whole number"),
+        (float("inf"), "whole number"),
+        (float("nan"), "whole number"),
+        ([1], "whole number"),
+    ],
 )
-def test_bad_ids(value: str, reason: str) -> None:
+def test_bad_ids(value: object, reason: str) -> None:
     with pytest.raises(CorpusInputError, match=reason):
         record_from_mapping({"id": value, "title": "T", "specialty": "S"})
+
+
+def test_whole_number_ids_in_any_form() -> None:
+    for value in (4021, 4021.0, "4021", " 4021 "):
+        assert record_from_mapping({"id": value, "title": "T", "specialty": "S"}).id == 4021
 
 
 def test_wrong_types_are_named() -> None:
@@ -413,3 +429,49 @@ def test_wrong_types_are_named() -> None:
         record_from_mapping({"title": "T", "specialty": "S", "asker": ["Ada"]})
     with pytest.raises(CorpusInputError, match="'reply' is not valid JSON"):
         record_from_mapping({"title": "T", "specialty": "S", "reply": "Rest."})
+
+
+# -- arbitrary input: a record or the importer's own error, nothing else ---------------------
+
+RECORD_KEYS = st.sampled_from(
+    [
+        "title",
+        "specialty",
+        "asker",
+        "reply",
+        "similar",
+        "related_faq",
+        "replies",
+        "id",
+        "asked_on",
+        "name",
+        "body",
+        "topic",
+        "question",
+        "doctor",
+        "replied_on",
+        "records",
+    ]
+)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(RECORD_KEYS, inner, max_size=6),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_VALUES)
+def test_arbitrary_json_gives_records_or_corpus_input_errors(value: object) -> None:
+    text = json.dumps(value)
+    for reader in (read_json, read_jsonl):
+        for item in reader(text, "fuzz.json"):
+            assert isinstance(item, (Record, CorpusInputError))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_arbitrary_text_gives_records_or_corpus_input_errors(text: str) -> None:
+    for reader in (read_json, read_jsonl, read_csv):
+        for item in reader(text, "fuzz"):
+            assert isinstance(item, (Record, CorpusInputError))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.identity import DERIVED_ID_BASE, content_hash, derived_id, normalise
@@ -415,3 +418,108 @@ def test_specialty_created_in_a_rolled_back_savepoint_is_made_again(make_store: 
         "ORDER BY q.title",
     )
     assert filed == [("B", "Urology"), ("C", "Surgery")]
+
+
+# -- one question per page, whatever the order ----------------------------------------------
+
+
+def test_updated_page_absorbs_the_partial_of_its_new_title(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("Old title", id=5))
+    store.upsert(page("A", similar=["New title"]))
+    assert store.upsert(page("New title", id=5)) is Outcome.UPDATED
+    ids = question_ids(store)
+    assert ids["New title"] == (5, 0)
+    assert "Old title" not in ids
+    assert len(ids) == 2
+    assert rows(store, "SELECT target_id FROM similar_links") == [(5,)]
+
+
+def test_page_moved_to_another_specialty_absorbs_its_partial(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A", "Surgery", id=5))
+    store.upsert(page("B", "Oncology", similar=["A"]))
+    store.upsert(page("A", "Oncology", id=5))
+    listing = (
+        "SELECT q.id, q.title, s.name, q.is_partial FROM questions q "
+        "JOIN specialties s ON s.id = q.specialty_id WHERE q.title = 'A'"
+    )
+    assert rows(store, listing) == [(5, "A", "Oncology", 0)]
+    assert rows(store, "SELECT target_id FROM similar_links") == [(5,)]
+
+
+def test_links_written_with_other_case_and_spacing_share_one_partial(
+    make_store: MakeStore,
+) -> None:
+    store = make_store()
+    assert store.upsert(page("A", similar=["Knee Pain"])) is Outcome.NEW
+    assert store.upsert(page("B", similar=["knee  pain"])) is Outcome.NEW
+    partials = rows(store, "SELECT id FROM questions WHERE is_partial = 1")
+    assert len(partials) == 1
+    assert rows(store, "SELECT DISTINCT target_id FROM similar_links") == partials
+
+
+def test_full_page_fills_a_partial_written_with_other_spacing(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("A", similar=["Knee  pain"]))
+    store.upsert(page("Knee Pain"))
+    assert rows(store, "SELECT count(*) FROM questions WHERE is_partial = 1") == [(0,)]
+    (target,) = rows(store, "SELECT target_id FROM similar_links")
+    assert rows(store, "SELECT title FROM questions WHERE id = ?", target[0]) == [("Knee Pain",)]
+
+
+SMALL_TITLES = st.sampled_from(["A", "B", "C", "a ", "B  "])
+SMALL_SPECIALTIES = st.sampled_from(["X", "Y"])
+SMALL_LINKS = st.builds(
+    lambda title, specialty: SimilarLink(title=title.strip(), specialty=specialty),
+    SMALL_TITLES,
+    st.one_of(st.none(), SMALL_SPECIALTIES),
+)
+SMALL_RECORDS = st.builds(
+    lambda title, specialty, asked_on, links, site_id, body: Record(
+        title=title.strip(),
+        specialty=specialty,
+        question="q",
+        asked_on=asked_on,
+        replies=(Reply("d", specialty, body),),
+        similar=tuple(links),
+        id=site_id,
+    ),
+    SMALL_TITLES,
+    SMALL_SPECIALTIES,
+    st.sampled_from([None, "2016-01-01", "2017-01-01"]),
+    st.lists(SMALL_LINKS, max_size=3),
+    st.sampled_from([None, None, 5, 6]),
+    st.sampled_from(["one", "two"]),
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(SMALL_RECORDS, min_size=1, max_size=8))
+def test_any_import_order_keeps_the_store_consistent(records: list[Record]) -> None:
+    """No partial beside its full page, no dangling link, indexes in step, re-import unchanged.
+
+    (A link whose title differs from a full page's only in case still makes a partial: links
+    are resolved by exact title, partials by their normalised derived id.)
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "fuzz.db")
+        try:
+            for record in records:
+                with store.transaction():
+                    store.upsert(record)
+                beside_full = rows(
+                    store,
+                    "SELECT p.id FROM questions p JOIN questions f ON f.specialty_id = "
+                    "p.specialty_id AND f.title = p.title "
+                    "WHERE p.is_partial = 1 AND f.is_partial = 0",
+                )
+                assert beside_full == []
+                assert rows(store, "PRAGMA foreign_key_check") == []
+                store.conn.execute(
+                    "INSERT INTO questions_fts(questions_fts) VALUES ('integrity-check')"
+                )
+            with store.transaction():
+                assert store.upsert(records[-1]) is Outcome.UNCHANGED
+        finally:
+            store.close()

@@ -173,8 +173,10 @@ class _RecordBuilder:
         record_id: int | None = None
         if raw_id not in (None, ""):
             try:
+                if isinstance(raw_id, bool) or (isinstance(raw_id, float) and raw_id % 1):
+                    raise ValueError
                 record_id = int(raw_id)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # bool, 1.5, "x", Infinity, NaN
                 raise self.fail(f"field 'id' should be a whole number, got {raw_id!r}") from None
             if record_id <= 0 or record_id >= 2**52:
                 raise self.fail(f"field 'id' out of range: {record_id}")

@@ -234,10 +234,7 @@ class Store:
         outcome = Outcome.UPDATED
         if row is None:
             outcome = Outcome.NEW
-            partial = self.conn.execute(
-                "SELECT id FROM questions WHERE specialty_id = ? AND title = ? AND is_partial = 1",
-                (specialty_id, record.title),
-            ).fetchone()
+            partial = self._partial_of(record, specialty_id)
             if partial is not None:
                 # The page was known only from a Similar Q&A link: fill it in place, under its
                 # own id (links follow through ON UPDATE CASCADE).
@@ -250,7 +247,28 @@ class Store:
         elif row[1]:
             outcome = Outcome.NEW
         self._write_question(record, record_id, specialty_id, digest, exists=row is not None)
+        self._absorb_partials(record, record_id, specialty_id)
         return outcome
+
+    def _partial_of(self, record: Record, specialty_id: int) -> tuple[int] | None:
+        """The partial question standing for this page: same specialty and title, the title
+        compared exactly or as its normalised form (through the partial's derived id)."""
+        row = self.conn.execute(
+            "SELECT id FROM questions WHERE is_partial = 1 AND "
+            "(id = ? OR (specialty_id = ? AND title = ?)) LIMIT 1",
+            (derived_id(record.specialty, record.title, None), specialty_id, record.title),
+        ).fetchone()
+        return (int(row[0]),) if row else None
+
+    def _absorb_partials(self, record: Record, record_id: int, specialty_id: int) -> None:
+        """Links to a partial of this page now lead to the page (e.g. after its title changed
+        to the partial's, or it moved specialty); the partial goes."""
+        while (partial := self._partial_of(record, specialty_id)) is not None:
+            self.conn.execute(
+                "UPDATE similar_links SET target_id = ? WHERE target_id = ?",
+                (record_id, partial[0]),
+            )
+            self.conn.execute("DELETE FROM questions WHERE id = ?", partial)
 
     def _write_question(
         self, record: Record, record_id: int, specialty_id: int, digest: str, *, exists: bool
@@ -333,6 +351,8 @@ class Store:
         if found is not None:
             return found[0]
         partial_id = derived_id(specialty, link.title, None)
+        if self.conn.execute("SELECT 1 FROM questions WHERE id = ?", (partial_id,)).fetchone():
+            return partial_id  # the same title written with other case or spacing
         self.conn.execute(
             "INSERT INTO questions (id, specialty_id, title, question, reply_text, doctor, "
             "is_partial) VALUES (?, ?, ?, ?, ?, ?, 1)",
