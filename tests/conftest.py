@@ -10,6 +10,8 @@ import pytest
 
 from qatui.corpus.store import Store
 
+pytest_plugins = ["tests.hostile_plugin"]  # the hostile_cases fixture and its summary line
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT.parent / "shared" / "seed"
 SAMPLE_PAGES_DIR = REPO_ROOT / "data" / "pages"

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.model import Record
-from qatui.corpus.pagetext import decode_page, parse_page
-from qatui.corpus.records import FieldMap, Parsed, read_csv, read_json, read_jsonl
+from qatui.corpus.pagetext import parse_page
+from qatui.corpus.records import (
+    FieldMap,
+    Parsed,
+    read_csv_lines,
+    read_json_chunks,
+    read_jsonl_lines,
+)
 from qatui.corpus.store import Outcome, Store
+from qatui.corpus.streams import InputReader, sniff_format
 
 PAGE_SUFFIXES = {".txt", ".page"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
-MAX_INPUT_BYTES = 512 * 1024 * 1024
 
 
 @dataclass
@@ -55,7 +63,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             yield raw
 
 
-def _kind(source: str, text: str, fmt: str | None) -> str:
+def _kind(source: str, head: bytes, fmt: str | None) -> str:
     if fmt:
         return fmt
     suffix = Path(source).suffix.lower()
@@ -63,48 +71,55 @@ def _kind(source: str, text: str, fmt: str | None) -> str:
         return "jsonl"
     if suffix in (".json", ".csv"):
         return suffix[1:]
+    return sniff_format(head) if source == "-" else "page"
+
+
+def _open_binary(source: str) -> contextlib.AbstractContextManager[BinaryIO]:
     if source == "-":
-        stripped = text.lstrip("\ufeff \r\n\t")
-        if stripped.startswith("["):
-            return "json"
-        if stripped.startswith("{"):
-            return "jsonl" if "\n{" in stripped.strip() else "json"
-    return "page"
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return Path(source).open("rb")
 
 
 def read_source(
     source: str, *, encoding: str = "utf-8", fmt: str | None = None, mapping: FieldMap | None = None
 ) -> Iterator[Parsed]:
-    """Every record (or error) one input holds; never raises for a bad input."""
+    """Every record (or error) one input holds; never raises for a bad input.
+
+    Pages are read whole (up to a limit); JSON Lines and CSV a line at a time and JSON lists an
+    element at a time, so a file of any size streams through (see :mod:`qatui.corpus.streams`).
+    """
+    name = "<stdin>" if source == "-" else source
     try:
-        if source == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            path = Path(source)
-            size = path.stat().st_size
-            if size > MAX_INPUT_BYTES:
-                raise CorpusInputError(source, None, f"file too large ({size:,} bytes)")
-            data = path.read_bytes()
-        name = "<stdin>" if source == "-" else source
-        text = decode_page(data, name, encoding)
-        kind = _kind(source, text, fmt)
-        if kind == "page":
-            yield parse_page(text, name)
-        elif kind == "json":
-            yield from read_json(text, name, mapping)
-        elif kind == "jsonl":
-            yield from read_jsonl(text, name, mapping)
-        elif kind == "csv":
-            yield from read_csv(text, name, mapping)
-        else:
-            raise CorpusInputError(name, None, f"unknown input format {kind!r}")
+        with _open_binary(source) as stream:
+            reader = InputReader(stream, name, encoding)
+            reader.check_text()
+            kind = _kind(source, reader.head, fmt)
+            if kind == "page":
+                yield parse_page(reader.page_text(), name)
+            elif kind == "json":
+                yield from read_json_chunks(reader.text_chunks(), name, mapping)
+            elif kind == "jsonl":
+                yield from read_jsonl_lines(reader.lines(), name, mapping)
+            elif kind == "csv":
+                yield from read_csv_lines(reader.csv_lines(), name, mapping)
+            else:
+                raise CorpusInputError(name, None, f"unknown input format {kind!r}")
     except CorpusInputError as error:
         yield error
     except OSError as error:
-        yield CorpusInputError(source, None, f"cannot read: {error.strerror or error}")
+        yield CorpusInputError(name, None, f"cannot read: {error.strerror or error}")
 
 
 ProgressCallback = Callable[[int], None]
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """Ctrl+C during an import: the batch in progress was rolled back; ``report`` counts what
+    the committed batches hold."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("import interrupted")
+        self.report = report
 
 
 def import_records(
@@ -117,7 +132,8 @@ def import_records(
     """Write records in batches, one transaction each; errors are collected, never raised.
 
     A failure inside a batch (other than one record's own) rolls back that batch alone; batches
-    already committed stay.
+    already committed stay. Ctrl+C raises :class:`ImportInterrupted`, whose report counts the
+    committed batches only.
     """
     report = ImportReport()
     batch: list[Record] = []
@@ -125,29 +141,37 @@ def import_records(
     def flush() -> None:
         if not batch:
             return
+        outcomes: list[Outcome] = []
+        failures: list[CorpusInputError] = []
         with store.transaction():
             for record in batch:
                 try:
                     with store.savepoint():
-                        report.count(store.upsert(record))
+                        outcomes.append(store.upsert(record))
                 except (ValueError, OverflowError, sqlite3.IntegrityError) as error:
-                    report.failures.append(
+                    failures.append(
                         CorpusInputError(record.title[:60], None, f"not written: {error}")
                     )
-        if progress:
-            progress(len(batch))
+        for outcome in outcomes:  # counted once committed
+            report.count(outcome)
+        report.failures.extend(failures)
         batch.clear()
+        if progress:
+            progress(len(outcomes) + len(failures))
 
-    for item in items:
-        if isinstance(item, CorpusInputError):
-            report.failures.append(item)
-            if progress:
-                progress(1)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+    try:
+        for item in items:
+            if isinstance(item, CorpusInputError):
+                report.failures.append(item)
+                if progress:
+                    progress(1)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+    except KeyboardInterrupt:
+        raise ImportInterrupted(report) from None
     return report
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from qatui.corpus.dates import parse_date
 from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 from qatui.corpus.sanitize import clean_text
+from qatui.corpus.streams import MAX_RECORD_BYTES, JsonReader, NumberedLine
 
 RECORD_FIELDS = (
     "id",
@@ -244,56 +245,94 @@ Parsed = Record | CorpusInputError
 """What reading one record gives: the record, or the error that names it."""
 
 
+def _record_or_error(
+    item: Any, mapping: FieldMap | None, source: str, line: int, unit: str
+) -> Parsed:
+    try:
+        return record_from_mapping(item, mapping, source=source, line=line, unit=unit)
+    except CorpusInputError as error:
+        return error
+
+
 def read_json(text: str, source: str, mapping: FieldMap | None = None) -> Iterator[Parsed]:
     """Records from a JSON document: one object, a list of them, or ``{"records": [...]}``."""
+    return read_json_chunks([text], source, mapping)
+
+
+def read_json_chunks(
+    chunks: Iterable[str], source: str, mapping: FieldMap | None = None
+) -> Iterator[Parsed]:
+    """Records from a JSON document given in pieces. A list is read one element at a time: a
+    big one never sits in memory whole, and a truncated one still gives every record before
+    the break."""
+    reader = JsonReader(chunks, source)
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        yield CorpusInputError(source, error.lineno, f"not valid JSON: {error.msg}")
+        if reader.peek() == "[":
+            for item in reader.elements():
+                if isinstance(item, CorpusInputError):
+                    yield item
+                else:
+                    yield _record_or_error(item[1], mapping, source, item[0], "record")
+            return
+        document = reader.whole()
+    except CorpusInputError as error:
+        yield error
         return
     if isinstance(document, Mapping) and isinstance(document.get("records"), list):
         document = document["records"]
     items = document if isinstance(document, list) else [document]
     for number, item in enumerate(items, start=1):
-        try:
-            yield record_from_mapping(item, mapping, source=source, line=number, unit="record")
-        except CorpusInputError as error:
-            yield error
+        yield _record_or_error(item, mapping, source, number, "record")
 
 
 def read_jsonl(text: str, source: str, mapping: FieldMap | None = None) -> Iterator[Parsed]:
     """Records from JSON Lines: one object a line; blank lines are skipped."""
     # Only LF ends a line: JSON text may hold U+2028, U+0085 and friends unescaped.
-    for number, raw in enumerate(text.split("\n"), start=1):
+    return read_jsonl_lines(enumerate(text.split("\n"), start=1), source, mapping)
+
+
+def read_jsonl_lines(
+    lines: Iterable[NumberedLine | CorpusInputError], source: str, mapping: FieldMap | None = None
+) -> Iterator[Parsed]:
+    """Records from numbered JSON Lines (errors met while reading them pass through)."""
+    for item in lines:
+        if isinstance(item, CorpusInputError):
+            yield item
+            continue
+        number, raw = item
         if not raw.strip():
             continue
         try:
-            item = json.loads(raw)
+            value = json.loads(raw)
         except json.JSONDecodeError as error:
             yield CorpusInputError(source, number, f"not valid JSON: {error.msg}")
             continue
-        try:
-            yield record_from_mapping(item, mapping, source=source, line=number, unit="line")
-        except CorpusInputError as error:
-            yield error
+        except RecursionError:
+            yield CorpusInputError(source, number, "not valid JSON: nested too deeply")
+            continue
+        yield _record_or_error(value, mapping, source, number, "line")
 
 
 def read_csv(text: str, source: str, mapping: FieldMap | None = None) -> Iterator[Parsed]:
     """Records from CSV with a header row; list fields are JSON in their cells."""
-    csv.field_size_limit(64 * 1024 * 1024)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
-        yield CorpusInputError(source, 1, "empty CSV: expected a header row")
-        return
+    return read_csv_lines(io.StringIO(text, newline=""), source, mapping)
+
+
+def read_csv_lines(
+    lines: Iterable[str], source: str, mapping: FieldMap | None = None
+) -> Iterator[Parsed]:
+    """Records from the lines of a CSV file (line breaks kept), read one row at a time."""
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    reader = csv.DictReader(lines)
     try:
+        if not reader.fieldnames:
+            yield CorpusInputError(source, 1, "empty CSV: expected a header row")
+            return
         for row in reader:
             number = reader.line_num
             if None in row:
                 yield CorpusInputError(source, number, "more cells than header columns")
                 continue
-            try:
-                yield record_from_mapping(row, mapping, source=source, line=number, unit="line")
-            except CorpusInputError as error:
-                yield error
+            yield _record_or_error(row, mapping, source, number, "line")
     except csv.Error as error:
         yield CorpusInputError(source, reader.line_num, f"not valid CSV: {error}")

@@ -8,8 +8,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from qatui.corpus.errors import StoreError
 from qatui.corpus.query import CorpusReader
-from qatui.corpus.store import DatabaseInfo, Store, connect
+from qatui.corpus.store import (
+    DatabaseInfo,
+    Store,
+    check_integrity,
+    connect,
+    describe_database_error,
+    is_database_problem,
+)
 
 PROGRESS_STEPS = 2_000
 """SQLite virtual-machine steps between two cancellation checks."""
@@ -58,20 +66,32 @@ class Corpus:
 
     @contextmanager
     def reader(self, cancelled: Callable[[], bool] | None = None) -> Iterator[CorpusReader]:
-        """A reader on a pooled connection; raises QueryCancelled if ``cancelled()`` turns true."""
+        """A reader on a pooled connection; raises QueryCancelled if ``cancelled()`` turns true,
+        and StoreError (saying what to do) when the database file fails: damaged, unreadable."""
         conn = self._acquire()
         if cancelled is not None:
             conn.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)
         try:
             yield CorpusReader(conn)
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             if "interrupted" in str(error) and cancelled is not None and cancelled():
                 raise QueryCancelled() from None
+            if is_database_problem(error):
+                raise StoreError(describe_database_error(self.path, error)) from None
             raise
         finally:
             conn.set_progress_handler(None, 0)
             if conn.in_transaction:
                 conn.rollback()
+            self._pool.put(conn)
+
+    def check_integrity(self) -> None:
+        """Read the whole file (``PRAGMA quick_check``, seconds for a big corpus: run it in a
+        worker); StoreError when it is damaged."""
+        conn = self._acquire()
+        try:
+            check_integrity(conn, self.path)
+        finally:
             self._pool.put(conn)
 
     def close(self) -> None:

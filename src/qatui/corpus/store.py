@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import enum
 import os
-import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ import sqlite_utils
 from qatui.corpus.errors import StoreError
 from qatui.corpus.identity import content_hash, derived_id, normalise
 from qatui.corpus.model import Record, Reply, SimilarLink
+from qatui.corpus.sanitize import clean_record
 from qatui.corpus.schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -65,12 +66,7 @@ def connect(path: Path | str, *, read_only: bool = False, wal: bool = True) -> s
         _check_header(path)
     try:
         if read_only:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                check_same_thread=False,
-                isolation_level=None,
-            )
+            conn = _open_read_only(path)
         else:
             conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -78,7 +74,7 @@ def connect(path: Path | str, *, read_only: bool = False, wal: bool = True) -> s
         if wal and not read_only:
             _use_wal(conn, path)
     except sqlite3.DatabaseError as error:
-        raise StoreError(_damaged_message(path, error)) from None
+        raise StoreError(describe_database_error(path, error)) from None
     return conn
 
 
@@ -88,44 +84,190 @@ def _use_wal(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def _damaged_message(path: Path, error: Exception) -> str:
+def _connect_uri(uri: str) -> sqlite3.Connection:
+    return sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Open for reading; a WAL database in a folder we cannot write is opened as immutable."""
+    uri = path.resolve().as_uri()
+    conn = _connect_uri(f"{uri}?mode=ro")
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError as error:
+        # Reading a WAL database needs its -shm file, which cannot be made in a read-only folder.
+        if not getattr(error, "sqlite_errorname", "").startswith(
+            ("SQLITE_READONLY", "SQLITE_CANTOPEN")
+        ):
+            raise
+        conn.close()
+        conn = _connect_uri(f"{uri}?mode=ro&immutable=1")
+    return conn
+
+
+def _damaged_message(path: Path, error: object) -> str:
     return (
-        f"{path} cannot be opened as a qatui database ({error}). It may be damaged: "
-        "move it away and re-import your pages, or choose another with --db."
+        f"{path} is damaged or not a qatui database ({error}). Move it away (keep it if it "
+        "holds pages you cannot import again: `sqlite3 FILE .recover` may save part of it) and "
+        "re-import your pages, or choose another database with --db or QATUI_DB."
     )
 
 
+_PROBLEM_CODES = (
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+    "SQLITE_IOERR",
+    "SQLITE_FULL",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_READONLY",
+    "SQLITE_CANTOPEN",
+    "SQLITE_PERM",
+    "SQLITE_NOLFS",
+)
+
+
+def _is_damage(error: BaseException) -> bool:
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return type(error) is sqlite3.DatabaseError or name.startswith(
+        ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+    )
+
+
+def is_database_problem(error: BaseException) -> bool:
+    """True for an SQLite error about the file (damage, disk, locks, permissions), not a bug."""
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return isinstance(error, sqlite3.DatabaseError) and (
+        name.startswith(_PROBLEM_CODES) or type(error) is sqlite3.DatabaseError
+    )
+
+
+def describe_database_error(path: Path, error: sqlite3.Error) -> str:
+    """What went wrong with the database at ``path``, and what the user can do, in words."""
+    name = getattr(error, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return (
+            f"{path} is busy: another program (an import?) kept it locked for over "
+            f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again when it has finished."
+        )
+    if name.startswith("SQLITE_FULL"):
+        return f"{path}: the disk is full. Nothing was changed; free some space and try again."
+    if name.startswith("SQLITE_READONLY"):
+        return f"{path} is read-only ({error}): writing is disabled. Copy it somewhere writable."
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return f"{path} cannot be opened ({error}): check that it and its folder can be read."
+    if name.startswith("SQLITE_IOERR"):
+        return f"{path} could not be read or written ({error}): check the disk, then try again."
+    return _damaged_message(path, error)
+
+
 def _writable(path: Path) -> bool:
+    """Whether this process can write the database and make its journal files beside it.
+
+    Tried rather than asked: ``os.access`` answers yes to root for files root cannot write
+    (read-only mounts, immutable files), and no for some that it can.
+    """
     if str(path) == ":memory:":
         return True
+    folder = path.parent
     if path.exists():
-        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-    return os.access(path.parent if path.parent.exists() else Path.cwd(), os.W_OK)
+        try:
+            os.close(os.open(path, os.O_RDWR))
+        except OSError:
+            return False
+    else:
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # Store.open makes the missing folders
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> tuple[int | None, Path | None]:
-    """Bring the schema to :data:`SCHEMA_VERSION`; back up an older database first."""
+def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    """``PRAGMA quick_check`` (it reads the whole file): StoreError naming the damage if any."""
+    try:
+        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as error:
+        raise StoreError(describe_database_error(path, error)) from None
+    if problems != ["ok"]:
+        raise StoreError(_damaged_message(path, "; ".join(problems)))
+
+
+def existing_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version of a qatui database (0 for an empty file); refuses any other."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if tables and (version == 0 or "questions" not in tables):
+        raise StoreError(
+            f"{path} is an SQLite database, but not a qatui one. It is left untouched: "
+            "choose another with --db or QATUI_DB."
+        )
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path} was made by a newer qatui (schema {version}, this one knows "
             f"{SCHEMA_VERSION}). It is left untouched: upgrade qatui to read it."
         )
+    return version
+
+
+def _backup_name(path: Path, version: int) -> Path:
+    candidate = path.with_name(f"{path.name}.v{version}.bak")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}.v{version}.{number}.bak")
+    return candidate
+
+
+def _back_up(path: Path, version: int) -> Path:
+    """Copy the database through SQLite, on a connection of its own: while the migrating
+    connection holds the write lock, this copy is the very database it is about to change."""
+    backup = _backup_name(path, version)
+    try:
+        source = _connect_uri(f"{path.resolve().as_uri()}?mode=ro")
+        target = sqlite3.connect(backup)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+    except (sqlite3.Error, OSError) as error:
+        backup.unlink(missing_ok=True)
+        raise StoreError(
+            f"{path} needs upgrading from schema {version} to {SCHEMA_VERSION}, but the backup "
+            f"copy {backup} could not be written ({error}). Nothing was changed: free some "
+            "space (or make the folder writable) and try again."
+        ) from None
+    return backup
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> tuple[int | None, Path | None]:
+    """Bring the schema to :data:`SCHEMA_VERSION`; back up an older database first."""
+    version = existing_version(conn, path)
     if version == SCHEMA_VERSION:
         return None, None
     backup: Path | None = None
-    if version > 0 and str(path) != ":memory:":
-        backup = path.with_name(f"{path.name}.v{version}.bak")
-        conn.execute("PRAGMA wal_checkpoint(FULL)")
-        shutil.copyfile(path, backup)
-    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("BEGIN IMMEDIATE")  # no other writer until the migration commits
     try:
+        if version > 0 and str(path) != ":memory:":
+            backup = _back_up(path, version)
         for target in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[target](conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if backup is not None:
+            backup.unlink(missing_ok=True)  # the database is unchanged: the copy is not needed
+        if isinstance(error, sqlite3.Error) and version > 0 and not _is_damage(error):
+            raise StoreError(
+                f"{path} could not be upgraded from schema {version} to {SCHEMA_VERSION} "
+                f"({error}). It is unchanged."
+            ) from None
         raise
     return (version if version > 0 else None), backup
 
@@ -151,8 +293,8 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path, read_only=read_only, wal=False)
         try:
+            version = existing_version(conn, path)
             if read_only:
-                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 if version != SCHEMA_VERSION:
                     raise StoreError(
                         f"{path} has schema {version}, this qatui needs {SCHEMA_VERSION}, and the "
@@ -163,7 +305,7 @@ class Store:
             _use_wal(conn, path)
         except sqlite3.DatabaseError as error:
             conn.close()
-            raise StoreError(_damaged_message(path, error)) from None
+            raise StoreError(describe_database_error(path, error)) from None
         except StoreError:
             conn.close()
             raise
@@ -171,6 +313,10 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def check_integrity(self) -> None:
+        """Read the whole file with ``PRAGMA quick_check``; StoreError if it is damaged."""
+        check_integrity(self.conn, self.info.path)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -224,7 +370,11 @@ class Store:
         return (int(row[0]), bool(row[1])) if row else None
 
     def upsert(self, record: Record) -> Outcome:
-        """Write one record: new, updated in place, or unchanged when nothing differs."""
+        """Write one record: new, updated in place, or unchanged when nothing differs.
+
+        Its text is cleaned of control characters here, whatever made the record.
+        """
+        record = clean_record(record)
         specialty_id = self.specialty_id(record.specialty)
         record_id = record.id or derived_id(record.specialty, record.title, record.asked_on)
         digest = content_hash(record.to_json())
