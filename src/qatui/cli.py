@@ -14,6 +14,7 @@ from typing import TextIO
 
 from qatui import __version__
 from qatui.cli_generate import add_generate_parser, cmd_generate
+from qatui.cli_search import add_search_parser, cmd_search
 from qatui.corpus.errors import StoreError
 from qatui.corpus.query import CorpusReader, Filters
 from qatui.corpus.records import parse_field_map
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts by specialty and year, date range, size")
     _db_option(stats)
     add_generate_parser(commands, _db_option)
+    add_search_parser(commands, _db_option)
     shots = commands.add_parser(
         "screenshots", help="write SVG screenshots of the reader's main states (sample corpus)"
     )
@@ -332,6 +334,7 @@ COMMANDS = {
     "export": cmd_export,
     "stats": cmd_stats,
     "generate": cmd_generate,
+    "search": cmd_search,
 }
 
 

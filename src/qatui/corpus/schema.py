@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from qatui.corpus.cjk import index_statements, populate_statement
+
 SCHEMA_V1 = """
 CREATE TABLE specialties (
     id INTEGER PRIMARY KEY,
@@ -99,9 +101,16 @@ def _split_statements(script: str) -> list[str]:
     return statements
 
 
+def _add_cjk_index(conn: sqlite3.Connection) -> None:
+    """v2: a trigram index for CJK text (see corpus/cjk.py), filled from the rows already here."""
+    for statement in index_statements():
+        conn.execute(statement)
+    conn.execute(populate_statement())
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: dict[int, Migration] = {1: _create_v1}
+MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _add_cjk_index}
 """``MIGRATIONS[n]`` takes a database at version n-1 to version n, inside a transaction."""
 
 SCHEMA_VERSION = max(MIGRATIONS)

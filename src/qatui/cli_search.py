@@ -1,0 +1,148 @@
+"""``qatui search``: full-text search for scripts (JSON lines) and people (a table)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TextIO
+
+from rich.cells import cell_len, set_cell_size
+
+from qatui.corpus.query import CorpusReader, Filters
+from qatui.corpus.sanitize import clean_line, json_terminal_safe
+from qatui.corpus.search import SearchHit, count_matches, search
+from qatui.corpus.search_syntax import parse_query
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+DEFAULT_LIMIT = 20
+QUERY_HELP = (
+    'words (all must match), "a phrase", a OR b, -excluded, prefix*; anything else is text '
+    "(put -- before a query that starts with -)"
+)
+
+
+def add_search_parser(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    db_option: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """The ``search`` subcommand's options."""
+    parser = commands.add_parser(
+        "search",
+        help="full-text search: ranked or by date, as a table or JSON lines",
+        description="Search titles, subjects, questions, replies and More Info. Chinese, "
+        "Japanese and Korean text is found by any substring of two or more characters.",
+    )
+    db_option(parser)
+    parser.add_argument("query", metavar="QUERY", help=QUERY_HELP)
+    parser.add_argument("--specialty", help="only questions of this specialty")
+    parser.add_argument(
+        "--since", metavar="DATE", help="asked on or after: 2016, 2016-03 or a date"
+    )
+    parser.add_argument(
+        "--until", metavar="DATE", help="asked on or before: 2016, 2016-03 or a date"
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"how many results (default {DEFAULT_LIMIT})",
+    )
+    parser.add_argument(
+        "--order",
+        choices=["rank", "date"],
+        default="rank",
+        help="rank: best match first (default); date: newest first",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON lines: id, title, specialty, date, score, snippet (plain text)",
+    )
+
+
+def _filters(args: argparse.Namespace, reader: CorpusReader) -> Filters:
+    """The options as list filters; ValueError says what is wrong with one."""
+    from qatui.corpus.dates import parse_bound
+    from qatui.corpus.identity import normalise
+
+    filters = Filters()
+    if args.since:
+        filters = replace(filters, since=parse_bound(args.since))
+    if args.until:
+        filters = replace(filters, until=parse_bound(args.until, end=True))
+    if args.specialty:
+        names = {normalise(name): name for name in reader.specialties()}
+        name = names.get(normalise(args.specialty))
+        if name is None:
+            raise ValueError(f"no specialty named {args.specialty!r}")
+        filters = replace(filters, specialty=name)
+    return filters
+
+
+def _json_line(hit: SearchHit) -> str:
+    item = {
+        "id": hit.id,
+        "title": hit.title,
+        "specialty": hit.specialty,
+        "date": hit.asked_on,
+        "score": None if hit.score is None else round(hit.score, 4),
+        "snippet": hit.snippet.text,
+    }
+    return json_terminal_safe(json.dumps(item, ensure_ascii=False))
+
+
+def _fit(text: str, cells: int) -> str:
+    """``text`` on one line, cut (with an ellipsis) or padded to ``cells`` terminal cells."""
+    text = clean_line(text)
+    if cell_len(text) > cells:
+        text = set_cell_size(text, max(0, cells - 1)) + "…"
+    return set_cell_size(text, cells)
+
+
+def _table(hits: list[SearchHit], total: int, order: str, out: TextIO) -> None:
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+    id_width = max(2, *(len(str(hit.id)) for hit in hits))
+    lead = id_width + 2 + 10 + 2 + 20 + 2
+    print(f"{'id':>{id_width}}  {'date':10}  {'specialty':20}  title", file=out)
+    for hit in hits:
+        title = _fit(hit.title, width - lead).rstrip()
+        line = f"{hit.id:>{id_width}}  {hit.asked_on or '-':10}  {_fit(hit.specialty, 20)}  {title}"
+        print(line, file=out)
+        if hit.snippet.text:
+            print(" " * lead + _fit(hit.snippet.text, width - lead).rstrip(), file=out)
+    shown = "best first" if order == "rank" else "newest first"
+    print(f"{len(hits)} of {total:,} matching questions, {shown}", file=out)
+
+
+def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qatui.cli import _reader
+
+    parsed = parse_query(args.query)
+    if parsed.empty:
+        why = "only excluded words" if parsed.only_exclusions else "no words"
+        print(f"qatui search: nothing to search for ({why} in the query)", file=err)
+        return EXIT_USAGE
+    store, reader = _reader(args)
+    try:
+        try:
+            filters = _filters(args, reader)
+        except ValueError as error:
+            print(f"qatui search: {clean_line(str(error))}", file=err)
+            return EXIT_USAGE
+        limit = max(0, args.limit)
+        hits = search(store.conn, parsed, filters, order=args.order, limit=limit)
+        if args.json:
+            for hit in hits:
+                out.write(_json_line(hit) + "\n")
+            return EXIT_OK
+        if not hits:
+            print("no matching questions", file=err)
+            return EXIT_OK
+        _table(hits, count_matches(store.conn, parsed, filters), args.order, out)
+    finally:
+        store.close()
+    return EXIT_OK

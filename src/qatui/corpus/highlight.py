@@ -1,0 +1,232 @@
+"""Where a search query matches in a text: spans for highlighting, snippets, a title score.
+
+Spans are ``(start, end)`` character offsets into the text given, half-open, sorted and
+non-overlapping. Nothing here produces markup: the caller turns spans into styles.
+
+Matching follows the indexes: Latin words match whole words (prefix terms the start of a word),
+ignoring case and accents; CJK terms match as substrings. Excluded terms are not highlighted.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qatui.corpus.cjk import has_cjk
+from qatui.corpus.sanitize import clean_line
+from qatui.corpus.search_syntax import TOKEN, Kind, ParsedQuery, Term, parse_query
+
+Span = tuple[int, int]
+
+SNIPPET_WIDTH = 160
+MAX_SPANS = 1_000
+SNIPPET_SPANS = 64
+"""A snippet looks at the first this many matches of a field."""
+
+
+def _fold_char(char: str) -> str:
+    """One character without case or accents, always exactly one character long."""
+    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    if len(base) != 1:
+        base = char
+    lower = base.lower()
+    return lower if len(lower) == 1 else base
+
+
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table that works out (and remembers) each character's fold."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """``text`` without case or accents, position for position (same length)."""
+    return text.lower() if text.isascii() else text.translate(_FOLD)
+
+
+def _fold_term(token: str) -> str:
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c)
+    )
+    return fold(stripped)
+
+
+def _term_pattern(term: Term) -> str:
+    if term.is_cjk:
+        return "|".join(re.escape(_fold_term(token)) for token in term.tokens)
+    body = r"[\W_]+".join(re.escape(_fold_term(token)) for token in term.tokens)
+    tail = r"[^\W_]*" if term.kind is Kind.PREFIX else ""
+    return rf"(?<![^\W_])(?:{body}{tail})(?![^\W_])"
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    pattern: re.Pattern[str]
+    terms: int
+    """How many distinct terms there are (each is group ``t<index>``)."""
+
+
+@functools.lru_cache(maxsize=64)
+def _matcher(query: ParsedQuery) -> _Matcher | None:
+    patterns: dict[str, int] = {}
+    for term in query.terms:
+        patterns.setdefault(_term_pattern(term), len(patterns))
+    if not patterns:
+        return None
+    ordered = sorted(patterns.items(), key=lambda item: -len(item[0]))
+    alternatives = "|".join(f"(?P<t{index}>{pattern})" for pattern, index in ordered)
+    return _Matcher(re.compile(alternatives), len(patterns))
+
+
+def _as_query(query: str | ParsedQuery, as_you_type: bool) -> ParsedQuery:
+    return query if isinstance(query, ParsedQuery) else parse_query(query, as_you_type=as_you_type)
+
+
+def _find(matcher: _Matcher, text: str, limit: int) -> tuple[list[Span], dict[str, int]]:
+    """Spans of the first ``limit`` matches, and how often each term matched among them."""
+    spans: list[Span] = []
+    counts: dict[str, int] = {}
+    for match in matcher.pattern.finditer(fold(text)):
+        if match.end() == match.start():
+            continue
+        spans.append(match.span())
+        group = match.lastgroup or ""
+        counts[group] = counts.get(group, 0) + 1
+        if len(spans) >= limit:
+            break
+    return spans, counts
+
+
+def highlight_spans(
+    text: str, query: str | ParsedQuery, *, as_you_type: bool = False
+) -> list[Span]:
+    """Where the query's terms occur in ``text`` (for the reading pane and ``n``/``N``)."""
+    matcher = _matcher(_as_query(query, as_you_type))
+    if matcher is None or not text:
+        return []
+    return _find(matcher, text, MAX_SPANS)[0]
+
+
+TITLE_WEIGHT = 2.0
+SUBJECT_WEIGHT = 1.0
+_TYPICAL_TOKENS = {"title": 8.0, "subject": 15.0}
+
+
+def title_score(title: str | None, subject: str | None, query: ParsedQuery) -> float:
+    """How well a title and subject match: BM25-like saturation per term, title above subject."""
+    matcher = _matcher(query)
+    if matcher is None:
+        return 0.0
+    score = 0.0
+    for text, weight, typical in (
+        (title, TITLE_WEIGHT, _TYPICAL_TOKENS["title"]),
+        (subject, SUBJECT_WEIGHT, _TYPICAL_TOKENS["subject"]),
+    ):
+        if not text:
+            continue
+        counts = _find(matcher, text, 100)[1]
+        if not counts:
+            continue
+        norm = 1.2 * (0.25 + 0.75 * len(TOKEN.findall(text)) / typical)
+        score += weight * sum(tf * 2.2 / (tf + norm) for tf in counts.values())
+    return score
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A one-line excerpt as plain text, and where the match terms are in it."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
+
+
+def _squeeze(text: str, spans: list[Span]) -> tuple[str, list[Span]]:
+    """White space runs become one space; the spans move with the text."""
+    cuts: list[tuple[int, int]] = []  # (position in text, characters removed before it)
+    removed = 0
+    pieces: list[str] = []
+    last = 0
+    for run in _SPACES.finditer(text):
+        pieces.append(text[last : run.start()] + " ")
+        removed += len(run.group()) - 1
+        cuts.append((run.end(), removed))
+        last = run.end()
+    pieces.append(text[last:])
+
+    def moved(position: int) -> int:
+        shift = 0
+        for end, total in cuts:
+            if end > position:
+                break
+            shift = total
+        return position - shift
+
+    return "".join(pieces), [(moved(start), moved(end - 1) + 1) for start, end in spans]
+
+
+def _window(text: str, spans: list[Span], width: int) -> tuple[int, int]:
+    """A window about ``width`` long around the first match, cut at spaces where possible."""
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 4)
+    if start:
+        space = text.find(" ", start, first)
+        if space != -1 and space - start < 20:
+            start = space + 1
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start + width // 2, end)
+        end = space if space != -1 else end
+    return start, end
+
+
+def make_snippet(
+    fields: Sequence[str | None],
+    query: str | ParsedQuery,
+    *,
+    width: int = SNIPPET_WIDTH,
+    as_you_type: bool = False,
+) -> Snippet:
+    """An excerpt of the first field holding the most of the query's terms, on one line."""
+    parsed = _as_query(query, as_you_type)
+    matcher = _matcher(parsed)
+    texts = [field for field in fields if field and not field.isspace()]
+    if not texts:
+        return Snippet("")
+    best, best_spans, best_terms = texts[0], [], 0
+    if matcher is not None:
+        for text in texts:
+            spans, counts = _find(matcher, text, SNIPPET_SPANS)
+            if len(counts) > best_terms:
+                best, best_spans, best_terms = text, spans, len(counts)
+            if best_terms == matcher.terms:
+                break
+    if has_cjk(best[: width * 2]):
+        width //= 2  # CJK characters take two terminal cells
+    start, end = _window(best, best_spans, width)
+    inside = [(s - start, min(e, end) - start) for s, e in best_spans if start <= s < end]
+    raw = best[start:end]
+    text, spans = _squeeze(raw, inside)
+    cleaned = clean_line(text)
+    if cleaned != text:  # control characters in the corpus: find the spans again
+        text = cleaned
+        spans = highlight_spans(text, parsed) if matcher else []
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    spans = [(s - lead, min(e - lead, len(text))) for s, e in spans if e - lead > 0]
+    if start > 0:
+        text, spans = "…" + text, [(s + 1, e + 1) for s, e in spans]
+    if end < len(best):
+        text += "…"
+    return Snippet(text, tuple(spans))
