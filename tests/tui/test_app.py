@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import Input, Static
 
 from qatui.corpus.query import Filters
+from qatui.corpus.search import SearchHit
 from qatui.tui.app import QATuiApp, make_app
 from qatui.tui.scenes import settle
 from qatui.tui.screens.help import HelpScreen
@@ -360,11 +361,11 @@ async def test_slash_focuses_search_and_escape_clears_it(reader_db: Path) -> Non
         await pilot.press(*"knee")
         await pilot.pause(0.4)
         await settle(pilot)
-        assert app.filters.topic == "knee"
+        assert app.filters.search == "knee"
         assert question_list(app).matching == 3
         await pilot.press("escape")
         await settle(pilot)
-        assert search.value == "" and app.filters.topic is None
+        assert search.value == "" and app.filters.search is None
         assert question_list(app).matching == 13
 
 
@@ -448,3 +449,107 @@ async def test_120x40_layout_puts_panes_side_by_side(reader_db: Path) -> None:
             app.query_one(f"#{p}").region for p in ("specialties", "questions", "reader")
         )
         assert specialties.right <= questions.x and questions.right <= reader.x
+
+
+async def _search(pilot, app: QATuiApp, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("slash", *text)
+    await pilot.pause(0.4)  # the search is debounced
+    await settle(pilot)
+
+
+async def test_search_as_you_type_shows_ranked_hits_with_snippets(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _search(pilot, app, "lifti")  # a prefix while typing
+        listing = question_list(app)
+        assert app.filters.search == "lifti"
+        assert listing.matching == 1
+        hit = listing.row_at(0)
+        assert isinstance(hit, SearchHit) and hit.title == "Back pain after lifting"
+        assert listing.lines_per_row == 2
+        assert hit.snippet.spans  # the matched word is marked in the snippet
+        assert "search: lifti" in str(listing.border_title)
+        assert "1 matching of 13" in str(listing.border_title)
+
+
+async def test_search_ranks_title_hits_first_and_r_switches_to_date(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _search(pilot, app, "knee pain")
+        await pilot.press("enter")  # submit: focus goes to the results
+        await settle(pilot)
+        listing = question_list(app)
+        assert app.focused is listing
+        first = listing.row_at(0)
+        # The only title hit ranks first although it is the oldest page.
+        assert first is not None and first.title == "Knee pain when climbing stairs"
+        await pilot.press("r")
+        await settle(pilot)
+        assert not app.filters.ranked
+        dated = [row.asked_on for i in range(3) if (row := listing.row_at(i))]
+        assert dated == sorted(dated, reverse=True)
+
+
+async def test_search_keeps_the_other_filters(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.choose_specialty("Urology")
+        await settle(pilot)
+        await _search(pilot, app, "what")  # in every question of the small corpus
+        assert app.filters.specialty == "Urology"
+        assert question_list(app).matching == 4
+        app.query_one("#until", Input).value = "2018"
+        await settle(pilot)
+        assert question_list(app).matching == 2  # 2017-03-03 and 2018-05-01
+
+
+async def test_n_and_shift_n_jump_between_highlighted_words(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        await _search(pilot, app, "pain")
+        await pilot.press("enter", "enter")  # results, then open the best one
+        await settle(pilot)
+        reader = app.query_one(ReadingPane)
+        assert len(reader.matches) >= 2
+        await pilot.press("n")
+        assert reader.match_index == 0
+        await pilot.press("n")
+        assert reader.match_index == 1
+        await pilot.press("N", "N")
+        assert reader.match_index == len(reader.matches) - 1  # wraps around
+        first = reader.matches[0]
+        text = str(app.query_one(f"#{first.static_id}", Static).render())
+        assert text[first.start : first.end].lower() == "pain"
+
+
+async def test_escape_clears_the_search_and_restores_the_list(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _search(pilot, app, "urine")
+        assert question_list(app).matching == 1
+        await pilot.press("enter")  # to the results
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.filters.search is None
+        assert app.query_one("#search", Input).value == ""
+        assert question_list(app).matching == 13
+        assert question_list(app).lines_per_row == 1
+
+
+async def test_any_typed_query_is_safe(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for text in ('"unbalanced', "NEAR(", "a:b ^c", "-", "OR", "[bold]", "((", "***", "c++"):
+            field = app.query_one("#search", Input)
+            field.value = text
+            await pilot.pause(0.35)
+            await settle(pilot)
+            assert app.is_running
+            assert question_list(app).matching is not None

@@ -86,6 +86,9 @@ class QATuiApp(App[int]):
         Binding("o", "flip_order", "Order", id="app.flip_order"),
         Binding("x", "clear_filters", "Clear filters", id="app.clear_filters"),
         Binding("i", "toggle_more_info", "More Info", id="app.toggle_more_info"),
+        Binding("n", "next_match", "Next match", show=False, id="app.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="app.previous_match"),
+        Binding("r", "toggle_ranking", "Rank/date", show=False, id="app.toggle_ranking"),
         Binding("d", "focus_dates", "Dates", show=False, id="app.dates"),
         Binding(
             "1",
@@ -159,7 +162,7 @@ class QATuiApp(App[int]):
         """Show the list for ``filters``; recount the specialties when the dates changed."""
         self.filters = filters
         self.query_one(QuestionList).load(filters)
-        counted = replace(filters, specialty=None, newest_first=True)
+        counted = replace(filters.without_text(), specialty=None, newest_first=True, ranked=True)
         if recount or counted != self._counted_filters:
             self._counted_filters = counted
             self._load_counts(counted)
@@ -207,8 +210,10 @@ class QATuiApp(App[int]):
     @on(FilterBar.SearchChanged)
     def _search_changed(self, message: FilterBar.SearchChanged) -> None:
         text = message.text.strip() or None
-        if text != self.filters.topic:
-            self.apply_filters(replace(self.filters, topic=text))
+        if text != self.filters.search:
+            self.apply_filters(replace(self.filters, search=text))
+        if message.submitted:
+            self.query_one(QuestionList).focus()
 
     @on(TopicChosen)
     def _topic_chosen(self, message: TopicChosen) -> None:
@@ -264,7 +269,12 @@ class QATuiApp(App[int]):
             )
             return
         self.page = message.page
-        reader.show_page(message.page, more_info_folded=self.more_info_folded)
+        reader.show_page(
+            message.page,
+            more_info_folded=self.more_info_folded,
+            query=self.filters.query_text,
+            as_you_type=bool(self.filters.search),
+        )
         self.query_one(RelatedLinks).show_page(message.page)
 
     @on(QueryFailed)
@@ -333,14 +343,37 @@ class QATuiApp(App[int]):
         focused = self.focused
         questions = self.query_one(QuestionList)
         if isinstance(focused, Input) and focused.id == "search" and focused.value:
-            focused.value = ""
-            self.apply_filters(replace(self.filters, topic=None))
+            self.clear_search()
+            return
         if focused is questions:
-            if self.filters.topic:
-                self.query_one("#search", Input).value = ""
-                self.apply_filters(replace(self.filters, topic=None))
+            if self.filters.search:
+                self.clear_search()
             return
         questions.focus()
+
+    def clear_search(self) -> None:
+        """Empty the search field and show the list as it was before the search."""
+        field = self.query_one("#search", Input)
+        with field.prevent(Input.Changed):
+            field.value = ""
+        self.apply_filters(replace(self.filters, search=None))
+
+    def action_next_match(self) -> None:
+        """Jump to the next highlighted search word in the reading pane."""
+        if self.query_one(ReadingPane).next_match(1) is None:
+            self.bell()
+
+    def action_previous_match(self) -> None:
+        """Jump to the previous highlighted search word in the reading pane."""
+        if self.query_one(ReadingPane).next_match(-1) is None:
+            self.bell()
+
+    def action_toggle_ranking(self) -> None:
+        """Search results: best matches first <-> newest first."""
+        if not self.filters.search:
+            self.notify("Ranking applies to a search: type one with /", markup=False)
+            return
+        self.apply_filters(replace(self.filters, ranked=not self.filters.ranked))
 
     def action_help(self) -> None:
         """Show every binding."""

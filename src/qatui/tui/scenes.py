@@ -48,6 +48,11 @@ SCENES: tuple[Scene, ...] = (
     Scene("specialty", "A specialty chosen: Urology's questions", ("1", *["down"] * 14, "enter")),
     Scene("question", "A question open in the reading pane", ("down", "down", "enter")),
     Scene("related", "The related links of the open question", ("down", "down", "enter", "4")),
+    Scene(
+        "search",
+        "A search: ranked results with snippets, the words highlighted in the page",
+        ("slash", *"fever", "enter", "enter", "n"),
+    ),
     Scene("help", "The help screen with every binding", ("question_mark",)),
     Scene("narrow", "The same reader at 80x24: panes stacked", ("enter",), (80, 24)),
 )

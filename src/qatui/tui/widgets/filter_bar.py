@@ -39,9 +39,10 @@ class FilterBar(Horizontal):
 
     @dataclass
     class SearchChanged(Message):
-        """The search words changed (debounced)."""
+        """The search words changed (debounced), or were submitted with Enter."""
 
         text: str
+        submitted: bool = False
 
     def compose(self) -> ComposeResult:
         this_year = dt.date.today().year
@@ -128,7 +129,7 @@ class FilterBar(Horizontal):
         event.stop()
         if self._search_timer is not None:
             self._search_timer.stop()
-        self.post_message(self.SearchChanged(event.value))
+        self.post_message(self.SearchChanged(event.value, submitted=True))
 
     def clear(self) -> None:
         """Empty every field without posting changes."""

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import on
@@ -23,13 +23,19 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from qatui.corpus.query import Filters, QuestionRow
+from qatui.corpus.highlight import Snippet
+from qatui.corpus.query import CorpusReader, Filters, QuestionRow
 from qatui.corpus.sanitize import clean_line
+from qatui.corpus.search import Order, SearchHit, count_matches, search
 from qatui.corpus.session import Corpus, QueryCancelled
 from qatui.tui.messages import QuestionChosen
 from qatui.tui.text import fit
 
 PARTIAL_MARK = "◌"
+COUNT_CAP = 100_000
+"""Search matches are counted up to this many ("100,000+"): a cheaper count for common words."""
+
+ListRow = QuestionRow | SearchHit
 
 
 class QuestionList(ScrollView, can_focus=True):
@@ -40,6 +46,8 @@ class QuestionList(ScrollView, can_focus=True):
         "question-list--meta",
         "question-list--partial",
         "question-list--loading",
+        "question-list--match",
+        "question-list--snippet",
     }
     DEFAULT_CSS = """
     QuestionList {
@@ -53,6 +61,8 @@ class QuestionList(ScrollView, can_focus=True):
         & > .question-list--meta { color: $text-muted; }
         & > .question-list--partial { color: $text-warning; }
         & > .question-list--loading { color: $text-disabled; text-style: italic; }
+        & > .question-list--snippet { color: $text-muted; }
+        & > .question-list--match { color: $text-accent; text-style: bold underline; }
     }
     QuestionList:blur > .question-list--cursor {
         background: $block-cursor-blurred-background;
@@ -77,7 +87,7 @@ class QuestionList(ScrollView, can_focus=True):
 
         generation: int
         page: int
-        rows: list[QuestionRow]
+        rows: list[ListRow]
 
     @dataclass
     class CountLoaded(Message):
@@ -104,7 +114,9 @@ class QuestionList(ScrollView, can_focus=True):
         self.matching: int | None = None
         self.everything: int | None = None
         self._generation = 0
-        self._pages: OrderedDict[int, list[QuestionRow]] = OrderedDict()
+        self._pages: OrderedDict[int, list[ListRow]] = OrderedDict()
+        self.lines_per_row = 1
+        self.capped = False
         self._pending: set[int] = set()
         self._wanted: set[int] = set()
         self._jump_to_end = False
@@ -119,6 +131,8 @@ class QuestionList(ScrollView, can_focus=True):
         self._generation += 1
         self.filters = filters
         self.matching = None
+        self.capped = False
+        self.lines_per_row = 2 if filters.query_text else 1
         self._pages.clear()
         self._pending.clear()
         self._wanted.clear()
@@ -143,7 +157,7 @@ class QuestionList(ScrollView, can_focus=True):
         try:
             with self.corpus.reader(lambda: worker.is_cancelled) as reader:
                 everything = reader.total()
-                matching = reader.count(filters) if filters.active else everything
+                matching = self._count_matching(reader, filters, everything)
         except QueryCancelled:
             return
         except Exception as error:
@@ -151,6 +165,39 @@ class QuestionList(ScrollView, can_focus=True):
             return
         if not worker.is_cancelled:
             self.post_message(self.CountLoaded(generation, matching, everything))
+
+    @staticmethod
+    def _count_matching(reader: CorpusReader, filters: Filters, everything: int) -> int:
+        text = filters.query_text
+        if text is not None:
+            return count_matches(
+                reader.conn,
+                text,
+                filters.without_text(),
+                as_you_type=bool(filters.search),
+                cap=COUNT_CAP,
+            )
+        return reader.count(filters) if filters.active else everything
+
+    @staticmethod
+    def _rows(
+        reader: CorpusReader, filters: Filters, offset: int, limit: int, total: int | None
+    ) -> list[ListRow]:
+        text = filters.query_text
+        if text is None:
+            return list(reader.window(filters, offset, limit, total))
+        order: Order = "rank" if filters.search and filters.ranked else "date"
+        return list(
+            search(
+                reader.conn,
+                text,
+                filters.without_text(),
+                order=order,
+                limit=limit,
+                offset=offset,
+                as_you_type=bool(filters.search),
+            )
+        )
 
     def _request(self, page: int) -> None:
         if page < 0 or page in self._pages or page in self._pending:
@@ -169,7 +216,7 @@ class QuestionList(ScrollView, can_focus=True):
         worker = get_current_worker()
         try:
             with self.corpus.reader(lambda: worker.is_cancelled) as reader:
-                rows = reader.window(filters, page * self.page_size, self.page_size, total)
+                rows = self._rows(reader, filters, page * self.page_size, self.page_size, total)
         except QueryCancelled:
             return
         except Exception as error:
@@ -185,6 +232,12 @@ class QuestionList(ScrollView, can_focus=True):
             return
         self._pending.discard(message.page)
         self._pages[message.page] = message.rows
+        if self.capped and len(message.rows) < self.page_size:
+            # A capped count ("100,000+") becomes exact once the last page is read.
+            self.matching = message.page * self.page_size + len(message.rows)
+            self.capped = False
+            self._update_virtual_size()
+            self._update_title()
         while len(self._pages) > self.cache_pages:
             self._pages.popitem(last=False)
         if self.matching is None:
@@ -197,6 +250,7 @@ class QuestionList(ScrollView, can_focus=True):
         if message.generation != self._generation:
             return
         self.matching = message.matching
+        self.capped = self.filters.query_text is not None and message.matching >= COUNT_CAP
         self.everything = message.everything
         self._update_virtual_size()
         self._update_title()
@@ -222,12 +276,12 @@ class QuestionList(ScrollView, can_focus=True):
         return count
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(0, self.row_count)
+        self.virtual_size = Size(0, self.row_count * self.lines_per_row)
 
     def on_resize(self) -> None:
         self._update_virtual_size()
 
-    def row_at(self, index: int) -> QuestionRow | None:
+    def row_at(self, index: int) -> ListRow | None:
         """The row at ``index`` if it is loaded (asking for it otherwise)."""
         page, offset = divmod(index, self.page_size)
         rows = self._pages.get(page)
@@ -248,7 +302,7 @@ class QuestionList(ScrollView, can_focus=True):
             self._request(page)
 
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
+        index, sub_line = divmod(int(self.scroll_offset.y) + y, self.lines_per_row)
         width = self.scrollable_content_region.width
         base = self.rich_style
         if index >= self.row_count:
@@ -258,16 +312,46 @@ class QuestionList(ScrollView, can_focus=True):
             self.row_at(index + 20)
         if row is None:
             style = base + self.get_component_rich_style("question-list--loading")
-            return Strip([Segment(set_cell_size("  loading…", width), style)], width)
+            text = "  loading…" if sub_line == 0 else ""
+            return Strip([Segment(set_cell_size(text, width), style)], width)
+        if sub_line == 1 and isinstance(row, SearchHit):
+            return self._render_snippet(row.snippet, width, selected=index == self.cursor)
         return self._render_row(row, width, selected=index == self.cursor)
 
-    def _render_row(self, row: QuestionRow, width: int, *, selected: bool) -> Strip:
+    def _render_snippet(self, snippet: Snippet, width: int, *, selected: bool) -> Strip:
+        """The matched words in their context, highlighted (spans, never markup)."""
+        base = self.rich_style
+        if selected:
+            base = base + self.get_component_rich_style("question-list--cursor")
+        plain_style = base + self.get_component_rich_style("question-list--snippet")
+        match_style = base + self.get_component_rich_style("question-list--match")
+        text = clean_line(snippet.text)
+        spans: tuple[tuple[int, int], ...] = snippet.spans if text == snippet.text else ()
+        room = width - 4
+        if spans and cell_len(text[: spans[0][1]]) > room - 8:
+            # Narrow pane: start the excerpt a little before the first match so it shows.
+            cut = max(0, spans[0][0] - max(4, room // 4))
+            text = "…" + text[cut:]
+            spans = tuple((start - cut + 1, end - cut + 1) for start, end in spans if start >= cut)
+        segments = [Segment("    ", plain_style)]
+        position = 0
+        for start, end in spans:
+            if start < position or end <= start:
+                continue
+            segments.append(Segment(text[position:start], plain_style))
+            segments.append(Segment(text[start:end], match_style))
+            position = end
+        segments.append(Segment(text[position:], plain_style))
+        return Strip(segments).crop(0, width).adjust_cell_length(width, base)
+
+    def _render_row(self, row: ListRow, width: int, *, selected: bool) -> Strip:
         base = self.rich_style
         meta = base + self.get_component_rich_style("question-list--meta")
         title_style = base
-        if row.is_partial:
+        is_partial = getattr(row, "is_partial", False)
+        if is_partial:
             title_style = base + self.get_component_rich_style("question-list--partial")
-        mark = PARTIAL_MARK if row.is_partial else self.marks.get(row.id, " ")
+        mark = PARTIAL_MARK if is_partial else self.marks.get(row.id, " ")
         date = row.asked_on or "—"
         columns: list[tuple[str, Style]] = [(f"{mark} ", title_style)]
         if width >= 90:
@@ -302,34 +386,41 @@ class QuestionList(ScrollView, can_focus=True):
 
         if self.matching is None:
             counted = "counting…"
+        elif self.filters.query_text is not None:
+            plus = "+" if self.capped else ""
+            counted = f"{self.matching:,}{plus} matching of {self.everything or 0:,}"
         elif self.filters.active:
             counted = f"{self.matching:,} of {self.everything or 0:,}"
         else:
             counted = f"{self.matching:,}"
         parts = [f"Questions {counted}", *self.filters.describe()]
         self.border_title = Content(clean_line(" · ".join(parts)))
-        self.border_subtitle = Content(
-            "newest first" if self.filters.newest_first else "oldest first"
-        )
+        if self.filters.search and self.filters.ranked:
+            order = "best matches first (r: by date)"
+        else:
+            order = "newest first" if self.filters.newest_first else "oldest first"
+        self.border_subtitle = Content(order)
 
     # -- the cursor ------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
         scroll_y = int(self.scroll_offset.y)
+        lines = self.lines_per_row
         for index in (old, new):
-            if scroll_y <= index < scroll_y + self.scrollable_content_region.height:
-                self.refresh_line(index - scroll_y)
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
+            for line in range(index * lines, index * lines + lines):
+                if scroll_y <= line < scroll_y + self.scrollable_content_region.height:
+                    self.refresh_line(line - scroll_y)
+        self.scroll_to_region(Region(0, new * lines, 1, lines), animate=False, force=True)
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, max(0, self.row_count - 1)))
 
     @property
-    def current_row(self) -> QuestionRow | None:
+    def current_row(self) -> ListRow | None:
         return self.row_at(self.cursor) if self.row_count else None
 
     def _page_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        return max(1, self.scrollable_content_region.height // self.lines_per_row - 1)
 
     def action_cursor_up(self) -> None:
         self.cursor -= 1
@@ -361,7 +452,7 @@ class QuestionList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = int(self.scroll_offset.y) + offset.y
+        index = (int(self.scroll_offset.y) + offset.y) // self.lines_per_row
         if index < self.row_count:
             self.cursor = index
             self.action_open()

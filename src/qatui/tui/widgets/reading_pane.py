@@ -1,6 +1,11 @@
-"""The reading pane: the whole page, with the More Info article apart from the doctor's reply."""
+"""The reading pane: the whole page, with the More Info article apart from the doctor's reply.
+
+When a search is on, its words are highlighted in the page and ``n``/``N`` jump between them.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -8,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from qatui.corpus.highlight import highlight_spans
 from qatui.corpus.model import Record
 from qatui.corpus.query import QuestionPage
 from qatui.tui.text import one_line, plain
@@ -17,6 +23,15 @@ PARTIAL_NOTE = (
     "What you see are the site's excerpts."
 )
 EDITORIAL_NOTE = "The site's editorial article, not the doctor's reply."
+MATCH_STYLE = "bold underline"
+CURRENT_MATCH_STYLE = "bold reverse"
+HIGHLIGHTED = (
+    "reader-title",
+    "reader-subject",
+    "reader-question",
+    "reader-replies",
+    "reader-more-info",
+)
 
 
 def asker_line(record: Record) -> Content:
@@ -25,6 +40,15 @@ def asker_line(record: Record) -> Content:
     parts = [part for part in (asker.name, asker.age, asker.gender) if part] if asker else []
     parts.append(f"asked {record.asked_on}" if record.asked_on else "ask date unknown")
     return one_line(" · ".join(parts))
+
+
+@dataclass(frozen=True)
+class Match:
+    """One occurrence of a search word: which part of the page, and where in its text."""
+
+    static_id: str
+    start: int
+    end: int
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -37,6 +61,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("end,G", "scroll_end", "Bottom", show=False, id="reader.bottom"),
         Binding("space", "page_down", "Page down", show=False, id="reader.page_down"),
     ]
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._contents: dict[str, Content] = {}
+        self.matches: list[Match] = []
+        self.match_index = -1
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Choose a question and press Enter."), id="reader-title")
@@ -53,28 +83,88 @@ class ReadingPane(VerticalScroll, can_focus=True):
         for static_id in ("reader-partial", "reader-more-heading", "reader-more-info"):
             self.query_one(f"#{static_id}").display = False
 
-    def show_page(self, page: QuestionPage, *, more_info_folded: bool) -> None:
-        """Lay out one question."""
+    def show_page(
+        self,
+        page: QuestionPage,
+        *,
+        more_info_folded: bool,
+        query: str | None = None,
+        as_you_type: bool = False,
+    ) -> None:
+        """Lay out one question, highlighting ``query``'s words when a search is on."""
         record = page.record
-        self.query_one("#reader-title", Static).update(one_line(record.title))
         self.query_one("#reader-meta", Static).update(
             Content.assemble(one_line(record.specialty, "bold"), " · ", asker_line(record))
         )
         partial_note = self.query_one("#reader-partial", Static)
         partial_note.update(Content(PARTIAL_NOTE))
         partial_note.display = page.is_partial
-        self.query_one("#reader-subject", Static).update(plain(record.subject))
         self.query_one("#reader-subject").display = bool(record.subject)
-        self.query_one("#reader-question", Static).update(plain(record.question))
-        self.query_one("#reader-replies", Static).update(self._replies(record))
         has_more = bool(record.more_info)
         heading = self.query_one("#reader-more-heading", Static)
         heading.update(self._more_heading(folded=more_info_folded))
         heading.display = has_more
-        more = self.query_one("#reader-more-info", Static)
-        more.update(plain(record.more_info))
-        more.display = has_more and not more_info_folded
+        self.query_one("#reader-more-info").display = has_more and not more_info_folded
+        self._contents = {
+            "reader-title": one_line(record.title),
+            "reader-subject": plain(record.subject),
+            "reader-question": plain(record.question),
+            "reader-replies": self._replies(record),
+            "reader-more-info": plain(record.more_info),
+        }
+        self.matches = []
+        if query:
+            for static_id in HIGHLIGHTED:
+                text = self._contents[static_id].plain
+                self.matches += [
+                    Match(static_id, start, end)
+                    for start, end in highlight_spans(text, query, as_you_type=as_you_type)
+                ]
+        self.match_index = -1
+        self._paint()
         self.scroll_home(animate=False)
+
+    def _paint(self) -> None:
+        """Update every part with its match highlights (the current one stands out)."""
+        current = self.matches[self.match_index] if self.match_index >= 0 else None
+        for static_id, content in self._contents.items():
+            for match in self.matches:
+                if match.static_id == static_id:
+                    style = CURRENT_MATCH_STYLE if match == current else MATCH_STYLE
+                    content = content.stylize(style, match.start, match.end)
+            self.query_one(f"#{static_id}", Static).update(content)
+
+    def next_match(self, step: int = 1) -> Match | None:
+        """Move to the next (or previous) search match and scroll it into view."""
+        visible = [m for m in self.matches if self.query_one(f"#{m.static_id}").display]
+        if not visible:
+            return None
+        current = self.matches[self.match_index] if self.match_index >= 0 else None
+        position = visible.index(current) if current in visible else (-1 if step > 0 else 0)
+        target = visible[(position + step) % len(visible)]
+        self.match_index = self.matches.index(target)
+        self._paint()
+        self.call_after_refresh(self._scroll_to_match, target)
+        return target
+
+    def _scroll_to_match(self, match: Match) -> None:
+        static = self.query_one(f"#{match.static_id}", Static)
+        width = max(1, static.content_region.width)
+        lines = (
+            self._contents[match.static_id]
+            .stylize(CURRENT_MATCH_STYLE, match.start, match.end)
+            .wrap(width)
+        )
+        line = next(
+            (
+                n
+                for n, content in enumerate(lines)
+                if any(span.style == CURRENT_MATCH_STYLE for span in content.spans)
+            ),
+            0,
+        )
+        top = static.virtual_region.y + line
+        self.scroll_to(y=max(0, top - 2), animate=False)
 
     def set_more_info_folded(self, folded: bool) -> None:
         heading = self.query_one("#reader-more-heading", Static)

@@ -1,0 +1,199 @@
+"""Writing an export file from the reader: the open question, the bookmarks, or the list.
+
+Runs in a thread worker. The file is written beside its final name and renamed into place when
+complete, so a failed or cancelled export leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+import platformdirs
+
+from qatui.corpus.export import (
+    NOT_MEDICAL_ADVICE,
+    bookmarks_json,
+    filters_json,
+    iter_filtered_records,
+    markdown_inline,
+    markdown_text,
+    record_markdown,
+    write_markdown,
+)
+from qatui.corpus.model import Record
+from qatui.corpus.query import CorpusReader, Filters
+from qatui.corpus.session import Corpus
+from qatui.userstate import Bookmark, UserState
+
+What = Literal["question", "bookmarks", "list"]
+Format = Literal["markdown", "json"]
+SUFFIX: dict[Format, str] = {"markdown": ".md", "json": ".json"}
+
+
+class ExportCancelled(Exception):
+    """The export was stopped (the app is closing, or a newer export replaced it)."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export and in which format."""
+
+    what: What
+    format: Format
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    count: int
+
+
+def default_export_folder() -> Path:
+    """``user_documents_dir()/qatui``."""
+    return Path(platformdirs.user_documents_dir()) / "qatui"
+
+
+def _slug(words: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")
+    return slug[:40].rstrip("-")
+
+
+def export_name(
+    request: ExportRequest, when: dt.datetime, question_id: int | None = None, about: str = ""
+) -> str:
+    """``question-123-20240501-140301.md``, ``bookmarks-….json``, ``list-urology-….md``."""
+    parts: list[str] = [request.what]
+    if request.what == "question" and question_id is not None:
+        parts.append(str(question_id))
+    if request.what == "list" and _slug(about):
+        parts.append(_slug(about))
+    parts.append(when.strftime("%Y%m%d-%H%M%S"))
+    return "-".join(parts) + SUFFIX[request.format]
+
+
+def _free_path(folder: Path, name: str) -> Path:
+    path = folder / name
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
+    return path
+
+
+def _checked(records: Iterator[Record], cancelled: Callable[[], bool]) -> Iterator[Record]:
+    for record in records:
+        if cancelled():
+            raise ExportCancelled()
+        yield record
+
+
+def _write_question(out: TextIO, record: Record, fmt: Format) -> int:
+    if fmt == "markdown":
+        out.write(record_markdown(record))
+    else:
+        json.dump({"notice": NOT_MEDICAL_ADVICE, "record": record.to_json()}, out, indent=2)
+    return 1
+
+
+def _bookmark_markdown(bookmark: Bookmark, record: Record | None) -> str:
+    if record is not None:
+        text = record_markdown(record, level=2, notice=False)
+    else:
+        text = (
+            f"## {markdown_inline(bookmark.title)}\n\n"
+            f"*Question {bookmark.question_id} is not in this corpus.*\n"
+        )
+    if bookmark.note:
+        text += f"\n**Note:** {markdown_text(bookmark.note)}\n"
+    return text
+
+
+def _write_bookmarks(
+    out: TextIO, bookmarks: list[Bookmark], records: dict[int, Record], fmt: Format
+) -> int:
+    if fmt == "json":
+        json.dump(bookmarks_json(bookmarks, records), out, indent=2, ensure_ascii=False)
+        return len(bookmarks)
+    out.write(f"# Bookmarks\n\n*{NOT_MEDICAL_ADVICE}*\n")
+    for bookmark in bookmarks:
+        out.write("\n---\n\n" + _bookmark_markdown(bookmark, records.get(bookmark.question_id)))
+    return len(bookmarks)
+
+
+def _write_list(out: TextIO, records: Iterator[Record], filters: Filters, fmt: Format) -> int:
+    """The list, streamed (it may hold a whole corpus); JSON as :func:`list_json` lays it out."""
+    if fmt == "markdown":
+        about = ", ".join(filters.describe()) or "every question"
+        return write_markdown(records, out, title=f"Questions: {about}")
+    head: dict[str, Any] = {"notice": NOT_MEDICAL_ADVICE, "filters": filters_json(filters)}
+    out.write("{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in head.items()))
+    out.write(',\n  "records": [')
+    count = 0
+    for record in records:
+        out.write(("," if count else "") + "\n    " + json.dumps(record.to_json(), ensure_ascii=False))
+        count += 1
+    out.write(f'\n  ],\n  "count": {count}\n}}\n')
+    return count
+
+
+def write_export(
+    request: ExportRequest,
+    folder: Path,
+    *,
+    corpus: Corpus,
+    state: UserState,
+    filters: Filters,
+    question_id: int | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+    now: dt.datetime | None = None,
+) -> ExportResult:
+    """Write the export into ``folder`` (made if missing) under a new name; runs in a thread."""
+    if request.what == "question" and question_id is None:
+        raise ValueError("no question is open")
+    folder.mkdir(parents=True, exist_ok=True)
+    when = now or dt.datetime.now()
+    about = ", ".join(filters.describe())
+    target = _free_path(folder, export_name(request, when, question_id, about))
+    handle, scratch_name = tempfile.mkstemp(dir=folder, prefix=".qatui-export-", suffix=".part")
+    scratch = Path(scratch_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out, corpus.reader(cancelled) as reader:
+            count = _write(request, out, reader, state, filters, question_id, cancelled)
+        os.replace(scratch, target)
+    finally:
+        scratch.unlink(missing_ok=True)
+    return ExportResult(target, count)
+
+
+def _write(
+    request: ExportRequest,
+    out: TextIO,
+    reader: CorpusReader,
+    state: UserState,
+    filters: Filters,
+    question_id: int | None,
+    cancelled: Callable[[], bool],
+) -> int:
+    if request.what == "question" and question_id is not None:
+        record = reader.record(question_id)
+        if record is None:
+            raise LookupError(f"question {question_id} is not in this corpus")
+        return _write_question(out, record, request.format)
+    if request.what == "bookmarks":
+        bookmarks = state.bookmarks()
+        records = {
+            bookmark.question_id: record
+            for bookmark in bookmarks
+            if (record := reader.record(bookmark.question_id)) is not None
+        }
+        return _write_bookmarks(out, bookmarks, records, request.format)
+    records_found = _checked(iter_filtered_records(reader, filters), cancelled)
+    return _write_list(out, records_found, filters, request.format)

@@ -1,0 +1,88 @@
+"""The bookmarks screen: every bookmark with its note, searchable; edit a note or remove one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+
+from qatui.tui.screens.dialogs import NoteScreen
+from qatui.tui.screens.state_list import SHOWN_AT_MOST, Entry, StateListScreen, local_time
+from qatui.tui.text import one_line
+from qatui.userstate import Bookmark
+
+
+def bookmark_prompt(bookmark: Bookmark) -> Content:
+    """Title, then specialty and when, then the note (if any) on a line of its own."""
+    lines = [
+        one_line(bookmark.title),
+        one_line(
+            f"  {bookmark.specialty or '—'} · bookmarked {local_time(bookmark.created_at)}", "dim"
+        ),
+    ]
+    if bookmark.note:
+        lines.append(one_line(f"  {bookmark.note}", "italic $text-accent"))
+    return Content("\n").join(lines)
+
+
+class BookmarksScreen(StateListScreen):
+    """Bookmarks, newest first; Enter opens the question."""
+
+    HEADING = "Bookmarks"
+    EMPTY = "No bookmarks yet: press m on a question to bookmark it."
+    HINT = "Enter: open · e: edit note · d/Del: remove · /: search · Esc: close"
+    BINDINGS: list[BindingType] = [
+        Binding("e", "edit_note", "Edit note", id="bookmarks.edit_note"),
+        Binding("d,delete", "remove", "Remove bookmark", id="bookmarks.remove"),
+    ]
+
+    @dataclass
+    class Changed(Message):
+        """A bookmark was edited or removed: say so, and reread the list."""
+
+        notice: str
+
+    def fetch(self, search: str) -> tuple[list[Entry], int]:
+        bookmarks = self.state.bookmarks(search, limit=SHOWN_AT_MOST)
+        entries = [
+            Entry(bookmark.question_id, bookmark_prompt(bookmark), bookmark.title, bookmark.note)
+            for bookmark in bookmarks
+        ]
+        return entries, self.state.bookmark_count(search)
+
+    def action_edit_note(self) -> None:
+        """Change the highlighted bookmark's note."""
+        entry = self.current
+        if entry is None:
+            return
+        question_id = entry.question_id
+
+        def save(note: str | None) -> None:
+            if note is not None:
+                self._save_note(question_id, note)
+
+        self.app.push_screen(NoteScreen(entry.title, entry.note, heading="Edit note"), save)
+
+    def action_remove(self) -> None:
+        """Remove the highlighted bookmark."""
+        entry = self.current
+        if entry is not None:
+            self._remove(entry.question_id)
+
+    @work(thread=True, group="bookmark-edit", exit_on_error=False)
+    def _save_note(self, question_id: int, note: str) -> None:
+        self.state.set_bookmark_note(question_id, note)
+        self.post_message(self.Changed("Note saved."))
+
+    @work(thread=True, group="bookmark-edit", exit_on_error=False)
+    def _remove(self, question_id: int) -> None:
+        self.state.remove_bookmark(question_id)
+        self.post_message(self.Changed("Bookmark removed."))
+
+    @on(Changed)
+    def _changed(self, message: Changed) -> None:
+        self.notify(message.notice, markup=False)
+        self.reload()

@@ -1,0 +1,77 @@
+"""Small modal questions: a bookmark's note, and "are you sure?"."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from qatui.tui.text import one_line
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Ask for a bookmark's note (may be empty); Enter saves, Escape cancels (None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
+
+    def __init__(self, title: str, note: str = "", *, heading: str = "Bookmark") -> None:
+        super().__init__()
+        self.question_title = title
+        self.note = note
+        self.heading = heading
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as body:
+            body.border_title = Content(self.heading)
+            yield Static(one_line(self.question_title, "bold"), classes="dialog-title")
+            yield Input(
+                self.note,
+                placeholder="a note (optional)",
+                id="note-input",
+                max_length=2000,
+            )
+            yield Static(Content("Enter: save · Esc: cancel"), classes="dialog-hint")
+
+    @on(Input.Submitted, "#note-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; only an explicit yes (y or the button) confirms."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.question), classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content(f"{self.yes} (y)"), variant="error", id="confirm-yes")
+                yield Button(Content("No (n)"), id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,167 @@
+"""A searchable list over the user state (bookmarks, history): the part both screens share.
+
+Entries are read from the state database in a thread worker; Enter closes the screen with the
+chosen question's id, which the app opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from qatui.corpus.sanitize import clean_line
+from qatui.userstate import UserState
+
+SHOWN_AT_MOST = 500
+"""Entries listed at once; typing narrows the list (the count says how many match)."""
+
+
+def local_time(when: dt.datetime) -> str:
+    """``2024-05-01 14:03`` in the local time zone."""
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the list: the question it leads to and how it is shown."""
+
+    question_id: int
+    prompt: Content
+    title: str = ""
+    note: str = ""
+
+
+class StateListScreen(ModalScreen[int | None]):
+    """Search field, list, and a hint line. Subclasses say what the entries are."""
+
+    HEADING = ""
+    EMPTY = "Nothing here yet."
+    HINT = "Enter: open · /: search · Esc: close"
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "close", "Close", id="state_list.close"),
+        Binding("slash", "focus_search", "Search", id="state_list.search"),
+        Binding("k", "cursor('up')", "Up", show=False, id="state_list.up"),
+        Binding("j", "cursor('down')", "Down", show=False, id="state_list.down"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """Entries matching ``search`` arrived (``total`` of them match in all)."""
+
+        search: str
+        entries: list[Entry]
+        total: int
+
+    @dataclass
+    class Failed(Message):
+        reason: str
+
+    def __init__(self, state: UserState) -> None:
+        super().__init__()
+        self.state = state
+        self.entries: list[Entry] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="state-list-body") as body:
+            body.border_title = Content(self.HEADING)
+            yield Input(placeholder="/ search titles, specialties, notes", id="state-search")
+            yield OptionList(id="state-items")
+            yield Static(Content(self.HINT), classes="dialog-hint", id="state-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#state-items").focus()
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._load(self.query_one("#state-search", Input).value)
+
+    @work(thread=True, exclusive=True, group="state-list", exit_on_error=False)
+    def _load(self, search: str) -> None:
+        worker = get_current_worker()
+        try:
+            entries, total = self.fetch(search.strip())
+        except Exception as error:
+            self.post_message(self.Failed(f"reading the list failed: {error}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.Loaded(search, entries, total))
+
+    def fetch(self, search: str) -> tuple[list[Entry], int]:
+        """The entries matching ``search`` (at most :data:`SHOWN_AT_MOST`) and how many match.
+        Runs in a thread."""
+        raise NotImplementedError
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        items = self.query_one("#state-items", OptionList)
+        keep = items.highlighted
+        self.entries = message.entries
+        if message.entries:
+            items.set_options(Option(entry.prompt) for entry in message.entries)
+            items.highlighted = min(keep or 0, len(message.entries) - 1)
+        else:
+            words = "Nothing matches." if message.search.strip() else self.EMPTY
+            items.set_options([Option(Content.styled(words, "italic"), disabled=True)])
+        shown = len(message.entries)
+        counted = f"{message.total:,}" if shown == message.total else f"{shown:,} of {message.total:,}"
+        self.query_one(".state-list-body").border_subtitle = Content(counted)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.notify(clean_line(message.reason), severity="error", markup=False)
+
+    # -- choosing -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#state-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.reload()
+
+    @on(Input.Submitted, "#state-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#state-items").focus()
+
+    @on(OptionList.OptionSelected, "#state-items")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_index < len(self.entries):
+            self.dismiss(self.entries[event.option_index].question_id)
+
+    @property
+    def current(self) -> Entry | None:
+        """The highlighted entry, if any."""
+        index = self.query_one("#state-items", OptionList).highlighted
+        if index is None or index >= len(self.entries):
+            return None
+        return self.entries[index]
+
+    def action_focus_search(self) -> None:
+        self.query_one("#state-search").focus()
+
+    def action_cursor(self, direction: str) -> None:
+        items = self.query_one("#state-items", OptionList)
+        if direction == "up":
+            items.action_cursor_up()
+        else:
+            items.action_cursor_down()
+
+    def action_close(self) -> None:
+        """Escape: leave the search field first, then close."""
+        if isinstance(self.focused, Input):
+            self.query_one("#state-items").focus()
+            return
+        self.dismiss(None)

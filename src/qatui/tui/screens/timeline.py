@@ -1,0 +1,177 @@
+"""The timeline screen: questions per month or year under the current filters, and the asker
+facets (age band, gender). Choosing a bar or a facet value closes the screen with the filters
+narrowed to it, which the app then shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from qatui.corpus.facets import AskerFacets, FacetCounts, Period, asker_facets, choose_period
+from qatui.corpus.facets import histogram as count_per_period
+from qatui.corpus.facets import period_bounds
+from qatui.corpus.query import Filters
+from qatui.corpus.sanitize import clean_line
+from qatui.corpus.session import Corpus, QueryCancelled
+from qatui.tui.text import one_line
+from qatui.tui.widgets.histogram import Histogram
+
+NOT_GIVEN = "not given"
+CHOSEN_MARK = "● "
+
+
+def facet_prompt(value: str | None, count: int, width: int, *, chosen: bool) -> Content:
+    """``● 30~39   1,234``: the value (corpus text), its count, and whether it is the filter."""
+    mark = CHOSEN_MARK if chosen else "  "
+    shown = one_line(value) if value is not None else Content.styled(NOT_GIVEN, "italic")
+    return Content.assemble((mark, "bold"), (f"{count:>{width},} ", "dim"), shown)
+
+
+class TimelineScreen(ModalScreen[Filters | None]):
+    """A histogram of the filtered questions over time, and counts by asker age and gender."""
+
+    BINDINGS = [
+        Binding("escape,t", "close", "Close", id="timeline.close"),
+        Binding("p", "switch_period", "Months / years", id="timeline.period"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        period: Period
+        bars: list[tuple[str, int]]
+        facets: AskerFacets
+
+    @dataclass
+    class Failed(Message):
+        reason: str
+
+    def __init__(self, corpus: Corpus, filters: Filters) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.filters = filters
+        self.period: Period | None = None
+        self.facet_values: dict[str, list[str | None]] = {"age": [], "gender": []}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="timeline-body") as body:
+            body.border_title = Content("Questions over time")
+            yield Histogram(id="histogram")
+            yield Static(Content("counting…"), id="timeline-info")
+            with Horizontal(id="facets"):
+                yield OptionList(id="age-facet")
+                yield OptionList(id="gender-facet")
+            yield Static(
+                Content(
+                    "←/→: bar · Enter/click: show only that period or value · "
+                    "p: months/years · Tab: facets · Esc: close"
+                ),
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#age-facet").border_title = "Asker age"
+        self.query_one("#gender-facet").border_title = "Gender"
+        self.query_one(Histogram).focus()
+        self._load(self.filters, None, max(12, self.app.size.width - 8))
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
+    def _load(self, filters: Filters, period: Period | None, max_bars: int) -> None:
+        worker = get_current_worker()
+        try:
+            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
+                months = count_per_period(reader.conn, filters, "month")
+                if period is None:
+                    first = months[0][0] if months else None
+                    last = months[-1][0] if months else None
+                    period = choose_period(first, last, max_bars)
+                bars = months
+                if period == "year":
+                    bars = count_per_period(reader.conn, filters, "year")
+                facets = asker_facets(reader.conn, filters)
+        except QueryCancelled:
+            return
+        except Exception as error:
+            self.post_message(self.Failed(f"counting questions over time failed: {error}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.Loaded(period, bars, facets))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.period = message.period
+        words = ", ".join(self.filters.describe())
+        per = "month" if message.period == "month" else "year"
+        title = f"Questions per {per}" + (f" · {words}" if words else "")
+        self.query_one(".timeline-body").border_title = Content(clean_line(title))
+        chart = self.query_one(Histogram)
+        chart.show(message.bars)
+        if not message.bars:
+            self.query_one("#timeline-info", Static).update(
+                Content("No dated questions under these filters.")
+            )
+        self._show_facet("age", message.facets.age_bands, self.filters.age)
+        self._show_facet("gender", message.facets.genders, self.filters.gender)
+
+    def _show_facet(self, name: str, counts: FacetCounts, chosen: str | None) -> None:
+        facet = self.query_one(f"#{name}-facet", OptionList)
+        width = max((len(f"{count:,}") for _, count in counts), default=1)
+        self.facet_values[name] = [value for value, _ in counts]
+        facet.set_options(
+            Option(
+                facet_prompt(value, count, width, chosen=value == chosen and value is not None),
+                disabled=value is None,
+            )
+            for value, count in counts
+        )
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.notify(clean_line(message.reason), severity="error", markup=False)
+
+    # -- choosing -----------------------------------------------------------------------------
+
+    @on(Histogram.Highlighted)
+    def _bar_highlighted(self, message: Histogram.Highlighted) -> None:
+        span = "month" if len(message.period) == 7 else "year"
+        self.query_one("#timeline-info", Static).update(
+            Content.assemble(
+                (message.period, "bold"),
+                f" · {message.count:,} question{'s' if message.count != 1 else ''}",
+                (f" · Enter: show only this {span}", "dim"),
+            )
+        )
+
+    @on(Histogram.Chosen)
+    def _bar_chosen(self, message: Histogram.Chosen) -> None:
+        since, until = period_bounds(message.period)
+        self.dismiss(replace(self.filters, since=since, until=until))
+
+    @on(OptionList.OptionSelected, "#age-facet, #gender-facet")
+    def _facet_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        name = "age" if event.option_list.id == "age-facet" else "gender"
+        value = self.facet_values[name][event.option_index]
+        current = self.filters.age if name == "age" else self.filters.gender
+        chosen = None if value == current else value  # choosing the filter again removes it
+        self.dismiss(replace(self.filters, **{name: chosen}))
+
+    def action_switch_period(self) -> None:
+        """Months <-> years."""
+        other: Period = "year" if self.period == "month" else "month"
+        self._load(self.filters, other, 0)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
