@@ -553,3 +553,39 @@ async def test_any_typed_query_is_safe(reader_db: Path) -> None:
             await settle(pilot)
             assert app.is_running
             assert question_list(app).matching is not None
+
+
+async def test_command_palette_jumps_to_a_specialty(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Specialty: Urol")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.filters.specialty == "Urology"
+        assert question_list(app).matching == 4
+
+
+async def test_command_palette_opens_a_question_by_title(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"kidney sto")
+        await pilot.pause(0.8)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_title(app) == "Kidney stone pain"
+
+
+async def test_command_palette_sets_a_year(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Date: year 2019")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.filters.since, app.filters.until) == ("2019-01-01", "2019-12-31")
+        assert question_list(app).matching == 2
