@@ -1,0 +1,348 @@
+"""Run every benchmark and write benchmarks/RESULTS.md.
+
+    python benchmarks/run.py [--sizes 1000,100000,1000000] [--runs 20] [--smoke] [--output FILE]
+
+Corpora are generated once with ``qatui generate`` and cached in benchmarks/.cache/ (with how
+long each took to build). Every figure comes from a fresh process per corpus size:
+bench_corpus.py (queries straight from CorpusReader, peak RSS), bench_app.py (the reader,
+headless: start-up to first rows painted beside a bare Textual app, and the same actions through
+Pilot) and bench_import.py (``qatui import`` beside a plain sqlite-utils ``insert_all``).
+``--smoke`` runs all of it on tiny corpora once, into a temporary cache, so that it cannot rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from corpora import CACHE, corpus_path, ensure_corpus, load_average
+
+HERE = Path(__file__).resolve().parent
+NOTES = HERE / "notes.md"
+LIST_ACTIONS = ("specialty switch", "date-range filter", "flip order", "jump to end", "page down")
+LIST_MEDIAN_MS, LIST_P95_MS, OPEN_MEDIAN_MS = 50.0, 100.0, 50.0
+STARTUP_RATIO, STARTUP_S = 1.5, 1.0
+IMPORT_RATIO, RSS_RATIO = 1 / 3, 1.3
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(values),
+        "p95": percentile(values, 0.95),
+        "max": max(values),
+        "n": len(values),
+    }
+
+
+def run_json(script: str, *args: str) -> dict[str, Any]:
+    """Run a benchmark script in a fresh process and read the JSON it prints."""
+    result = subprocess.run(
+        [sys.executable, str(HERE / script), *args], check=True, capture_output=True, text=True
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def machine() -> dict[str, str]:
+    memory = "-"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "cpus (nproc)": str(os.cpu_count()),
+        "memory": memory,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "textual": _version("textual"),
+        "sqlite-utils": _version("sqlite-utils"),
+        "commit": commit or "-",
+    }
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _size(size: int) -> str:
+    return f"{size:,}"
+
+
+def _verdict(ok: bool, miss: str) -> str:
+    return "met" if ok else f"**missed**: {miss}"
+
+
+def timing_table(results: dict[int, dict[str, Any]], key: str) -> list[str]:
+    """One row per action, one column per corpus size; actions that never showed their result
+    (see bench_app.py) are counted as stuck."""
+    sizes = sorted(results)
+    names: list[str] = []
+    for size in sizes:
+        names += [
+            name
+            for name in [*results[size][key], *results[size].get("stuck", {})]
+            if name not in names
+        ]
+    lines = [
+        "| action | " + " | ".join(f"{_size(s)}: median / p95 (max) ms" for s in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for name in names:
+        cells = []
+        for size in sizes:
+            values = results[size][key].get(name)
+            cell = "-"
+            if values:
+                stats = summary(values)
+                cell = f"{_ms(stats['median'])} / {_ms(stats['p95'])} ({_ms(stats['max'])})"
+            stuck = results[size].get("stuck", {}).get(name)
+            if stuck:
+                cell += f"; **stuck {stuck}x**"
+            cells.append(cell)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def targets(
+    corpus: dict[int, dict[str, Any]],
+    app: dict[int, dict[str, Any]],
+    imported: dict[str, Any] | None,
+) -> list[str]:
+    """Each target with met/missed and by how much, at the largest size measured."""
+    largest, smallest = max(corpus), min(corpus)
+    lines = [f"Judged at the largest corpus measured ({_size(largest)} questions).", ""]
+    source, key = (app, "actions_ms") if app else (corpus, "timings_ms")
+    where = "through the app" if app else "corpus queries only (no app figures in this run)"
+    lines.append(
+        f"List actions ({where}): median < {LIST_MEDIAN_MS:.0f} ms, p95 < "
+        f"{LIST_P95_MS:.0f} ms; opening a question: median < {OPEN_MEDIAN_MS:.0f} ms."
+    )
+    lines.append("")
+    for name in (*LIST_ACTIONS, "open a question"):
+        values = source[largest][key].get(name)
+        stuck = source[largest].get("stuck", {}).get(name)
+        if stuck:
+            lines.append(f"- {name}: **missed**: never showed its result in {stuck} run(s)")
+            continue
+        if not values:
+            continue
+        stats = summary(values)
+        limit_median = OPEN_MEDIAN_MS if name == "open a question" else LIST_MEDIAN_MS
+        ok = stats["median"] < limit_median and (
+            name == "open a question" or stats["p95"] < LIST_P95_MS
+        )
+        miss = (
+            f"median {_ms(stats['median'])} ms ({stats['median'] / limit_median:.1f}x the "
+            f"limit), p95 {_ms(stats['p95'])} ms"
+        )
+        lines.append(f"- {name}: {_verdict(ok, miss)}")
+    if app:
+        start = summary(app[largest]["startup_s"])["median"]
+        bare = summary(app[largest]["bare_startup_s"])["median"]
+        ratio = start / bare
+        ok = ratio <= STARTUP_RATIO and start < STARTUP_S
+        lines.append(
+            f"- start-up to first rows: {start:.2f} s, {ratio:.2f}x the bare Textual app "
+            f"({bare:.2f} s): "
+            + _verdict(ok, f"{ratio:.2f}x (limit {STARTUP_RATIO}x), {start:.2f} s (limit 1 s)")
+        )
+    if imported:
+        ratio = statistics.median(
+            run["import_rate"] / run["insert_all_rate"] for run in imported["runs"]
+        )
+        lines.append(
+            f"- import: {ratio:.3f} of the plain insert_all rate (1/{1 / ratio:.1f}): "
+            + _verdict(ratio >= IMPORT_RATIO, f"{ratio * 3:.2f} of the target (1/3)")
+        )
+    rss_large, rss_small = corpus[largest]["peak_rss_mib"], corpus[smallest]["peak_rss_mib"]
+    rss_ratio = rss_large / rss_small
+    lines.append(
+        f"- peak RSS (corpus queries): {rss_large:.0f} MiB at {_size(largest)} vs {rss_small:.0f} "
+        f"MiB at {_size(smallest)} ({rss_ratio:.2f}x): "
+        + _verdict(rss_ratio <= RSS_RATIO, f"{rss_ratio:.2f}x (limit {RSS_RATIO}x)")
+    )
+    if app:
+        app_large, app_small = app[largest]["peak_rss_mib"], app[smallest]["peak_rss_mib"]
+        app_ratio = app_large / app_small
+        lines.append(
+            f"- peak RSS (the reader): {app_large:.0f} MiB at {_size(largest)} vs "
+            f"{app_small:.0f} MiB at {_size(smallest)} ({app_ratio:.2f}x): "
+            + _verdict(app_ratio <= RSS_RATIO, f"{app_ratio:.2f}x (limit {RSS_RATIO}x)")
+        )
+    return lines
+
+
+def report(
+    info: dict[str, str],
+    corpora: dict[int, dict[str, Any]],
+    corpus: dict[int, dict[str, Any]],
+    app: dict[int, dict[str, Any]],
+    imported: dict[str, Any] | None,
+    runs: int,
+    load: tuple[float, float],
+) -> str:
+    out = [
+        "# Benchmark results",
+        "",
+        "Written by `python benchmarks/run.py`; do not edit by hand (notes come from "
+        "benchmarks/notes.md).",
+        "",
+        "## Machine",
+        "",
+    ]
+    out += [f"- {key}: {value}" for key, value in info.items()]
+    out += [
+        f"- load average (1 min) at start / end of the run: {load[0]:.2f} / {load[1]:.2f} "
+        "(the machine is shared: other work running at the same time slows every figure)",
+        f"- timings: {runs} runs per action after one warm-up; median, p95 (nearest rank), max",
+        "",
+        "## Corpora (`qatui generate`, cached in benchmarks/.cache/)",
+        "",
+        "| questions | generation time | load avg before / after | database size |",
+        "|---|---|---|---|",
+    ]
+    for size, built in sorted(corpora.items()):
+        out.append(
+            f"| {_size(size)} | {built['seconds']:,.1f} s | {built['load_before']:.1f} / "
+            f"{built['load_after']:.1f} | {built['bytes'] / 1024**2:,.0f} MiB |"
+        )
+    out += ["", "## Targets", ""]
+    out += targets(corpus, app, imported)
+    if app:
+        out += ["", "## The reader, headless through Pilot (120x40)", ""]
+        out += [
+            "Each action: from the key (or call) until the list shows the new rows, or",
+            "for opening a question, until the reading and related panes are painted.",
+            "",
+        ]
+        out += timing_table(app, "actions_ms")
+        out += [
+            "",
+            "| questions | start-up to first rows (median s) | bare Textual app (median s) "
+            "| ratio | peak RSS |",
+            "|---|---|---|---|---|",
+        ]
+        for size, result in sorted(app.items()):
+            start = summary(result["startup_s"])["median"]
+            bare = summary(result["bare_startup_s"])["median"]
+            out.append(
+                f"| {_size(size)} | {start:.3f} | {bare:.3f} | {start / bare:.2f} | "
+                f"{result['peak_rss_mib']:.0f} MiB |"
+            )
+    out += ["", "## Corpus queries (CorpusReader, what each action asks the database)", ""]
+    out += timing_table(corpus, "timings_ms")
+    out += ["", "| questions | peak RSS of the query process |", "|---|---|"]
+    out += [f"| {_size(s)} | {r['peak_rss_mib']:.0f} MiB |" for s, r in sorted(corpus.items())]
+    if imported:
+        out += [
+            "",
+            f"## Import ({_size(imported['count'])} generated page files)",
+            "",
+            "| run | qatui import | plain insert_all | ratio | parse + insert_all |",
+            "|---|---|---|---|---|",
+        ]
+        for number, run in enumerate(imported["runs"], start=1):
+            out.append(
+                f"| {number} | {run['import_rate']:,.0f} pages/s ({run['import_s']:.1f} s) | "
+                f"{run['insert_all_rate']:,.0f} records/s ({run['insert_all_s']:.1f} s) | "
+                f"{run['import_rate'] / run['insert_all_rate']:.3f} | "
+                f"{run['parse_and_insert_all_rate']:,.0f} records/s |"
+            )
+    if NOTES.exists():
+        out += ["", NOTES.read_text().strip()]
+    return "\n".join(out) + "\n"
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default="1000,100000,1000000",
+        help="corpus sizes, comma-separated (default 1000,100000,1000000)",
+    )
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per action")
+    parser.add_argument("--import-count", type=int, default=10_000)
+    parser.add_argument("--import-runs", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="tiny corpora, one run, temp cache")
+    parser.add_argument("--no-app", action="store_true", help="skip the reader benchmarks")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    args = parser.parse_args(argv)
+    sizes = sorted({int(size) for size in args.sizes.split(",")})
+    runs, import_count, import_runs = args.runs, args.import_count, args.import_runs
+    scratch: tempfile.TemporaryDirectory[str] | None = None
+    if args.smoke:
+        scratch = tempfile.TemporaryDirectory()
+        args.cache = Path(scratch.name)
+        sizes, runs, import_count, import_runs = [30, 60], 1, 30, 1
+    load_start = load_average()
+    info = machine()
+    corpora, corpus, app = {}, {}, {}
+    for size in sizes:
+        print(f"corpus of {size:,} questions ...", file=sys.stderr, flush=True)
+        corpora[size] = ensure_corpus(size, args.cache)
+        db = str(corpus_path(size, args.cache))
+        corpus[size] = run_json("bench_corpus.py", db, "--runs", str(runs))
+        if not args.no_app:
+            app[size] = run_json("bench_app.py", db, "--runs", str(runs))
+    print(f"import of {import_count:,} pages ...", file=sys.stderr, flush=True)
+    imported = run_json(
+        "bench_import.py",
+        "--count",
+        str(import_count),
+        "--runs",
+        str(import_runs),
+        "--cache",
+        str(args.cache),
+    )
+    text = report(info, corpora, corpus, app, imported, runs, (load_start, load_average()))
+    args.output.write_text(text)
+    (args.output.with_suffix(".json")).write_text(
+        json.dumps(
+            {"machine": info, "corpora": corpora, "corpus": corpus, "app": app, "import": imported},
+            indent=1,
+        )
+    )
+    if scratch is not None:
+        scratch.cleanup()
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
