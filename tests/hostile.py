@@ -15,8 +15,11 @@ the terminal summary reports the total.
 
 from __future__ import annotations
 
+import os
+import random
+import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,3 +230,82 @@ def _write_raw(store: Store, records: list[Record]) -> None:
             "UPDATE faq_links SET topic = ? WHERE question_id = ?",
             (record.related_faq[0].topic, record.id),
         )
+
+
+# -- hostile database files -------------------------------------------------------------------
+
+
+def plain_database(path: Path, count: int = 300) -> Path:
+    """A sound database of ``count`` plain questions, in one file (no WAL beside it)."""
+    store = Store.open(path)
+    with store.transaction():
+        for number in range(count):
+            store.upsert(
+                Record(
+                    title=f"Question {number}",
+                    specialty="Orthopedics",
+                    question="words " * 400,
+                    asked_on="2020-01-01",
+                    replies=(Reply("Lin", "Orthopedics", f"Reply {number}."),),
+                )
+            )
+    store.conn.execute("PRAGMA journal_mode = DELETE")
+    store.close()
+    return path
+
+
+def _truncated(path: Path) -> None:
+    os.truncate(path, path.stat().st_size // 3)
+
+
+def _corrupted(path: Path) -> None:
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(size // 4)
+        handle.write(random.Random(1).randbytes(size // 2))
+
+
+def _header_only(path: Path) -> None:
+    os.truncate(path, 100)
+
+
+def _not_a_database(path: Path) -> None:
+    path.write_text("my notes, not a database\n")
+
+
+def _another_programs_database(path: Path) -> None:
+    path.unlink()
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE bookmarks (url TEXT)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "truncated": _truncated,
+    "corrupted": _corrupted,
+    "header only": _header_only,
+    "not a database": _not_a_database,
+    "another program's database": _another_programs_database,
+}
+"""Ways a database file goes wrong; the first three fail ``PRAGMA quick_check``."""
+
+
+def quick_check_fails(path: Path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute("PRAGMA quick_check")] != ["ok"]
+    except sqlite3.DatabaseError:
+        return True
+    finally:
+        conn.close()
+
+
+def damaged_database(path: Path, kind: str) -> Path:
+    """A :func:`plain_database` at ``path``, then damaged as :data:`DAMAGE` ``[kind]`` says."""
+    plain_database(path)
+    DAMAGE[kind](path)
+    if kind in ("truncated", "corrupted", "header only"):
+        assert quick_check_fails(path)
+    return path

@@ -178,8 +178,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else f"database error ({error})"
         )
         print(
-            f"qatui import: {clean_text(problem)}; the batch in progress "
-            "was rolled back, batches committed before it are kept",
+            "qatui import: stopped; the batch in progress was rolled back, batches committed "
+            f"before it are kept. {clean_text(problem)}",
             file=err,
         )
         return EXIT_INPUT_FAILED

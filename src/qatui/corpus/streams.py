@@ -9,8 +9,12 @@ may not exceed :data:`MAX_RECORD_BYTES`. A JSON document that is not a list (one
 from __future__ import annotations
 
 import codecs
+import io
+import itertools
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
@@ -68,20 +72,33 @@ class InputReader:
 
     def page_text(self) -> str:
         """The whole input as one page's text (it may not exceed :data:`MAX_PAGE_BYTES`)."""
+        if self._file_size() > MAX_PAGE_BYTES:
+            raise self._too_large_for_a_page()
         data = self.head + self._stream.read(MAX_PAGE_BYTES + 1 - len(self.head))
         if len(data) > MAX_PAGE_BYTES:
-            raise self.fail(
-                None,
-                f"too large for one page (over {MAX_PAGE_BYTES // MIB} MiB): a page is a few "
-                "kilobytes; for many records use JSON Lines or CSV",
-            )
+            raise self._too_large_for_a_page()
         return decode_page(data, self.name, self.encoding)
+
+    def _file_size(self) -> int:
+        """The size of a regular file (0 for a pipe or anything else that cannot say)."""
+        try:
+            status = os.fstat(self._stream.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            return 0
+        return status.st_size if stat.S_ISREG(status.st_mode) else 0
+
+    def _too_large_for_a_page(self) -> CorpusInputError:
+        return self.fail(
+            None,
+            f"too large for one page (over {MAX_PAGE_BYTES // MIB} MiB): a page is a few "
+            "kilobytes; for many records use JSON Lines or CSV",
+        )
 
     def text_chunks(self) -> Iterator[str]:
         """The input decoded piece by piece; a CorpusInputError names the line of a bad byte."""
         decoder = codecs.getincrementaldecoder(self.codec)("strict")
         lines_before = 0
-        for chunk in [*self.byte_chunks(), b""]:
+        for chunk in itertools.chain(self.byte_chunks(), [b""]):
             try:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
