@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qatui.corpus import search as search_module
+from qatui.corpus.cjk import has_cjk, has_cjk_sql
 from qatui.corpus.highlight import fold, highlight_spans, make_snippet
 from qatui.corpus.model import Record, Reply
 from qatui.corpus.query import Filters
@@ -461,6 +462,38 @@ def test_the_cjk_index_follows_updates_and_deletes(cjk_store: Store) -> None:
     assert ids(search(conn, "カタカナ")) == [30]
     assert ids(search(conn, "아파")) == []
     conn.execute("INSERT INTO questions_cjk(questions_cjk) VALUES ('integrity-check')")
+
+
+_SCRIPTS = st.sampled_from(
+    [
+        "a",
+        "é",
+        "ß",
+        "—",
+        "“",
+        "…",
+        "€",
+        "α",
+        "😀",
+        "頭",
+        "か",
+        "한",
+        "ᄀ",
+        "豈",
+        "ｱ",
+        "𠀀",
+        "\u2e7f",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(st.text(), st.lists(_SCRIPTS, max_size=8).map("".join)))
+def test_the_sql_cjk_check_agrees_with_python(text: str) -> None:
+    text = text.replace("\x00", "")  # SQLite's text functions stop at NUL; imports remove it
+    conn = sqlite3.connect(":memory:")
+    found = conn.execute(f"SELECT coalesce({has_cjk_sql('?1')}, 0)", (text,)).fetchone()[0]
+    assert bool(found) == has_cjk(text)
 
 
 def test_latin_only_rows_stay_out_of_the_cjk_index(cjk_store: Store) -> None:
