@@ -364,6 +364,24 @@ def test_stdin_json_list_is_streamed(
     assert error.source == "<stdin>"
 
 
+@pytest.mark.parametrize(
+    ("first", "kind"),
+    [
+        ({"title": "A", "specialty": "S", "html": "x" * 100_000}, "a first line over the head"),
+        ({"title": "A", "specialty": "S"}, "a short first line"),
+    ],
+)
+def test_stdin_json_lines_are_told_from_one_document(
+    monkeypatch: pytest.MonkeyPatch, first: dict[str, str], kind: str, hostile_cases: HostileCases
+) -> None:
+    hostile_cases.add()
+    lines = [json.dumps(first), json.dumps({"title": "B", "specialty": "S"})]
+    data = ("\n".join(lines) + "\n").encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    items = list(read_source("-"))
+    assert [item.title for item in items if isinstance(item, Record)] == ["A", "B"], kind
+
+
 def test_nothing_is_written_for_a_record_that_fails_while_written(
     store: Store, monkeypatch: pytest.MonkeyPatch, hostile_cases: HostileCases
 ) -> None:

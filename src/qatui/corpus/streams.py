@@ -187,12 +187,19 @@ def sniff_format(head: bytes) -> str:
     if text.startswith(b"["):
         return "json"
     if text.startswith(b"{"):
-        first_line = text.split(b"\n", 1)[0]
+        first_line, newline, _ = text.partition(b"\n")
+        if not newline:  # a first line longer than the head: one object a line, or one line
+            return "json" if _RECORDS_WRAPPER.match(text) else "jsonl"
         try:
-            return "jsonl" if isinstance(json.loads(first_line), dict) else "json"
+            value = json.loads(first_line)
         except (ValueError, RecursionError):
-            return "json"
+            return "json"  # one object written over several lines
+        wrapper = isinstance(value, dict) and isinstance(value.get("records"), list)
+        return "jsonl" if isinstance(value, dict) and not wrapper else "json"
     return "page"
+
+
+_RECORDS_WRAPPER = re.compile(rb'\{\s*"records"\s*:')
 
 
 _NOT_SPACE = re.compile("[^ \t\r\n\ufeff]")
@@ -247,8 +254,8 @@ class JsonReader:
                 return None
 
     def _value(self, number: int) -> Any:
-        """The JSON value starting here, reading more text until it is complete."""
-        line = self._line_at(self._pos)
+        """The JSON value starting here, reading more text until it is complete (reading
+        more keeps it at ``_pos``: only what comes before it is dropped)."""
         while True:
             try:
                 value, end = _DECODER.raw_decode(self._buffer, self._pos)
@@ -268,9 +275,8 @@ class JsonReader:
                     self._pos, f"record {number} is nested too deeply; the rest is not read"
                 ) from None
             if len(self._buffer) - self._pos > MAX_RECORD_BYTES:
-                raise CorpusInputError(
-                    self._source,
-                    line,
+                raise self._fail(
+                    self._pos,
                     f"record {number} is larger than {MAX_RECORD_BYTES // MIB} MiB or never "
                     "closed; the rest of the file is not read",
                 )
