@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import random
@@ -15,12 +16,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qatui.corpus import schema
 from qatui.corpus import store as store_module
 from qatui.corpus.errors import CorpusInputError, StoreError
 from qatui.corpus.importer import ImportInterrupted, import_paths, import_records, read_source
 from qatui.corpus.model import Record, Reply, SimilarLink
+from qatui.corpus.records import read_json, read_json_chunks
 from qatui.corpus.session import Corpus
 from qatui.corpus.store import SCHEMA_VERSION, Store
 from qatui.corpus.streams import MAX_RECORD_BYTES
@@ -407,6 +411,62 @@ def test_nothing_is_written_for_a_record_that_fails_while_written(
     specialties = [row[0] for row in store.conn.execute("SELECT name FROM specialties")]
     assert specialties == ["Orthopedics"]
     assert store.conn.execute("SELECT count(*) FROM questions").fetchone()[0] == 2
+
+
+# -- fuzzing the readers ------------------------------------------------------------------------
+
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+BYTE_PIECES = st.sampled_from(
+    [b"\n", b"\r\n", b"{", b"}", b"[", b"]", b",", b'"', b"\\", b"\x00", b"\xff", b"\xe4\xb9",
+     b"\xef\xbb\xbf", b"\x1b[2J", b'{"title": "T", "specialty": "S"}', b"title,specialty\n"]
+)
+ANY_BYTES = st.lists(st.binary(max_size=20) | BYTE_PIECES, max_size=40).map(b"".join)
+
+
+@FUZZ
+@given(
+    data=ANY_BYTES,
+    fmt=st.sampled_from(["page", "json", "jsonl", "csv"]),
+    encoding=st.sampled_from(["utf-8", "big5", "utf-16", "latin-1"]),
+)
+def test_any_bytes_in_any_format_give_records_or_named_errors(
+    tmp_path: Path, data: bytes, fmt: str, encoding: str, hostile_cases: HostileCases
+) -> None:
+    hostile_cases.add()
+    path = tmp_path / "fuzz.input"
+    path.write_bytes(data)
+    for item in read_source(str(path), encoding=encoding, fmt=fmt):
+        assert isinstance(item, (Record, CorpusInputError))
+        if isinstance(item, CorpusInputError):
+            assert item.source == str(path)
+
+
+JSON_ITEMS = st.lists(
+    st.fixed_dictionaries(
+        {"title": st.text(max_size=8), "specialty": st.text(min_size=1, max_size=8)},
+        optional={"question": st.text(max_size=30), "id": st.integers(-2, 2**53)},
+    )
+    | st.integers()
+    | st.text(max_size=5),
+    max_size=8,
+)
+
+
+@FUZZ
+@given(items=JSON_ITEMS, cuts=st.lists(st.integers(0, 10_000), max_size=12), data=st.data())
+def test_a_json_list_in_any_pieces_reads_as_it_does_whole(
+    items: list[object], cuts: list[int], data: st.DataObject, hostile_cases: HostileCases
+) -> None:
+    hostile_cases.add()
+    text = json.dumps(items, indent=data.draw(st.sampled_from([None, 1])), ensure_ascii=False)
+    if data.draw(st.booleans()):
+        text = text[: data.draw(st.integers(0, len(text)))]  # truncated
+    bounds = sorted({0, len(text), *(cut % (len(text) + 1) for cut in cuts)})
+    chunks = [text[a:b] for a, b in itertools.pairwise(bounds)]
+    whole = [str(item) for item in read_json(text, "in.json")]
+    assert [str(item) for item in read_json_chunks(chunks, "in.json")] == whole
 
 
 # -- Ctrl+C during an import ------------------------------------------------------------------

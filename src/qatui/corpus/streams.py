@@ -101,8 +101,10 @@ class InputReader:
         for chunk in itertools.chain(self.byte_chunks(), [b""]):
             try:
                 text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as error:
-                line = lines_before + error.object.count(b"\n", 0, error.start) + 1
+            except UnicodeError as error:
+                line = lines_before + 1
+                if isinstance(error, UnicodeDecodeError):
+                    line += error.object.count(b"\n", 0, error.start)
                 raise self.fail(line, self._not_decodable(error)) from None
             lines_before += text.count("\n")
             if text:
@@ -124,7 +126,7 @@ class InputReader:
                 continue
             try:
                 pending += decoder.decode(raw, final=not raw.endswith(b"\n"))
-            except UnicodeDecodeError as error:
+            except UnicodeError as error:
                 number += 1
                 decoder.reset()
                 pending = ""
@@ -152,8 +154,9 @@ class InputReader:
                 raise item
             yield item[1]
 
-    def _not_decodable(self, error: UnicodeDecodeError) -> str:
-        return f"bytes that are not {self.encoding} ({error.reason}); try --encoding"
+    def _not_decodable(self, error: UnicodeError) -> str:
+        reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
+        return f"bytes that are not {self.encoding} ({reason}); try --encoding"
 
 
 def _byte_lines(chunks: Iterable[bytes], limit: int) -> Iterator[bytes | None]:
