@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from qatui.corpus.schema import SCHEMA_VERSION
+
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEED = 1
 QATUI = [sys.executable, "-m", "qatui"]
@@ -21,7 +23,9 @@ def load_average() -> float:
 
 
 def corpus_path(size: int, cache: Path = CACHE) -> Path:
-    return cache / f"corpus-{size}-seed{SEED}.db"
+    """Where the corpus of ``size`` questions is cached: one file per schema version, so a
+    schema change means a new corpus instead of migrating (and backing up) a huge one."""
+    return cache / f"corpus-{size}-seed{SEED}-v{SCHEMA_VERSION}.db"
 
 
 def _sidecar(path: Path) -> Path:
@@ -49,6 +53,7 @@ def ensure_corpus(size: int, cache: Path = CACHE, *, nice: bool = True) -> dict[
     info = {
         "size": size,
         "seed": SEED,
+        "schema": SCHEMA_VERSION,
         "seconds": round(seconds, 1),
         "load_before": round(load_before, 2),
         "load_after": round(load_average(), 2),

@@ -76,6 +76,16 @@ def machine() -> dict[str, str]:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
     ).stdout.strip()
+    if commit:
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        commit += " with uncommitted changes in the tree" if dirty else ""
+    else:  # an exported tree (git archive): say which commit it is
+        commit = os.environ.get("QATUI_BENCH_COMMIT", "")
     return {
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "cpus (nproc)": str(os.cpu_count()),
