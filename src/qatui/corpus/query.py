@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from qatui.corpus.delay import REPLY_DELAY_SQL
 from qatui.corpus.fts import words_match
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 
@@ -195,18 +194,17 @@ class CorpusReader:
             newest_first = not newest_first
         direction = "DESC" if newest_first else "ASC"
         if filters.order == "delay":
-            # Unknown delays stay at the natural end, so reading from the end reverses exactly.
-            unknown_last = "DESC" if from_end else "ASC"
-            select = f"q.id, {REPLY_DELAY_SQL} AS delay"
-            order = f"delay IS NULL {unknown_last}, delay {direction}, q.id {direction}"
+            # The stored delay (schema v3, indexed). Unknown delays stay at the natural end, so
+            # reading from the end reverses exactly; SQLite serves NULLS FIRST/LAST from the index.
+            nulls = "FIRST" if from_end else "LAST"
+            order = f"q.reply_delay {direction} NULLS {nulls}, q.id {direction}"
         else:
-            select = "q.id"
             order = f"q.asked_on {direction}, q.id {direction}"
         where, params = self._where(filters)
         ids = [
             row[0]
             for row in self.conn.execute(
-                f"SELECT {select} FROM questions q{where} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT q.id FROM questions q{where} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             )
         ]

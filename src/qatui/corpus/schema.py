@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 
 from qatui.corpus.cjk import index_statements, populate_statement
+from qatui.corpus.delay_column import column_statements
 
 SCHEMA_V1 = """
 CREATE TABLE specialties (
@@ -108,9 +109,15 @@ def _add_cjk_index(conn: sqlite3.Connection) -> None:
     conn.execute(populate_statement())
 
 
+def _add_reply_delay(conn: sqlite3.Connection) -> None:
+    """v3: the stored, indexed reply delay and an asker index (see corpus/delay_column.py)."""
+    for statement in column_statements():
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _add_cjk_index}
+MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _add_cjk_index, 3: _add_reply_delay}
 """``MIGRATIONS[n]`` takes a database at version n-1 to version n, inside a transaction."""
 
 SCHEMA_VERSION = max(MIGRATIONS)
