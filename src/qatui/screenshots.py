@@ -12,12 +12,14 @@ from qatui.tui.scenes import SCENES, Scene
 
 
 async def _take(scene: Scene, db: Path, folder: Path) -> Path:
-    app = make_app(db)
+    # A fresh reading state per scene: the user's own read marks never show in a screenshot.
+    app = make_app(db, state_path=db.with_name(f"{scene.name}-state.db"))
     async with app.run_test(size=scene.size) as pilot:
         await scene.reach(pilot)
         filename = f"{scene.name}.svg"
         app.save_screenshot(filename=filename, path=str(folder))
     app.corpus.close()
+    app.state.close()
     return folder / filename
 
 

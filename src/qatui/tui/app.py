@@ -10,7 +10,10 @@ import asyncio
 import contextlib
 import signal
 import sys
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,25 +23,61 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
+from qatui.config import Config, LoadedConfig, load_config, save_theme
 from qatui.corpus.errors import StoreError
-from qatui.corpus.query import Filters, QuestionPage, QuestionRow
+from qatui.corpus.export import citation
+from qatui.corpus.query import Filters, QuestionPage, QuestionRow, SortOrder
 from qatui.corpus.sanitize import clean_line
 from qatui.corpus.session import Corpus, QueryCancelled
 from qatui.tui.commands import DateCommands, QuestionCommands, SpecialtyCommands
+from qatui.tui.exporting import ExportCancelled, ExportRequest, default_export_folder, write_export
 from qatui.tui.history import History
 from qatui.tui.messages import DateRangeChanged, QuestionChosen, SpecialtyChosen, TopicChosen
+from qatui.tui.screens.bookmarks import BookmarksScreen
+from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
+from qatui.tui.screens.export import ExportScreen
 from qatui.tui.screens.help import HelpScreen, binding_rows
+from qatui.tui.screens.history import HistoryScreen
+from qatui.tui.screens.timeline import TimelineScreen
+from qatui.tui.settings import apply_config, binding_ids
+from qatui.tui.state_bridge import (
+    BOOKMARK_MARK,
+    JobDone,
+    StateAwareCorpus,
+    Target,
+    add_bookmark,
+    load_marks,
+    next_view,
+    open_user_state,
+    record_open,
+    remove_bookmark,
+    toggle_read,
+)
 from qatui.tui.widgets.filter_bar import FilterBar, quick_range
+from qatui.tui.widgets.histogram import Histogram
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
+from qatui.userstate import UserState
 
 LOADING_DELAY_S = 0.15
+DIALOG_SCREENS = (
+    BookmarksScreen,
+    HistoryScreen,
+    TimelineScreen,
+    Histogram,
+    ExportScreen,
+    NoteScreen,
+    ConfirmScreen,
+    HelpScreen,
+)
+"""Screens and widgets whose binding ids the config's [keys] may remap, besides the panes."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +129,15 @@ class QATuiApp(App[int]):
         Binding("N", "previous_match", "Previous match", show=False, id="app.previous_match"),
         Binding("r", "toggle_ranking", "Rank/date", show=False, id="app.toggle_ranking"),
         Binding("d", "focus_dates", "Dates", show=False, id="app.dates"),
+        Binding("m", "toggle_bookmark", "Bookmark", id="app.toggle_bookmark"),
+        Binding("u", "toggle_read", "Read/unread", show=False, id="app.toggle_read"),
+        Binding("v", "cycle_view", "View: all/unread/bookmarked", show=False, id="app.cycle_view"),
+        Binding("s", "cycle_sort", "Sort: date/reply delay", show=False, id="app.cycle_sort"),
+        Binding("B", "bookmarks", "Bookmarks list", show=False, id="app.bookmarks"),
+        Binding("H", "history", "History list", show=False, id="app.history"),
+        Binding("t", "timeline", "Timeline and facets", id="app.timeline"),
+        Binding("c", "copy_citation", "Copy citation", show=False, id="app.copy_citation"),
+        Binding("e", "export", "Export", show=False, id="app.export"),
         Binding(
             "1",
             "focus_pane('specialties')",
@@ -106,9 +154,26 @@ class QATuiApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, corpus: Corpus, *, more_info_folded: bool = False) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        more_info_folded: bool = False,
+        state: UserState | None = None,
+        config: Config | None = None,
+        config_file: Path | None = None,
+        notices: Sequence[str] = (),
+        export_folder: Path | None = None,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
+        self.state = state or UserState.temporary()
+        self.config = config or Config()
+        self.config_file = config_file
+        self.start_notices = list(notices)
+        self.export_folder = export_folder or default_export_folder()
+        self._saved_theme: str | None = None
+        self._state_lock = threading.Lock()
         self.filters = Filters()
         self.history: History[Place] = History()
         self.page: QuestionPage | None = None
@@ -145,6 +210,7 @@ class QATuiApp(App[int]):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             # A lost terminal (SIGHUP) ends the reader cleanly instead of killing it mid-write.
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+        self.start_reading_state()
 
     def on_unmount(self) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -276,6 +342,7 @@ class QATuiApp(App[int]):
             as_you_type=bool(self.filters.search),
         )
         self.query_one(RelatedLinks).show_page(message.page)
+        self.remember_opened(message.page)
 
     @on(QueryFailed)
     @on(QuestionList.LoadFailed)
@@ -402,29 +469,222 @@ class QATuiApp(App[int]):
         )
         yield SystemCommand("Flip order", "Newest first / oldest first", self.action_flip_order)
 
+    # -- reading state, bookmarks, export, timeline, settings --------------------------------
+
+    def start_reading_state(self) -> None:
+        """Apply the config (theme, keys), say what was wrong, remember theme changes, and
+        mark the rows already read or bookmarked."""
+        known = binding_ids(
+            QATuiApp, QuestionList, ReadingPane, SpecialtyNav, RelatedLinks, *DIALOG_SCREENS
+        )
+        for warning in [*self.start_notices, *apply_config(self, self.config, known)]:
+            self.notify(clean_line(warning), severity="warning", timeout=12, markup=False)
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.run_state_job(load_marks)
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def run_state_job(self, job: Callable[[UserState], JobDone]) -> None:
+        """Run a read-mark/bookmark/history change in a thread; its report updates the list.
+        Jobs run one at a time and report in the order they ran."""
+        with self._state_lock:
+            try:
+                report = job(self.state)
+            except Exception as error:
+                report = JobDone(f"Saving your reading state failed: {error}", severity="error")
+            self.post_message(report)
+
+    @on(JobDone)
+    def _job_done(self, report: JobDone) -> None:
+        if report.marks is not None:
+            questions = self.query_one(QuestionList)
+            questions.marks = report.marks
+            questions.refresh()
+        if report.notice:
+            self.notify(clean_line(report.notice), severity=report.severity, markup=False)
+
+    def target_question(self) -> Target | None:
+        """What u/m act on: the highlighted row while the list has focus, else the open page."""
+        questions = self.query_one(QuestionList)
+        row = questions.current_row
+        if row is not None and (self.focused is questions or self.page is None):
+            return Target(row.id, row.title, row.specialty)
+        if self.page is not None:
+            return Target(self.page.id, self.page.record.title, self.page.record.specialty)
+        return None
+
+    def remember_opened(self, page: QuestionPage) -> None:
+        """History and read mark for an opened page."""
+        target = Target(page.id, page.record.title, page.record.specialty)
+        self.run_state_job(partial(record_open, target=target))
+
+    def action_toggle_read(self) -> None:
+        """Mark the highlighted (or open) question read or unread."""
+        target = self.target_question()
+        if target is None:
+            self.bell()
+            return
+        self.run_state_job(partial(toggle_read, target=target))
+
+    def action_toggle_bookmark(self) -> None:
+        """Bookmark the highlighted (or open) question, with a note; or remove its bookmark."""
+        target = self.target_question()
+        if target is None:
+            self.bell()
+            return
+        if self.query_one(QuestionList).marks.get(target.question_id) == BOOKMARK_MARK:
+            self.run_state_job(partial(remove_bookmark, target=target))
+            return
+
+        def save(note: str | None) -> None:
+            if note is not None:
+                self.run_state_job(partial(add_bookmark, target=target, note=note))
+
+        self.push_screen(NoteScreen(target.title), save)
+
+    def action_bookmarks(self) -> None:
+        """The bookmarks, searchable; Enter opens one."""
+        self.push_screen(BookmarksScreen(self.state), self._chosen_from_state)
+
+    def action_history(self) -> None:
+        """What was opened, searchable; Enter opens it again."""
+        self.push_screen(HistoryScreen(self.state), self._chosen_from_state)
+
+    def _chosen_from_state(self, question_id: int | None) -> None:
+        self.run_state_job(load_marks)  # bookmarks may have been removed there
+        if question_id is not None:
+            self.open_question(question_id)
+
+    def action_cycle_view(self) -> None:
+        """Show every question, only unread ones, or only bookmarked ones."""
+        if not isinstance(self.corpus, StateAwareCorpus):
+            self.notify("Views need the reading state.", severity="warning", markup=False)
+            return
+        self.apply_filters(next_view(self.filters))
+
+    def action_cycle_sort(self) -> None:
+        """Sort by ask date or by reply delay (o flips the direction)."""
+        order: SortOrder = "delay" if self.filters.order == "date" else "date"
+        self.apply_filters(replace(self.filters, order=order))
+
+    def action_copy_citation(self) -> None:
+        """Copy a citation of the open question to the clipboard (OSC 52)."""
+        if self.page is None:
+            self.notify("Open a question first.", severity="warning", markup=False)
+            return
+        text = citation(self.page.record)
+        self.copy_to_clipboard(text)
+        self.notify(text, title="Citation copied", markup=False)
+
+    def action_export(self) -> None:
+        """Export the open question, the bookmarks or the list to Markdown or JSON."""
+        title = self.page.record.title if self.page is not None else None
+        words = ", ".join(self.filters.describe()) or "every question"
+        matching = self.query_one(QuestionList).matching
+        if matching is not None:
+            words += f" ({matching:,} questions)"
+        self.push_screen(ExportScreen(self.export_folder, title, words), self._export_chosen)
+
+    def _export_chosen(self, request: ExportRequest | None) -> None:
+        if request is not None:
+            self._export(request, self.filters, self.page.id if self.page is not None else None)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, request: ExportRequest, filters: Filters, question_id: int | None) -> None:
+        worker = get_current_worker()
+        try:
+            result = write_export(
+                request,
+                self.export_folder,
+                corpus=self.corpus,
+                state=self.state,
+                filters=filters,
+                question_id=question_id,
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except (QueryCancelled, ExportCancelled):
+            return
+        except Exception as error:
+            self.post_message(JobDone(f"Export failed: {error}", severity="error"))
+            return
+        count = f"{result.count:,} question" + ("" if result.count == 1 else "s")
+        if request.what == "bookmarks":
+            count = f"{result.count:,} bookmark" + ("" if result.count == 1 else "s")
+        self.post_message(JobDone(f"Exported {count} to {result.path}"))
+
+    def action_timeline(self) -> None:
+        """Questions per month or year, and the asker facets, under the current filters."""
+        self.push_screen(TimelineScreen(self.corpus, self.filters), self._timeline_chosen)
+
+    def _timeline_chosen(self, chosen: Filters | None) -> None:
+        if chosen is None or chosen == self.filters:
+            return
+        if (chosen.since, chosen.until) != (self.filters.since, self.filters.until):
+            self.query_one(FilterBar).set_dates(chosen.since, chosen.until)
+        else:
+            self.apply_filters(chosen)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            self._save_theme(theme.name)
+
+    @work(thread=True, exclusive=True, group="theme", exit_on_error=False)
+    def _save_theme(self, name: str) -> None:
+        problem = save_theme(name, self.config_file)
+        if problem:
+            self.post_message(JobDone(problem, severity="warning"))
+
 
 def run_reader(path: Path, *, build_sample: bool) -> int:
-    """Open the reader on ``path`` (building the sample corpus first if asked and missing)."""
+    """Open the reader on ``path`` (building the sample corpus first if asked and missing).
+
+    ``build_sample`` means ``path`` is the default database: the config's ``database`` wins.
+    """
+    loaded = load_config()
+    if build_sample and loaded.config.database is not None:
+        path, build_sample = loaded.config.database, False
     try:
         if build_sample and not path.exists():
             from qatui.corpus.sample import build_sample_database
 
             build_sample_database(path)
-        corpus = Corpus.open(path)
+        app = make_app(path, config=loaded)
     except StoreError as error:
         print(f"qatui: {clean_line(str(error))}", file=sys.stderr)
         return 2
-    app = QATuiApp(corpus)
     try:
         app.run()
     finally:
-        corpus.close()
+        app.corpus.close()
+        app.state.close()
     return 0
 
 
-def make_app(path: Path) -> QATuiApp:
-    """An app over the database at ``path`` (for tests and screenshots)."""
-    return QATuiApp(Corpus.open(path))
+def make_app(
+    path: Path,
+    *,
+    state_path: Path | None = None,
+    config: LoadedConfig | None = None,
+    export_folder: Path | None = None,
+) -> QATuiApp:
+    """An app over the database at ``path``, with the user state at ``state_path`` (default:
+    ``$QATUI_STATE_DB`` or the user's) and ``config`` (default: no config file)."""
+    state, problem = open_user_state(state_path)
+    try:
+        corpus = StateAwareCorpus.open_with_state(path, state)
+    except BaseException:
+        state.close()
+        raise
+    return QATuiApp(
+        corpus,
+        more_info_folded=config.config.more_info_folded if config else False,
+        state=state,
+        config=config.config if config else None,
+        config_file=config.path if config else None,
+        notices=[*(config.warnings if config else []), *([problem] if problem else [])],
+        export_folder=export_folder,
+    )
 
 
 __all__ = ["QATuiApp", "make_app", "run_reader"]

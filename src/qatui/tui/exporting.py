@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,7 +137,9 @@ def _write_list(out: TextIO, records: Iterator[Record], filters: Filters, fmt: F
     out.write(',\n  "records": [')
     count = 0
     for record in records:
-        out.write(("," if count else "") + "\n    " + json.dumps(record.to_json(), ensure_ascii=False))
+        out.write(
+            ("," if count else "") + "\n    " + json.dumps(record.to_json(), ensure_ascii=False)
+        )
         count += 1
     out.write(f'\n  ],\n  "count": {count}\n}}\n')
     return count
@@ -162,8 +163,9 @@ def write_export(
     when = now or dt.datetime.now()
     about = ", ".join(filters.describe())
     target = _free_path(folder, export_name(request, when, question_id, about))
-    handle, scratch_name = tempfile.mkstemp(dir=folder, prefix=".qatui-export-", suffix=".part")
-    scratch = Path(scratch_name)
+    scratch = target.with_name(f".{target.name}.part")
+    # Created like any file the user makes (the umask applies), and never over another one.
+    handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out, corpus.reader(cancelled) as reader:
             count = _write(request, out, reader, state, filters, question_id, cancelled)

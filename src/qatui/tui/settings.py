@@ -6,6 +6,8 @@ Nothing here raises on a bad setting: each problem becomes a warning the app sho
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -24,7 +26,7 @@ def binding_ids(*holders: type[DOMNode]) -> set[str]:
     return ids
 
 
-def apply_config(app: App[object], config: Config, known_ids: set[str]) -> list[str]:
+def apply_config(app: App[Any], config: Config, known_ids: set[str]) -> list[str]:
     """Set the theme and the key remaps from ``config``; warnings for what cannot be used."""
     warnings: list[str] = []
     if config.theme:
@@ -41,4 +43,3 @@ def apply_config(app: App[object], config: Config, known_ids: set[str]) -> list[
     if remaps:
         app.set_keymap(remaps)
     return warnings
-

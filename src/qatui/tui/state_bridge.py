@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from textual.message import Message
 
@@ -58,6 +58,13 @@ class StateAwareCorpus(Corpus):
     question list, the counts and the facets can be filtered by read marks and bookmarks."""
 
     state_path: Path | None = None
+
+    @classmethod
+    def open_with_state(cls, path: Path, state: UserState) -> StateAwareCorpus:
+        """Open the corpus at ``path`` (as :meth:`Corpus.open`) with ``state`` attached."""
+        corpus = cast(StateAwareCorpus, cls.open(path))
+        corpus.state_path = state.path
+        return corpus
 
     @contextmanager
     def reader(self, cancelled: Cancelled | None = None) -> Iterator[CorpusReader]:

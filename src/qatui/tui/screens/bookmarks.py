@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -34,7 +35,7 @@ class BookmarksScreen(StateListScreen):
     HEADING = "Bookmarks"
     EMPTY = "No bookmarks yet: press m on a question to bookmark it."
     HINT = "Enter: open · e: edit note · d/Del: remove · /: search · Esc: close"
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit_note", "Edit note", id="bookmarks.edit_note"),
         Binding("d,delete", "remove", "Remove bookmark", id="bookmarks.remove"),
     ]

@@ -12,9 +12,23 @@ from textual.widgets import Button, Input, Static
 
 from qatui.tui.text import one_line
 
+DIALOG_CSS = """
+.dialog {
+    width: 72; max-width: 100%; height: auto; max-height: 90%;
+    border: round $accent; background: $panel; padding: 0 1;
+}
+.dialog-title { margin: 1 0; }
+.dialog-hint { color: $text-muted; margin-top: 1; }
+.dialog Input { margin: 0; }
+.dialog-buttons { height: auto; margin-top: 1; }
+.dialog-buttons Button { margin-right: 2; }
+"""
+
 
 class NoteScreen(ModalScreen[str | None]):
     """Ask for a bookmark's note (may be empty); Enter saves, Escape cancels (None)."""
+
+    DEFAULT_CSS = "NoteScreen { align: center middle; }" + DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
 
@@ -48,6 +62,9 @@ class NoteScreen(ModalScreen[str | None]):
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question; only an explicit yes (y or the button) confirms."""
 
+    DEFAULT_CSS = "ConfirmScreen { align: center middle; }" + DIALOG_CSS
+
+    AUTO_FOCUS = "#confirm-no"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -64,9 +81,6 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(f"{self.yes} (y)"), variant="error", id="confirm-yes")
                 yield Button(Content("No (n)"), id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no").focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

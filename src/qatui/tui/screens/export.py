@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from qatui.corpus.sanitize import clean_line
 from qatui.tui.exporting import ExportRequest, Format, What
+from qatui.tui.screens.dialogs import DIALOG_CSS
 from qatui.tui.text import one_line
 
 FORMATS: tuple[tuple[Format, str], ...] = (("markdown", "Markdown"), ("json", "JSON"))
@@ -23,6 +24,14 @@ FORMATS: tuple[tuple[Format, str], ...] = (("markdown", "Markdown"), ("json", "J
 class ExportScreen(ModalScreen[ExportRequest | None]):
     """A list of exports; Enter chooses one, Escape cancels."""
 
+    DEFAULT_CSS = (
+        "ExportScreen { align: center middle; }\n"
+        "ExportScreen .dialog { width: 96; }\n"
+        "#export-choices { height: auto; max-height: 12; border: none; margin-top: 1; }"
+        + DIALOG_CSS
+    )
+
+    AUTO_FOCUS = "#export-choices"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
         Binding("k", "cursor('up')", "Up", show=False, id="export.up"),
@@ -61,9 +70,6 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 ),
                 classes="dialog-hint",
             )
-
-    def on_mount(self) -> None:
-        self.query_one("#export-choices").focus()
 
     @on(OptionList.OptionSelected, "#export-choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

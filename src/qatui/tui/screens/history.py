@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -30,7 +31,7 @@ class HistoryScreen(StateListScreen):
     HEADING = "History"
     EMPTY = "Nothing opened yet."
     HINT = "Enter: open · d/Del: forget · C: clear history · /: search · Esc: close"
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d,delete", "forget", "Forget this question", id="history.forget"),
         Binding("C", "clear_history", "Clear history", id="history.clear"),
     ]

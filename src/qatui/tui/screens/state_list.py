@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -45,10 +46,21 @@ class Entry:
 class StateListScreen(ModalScreen[int | None]):
     """Search field, list, and a hint line. Subclasses say what the entries are."""
 
+    DEFAULT_CSS = """
+    StateListScreen { align: center middle; }
+    .state-list-body {
+        width: 100; max-width: 100%; height: 90%;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    #state-search { margin-bottom: 1; }
+    #state-items { height: 1fr; border: none; background: $panel; }
+    #state-hint { color: $text-muted; height: auto; }
+    """
+    AUTO_FOCUS = "#state-items"
     HEADING = ""
     EMPTY = "Nothing here yet."
     HINT = "Enter: open · /: search · Esc: close"
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="state_list.close"),
         Binding("slash", "focus_search", "Search", id="state_list.search"),
         Binding("k", "cursor('up')", "Up", show=False, id="state_list.up"),
@@ -80,7 +92,6 @@ class StateListScreen(ModalScreen[int | None]):
             yield Static(Content(self.HINT), classes="dialog-hint", id="state-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#state-items").focus()
         self.reload()
 
     # -- loading ------------------------------------------------------------------------------
@@ -116,7 +127,9 @@ class StateListScreen(ModalScreen[int | None]):
             words = "Nothing matches." if message.search.strip() else self.EMPTY
             items.set_options([Option(Content.styled(words, "italic"), disabled=True)])
         shown = len(message.entries)
-        counted = f"{message.total:,}" if shown == message.total else f"{shown:,} of {message.total:,}"
+        counted = (
+            f"{message.total:,}" if shown == message.total else f"{shown:,} of {message.total:,}"
+        )
         self.query_one(".state-list-body").border_subtitle = Content(counted)
 
     @on(Failed)

@@ -18,9 +18,15 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from qatui.corpus.facets import AskerFacets, FacetCounts, Period, asker_facets, choose_period
+from qatui.corpus.facets import (
+    AskerFacets,
+    FacetCounts,
+    Period,
+    asker_facets,
+    choose_period,
+    period_bounds,
+)
 from qatui.corpus.facets import histogram as count_per_period
-from qatui.corpus.facets import period_bounds
 from qatui.corpus.query import Filters
 from qatui.corpus.sanitize import clean_line
 from qatui.corpus.session import Corpus, QueryCancelled
@@ -41,6 +47,21 @@ def facet_prompt(value: str | None, count: int, width: int, *, chosen: bool) -> 
 class TimelineScreen(ModalScreen[Filters | None]):
     """A histogram of the filtered questions over time, and counts by asker age and gender."""
 
+    DEFAULT_CSS = """
+    TimelineScreen { align: center middle; }
+    .timeline-body {
+        width: 100%; height: 100%; max-width: 140;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    #histogram { height: 1fr; min-height: 5; max-height: 16; }
+    #timeline-info { height: 1; margin-bottom: 1; }
+    #facets { height: 1fr; min-height: 4; }
+    #facets OptionList { width: 1fr; height: 1fr; border: round $panel-lighten-2; }
+    #facets OptionList:focus { border: round $accent; }
+    .dialog-hint { color: $text-muted; height: auto; }
+    """
+
+    AUTO_FOCUS = "#histogram"
     BINDINGS = [
         Binding("escape,t", "close", "Close", id="timeline.close"),
         Binding("p", "switch_period", "Months / years", id="timeline.period"),
@@ -82,7 +103,6 @@ class TimelineScreen(ModalScreen[Filters | None]):
     def on_mount(self) -> None:
         self.query_one("#age-facet").border_title = "Asker age"
         self.query_one("#gender-facet").border_title = "Gender"
-        self.query_one(Histogram).focus()
         self._load(self.filters, None, max(12, self.app.size.width - 8))
 
     # -- loading ------------------------------------------------------------------------------
@@ -136,6 +156,11 @@ class TimelineScreen(ModalScreen[Filters | None]):
             )
             for value, count in counts
         )
+        values = self.facet_values[name]
+        if chosen is not None and chosen in values:
+            facet.highlighted = values.index(chosen)
+        elif values:
+            facet.highlighted = 0
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -166,7 +191,10 @@ class TimelineScreen(ModalScreen[Filters | None]):
         value = self.facet_values[name][event.option_index]
         current = self.filters.age if name == "age" else self.filters.gender
         chosen = None if value == current else value  # choosing the filter again removes it
-        self.dismiss(replace(self.filters, **{name: chosen}))
+        if name == "age":
+            self.dismiss(replace(self.filters, age=chosen))
+        else:
+            self.dismiss(replace(self.filters, gender=chosen))
 
     def action_switch_period(self) -> None:
         """Months <-> years."""

@@ -48,11 +48,15 @@ def axis_labels(keys: list[str], width: int, first_visible: int, visible: int) -
         if index >= len(keys):
             break
         key = keys[index]
-        # Months are labelled at January (as the year), years every one that fits.
+        # Months: the year at January (and the first bar), the month number between when bars
+        # are wide enough; years: every one that fits.
         if len(key) == 7:
-            if key[5:] != "01" and index != 0:
+            if key[5:] == "01" or index == first_visible:
+                key = key[:4]
+            elif width >= 3:
+                key = key[5:]
+            else:
                 continue
-            key = key[:4]
         start = slot * width
         if start < free_from or start + len(key) > len(line):
             continue

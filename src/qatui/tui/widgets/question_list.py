@@ -397,6 +397,9 @@ class QuestionList(ScrollView, can_focus=True):
         self.border_title = Content(clean_line(" · ".join(parts)))
         if self.filters.search and self.filters.ranked:
             order = "best matches first (r: by date)"
+        elif self.filters.order == "delay":
+            longest = self.filters.newest_first
+            order = f"{'longest' if longest else 'shortest'} reply delay first"
         else:
             order = "newest first" if self.filters.newest_first else "oldest first"
         self.border_subtitle = Content(order)

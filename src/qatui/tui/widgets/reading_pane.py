@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from qatui.corpus.delay import describe_delay, record_reply_delay
 from qatui.corpus.highlight import highlight_spans
 from qatui.corpus.model import Record
 from qatui.corpus.query import QuestionPage
@@ -35,10 +36,13 @@ HIGHLIGHTED = (
 
 
 def asker_line(record: Record) -> Content:
-    """``Ada · 30~39 · female · asked 2016-01-03``."""
+    """``Ada · 30~39 · female · asked 2016-01-03 · reply delay 3 days``."""
     asker = record.asker
     parts = [part for part in (asker.name, asker.age, asker.gender) if part] if asker else []
     parts.append(f"asked {record.asked_on}" if record.asked_on else "ask date unknown")
+    delay = record_reply_delay(record)
+    if delay is not None:
+        parts.append(f"reply delay {describe_delay(delay)}")
     return one_line(" · ".join(parts))
 
 

@@ -1,0 +1,189 @@
+"""The timeline screen (histogram and asker facets as filters), the reply delay on the page and
+the sort by it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from qatui.tui.scenes import settle
+from qatui.tui.screens.timeline import TimelineScreen
+from qatui.tui.widgets.histogram import (
+    Histogram,
+    axis_labels,
+    bar_cell,
+    bar_eighths,
+    bar_width,
+)
+from qatui.tui.widgets.question_list import QuestionList
+from tests.tui.state_helpers import SIZE, build_varied_corpus, move_to, rows, state_app
+
+
+@pytest.fixture
+def varied_db(tmp_path: Path) -> Path:
+    return build_varied_corpus(tmp_path / "varied.db")
+
+
+def titles(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [title for _, title in rows(app)]
+
+
+def facet_texts(screen: TimelineScreen, name: str) -> list[str]:
+    facet = screen.query_one(f"#{name}-facet", OptionList)
+    return [
+        " ".join(str(facet.get_option_at_index(i).prompt).split())
+        for i in range(facet.option_count)
+    ]
+
+
+async def open_timeline(pilot, app) -> TimelineScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("t")
+    await settle(pilot)
+    assert isinstance(app.screen, TimelineScreen)
+    return app.screen
+
+
+async def test_a_bar_chosen_with_keys_sets_the_date_filter(varied_db: Path, tmp_path: Path) -> None:
+    app = state_app(varied_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_timeline(pilot, app)
+        chart = screen.query_one(Histogram)
+        # 2019-03 .. 2021-08 is 30 months: they fit at 120 columns, so months it is.
+        assert len(chart.bars) == 30
+        assert chart.bars[0] == ("2019-03", 1) and chart.bars[-1] == ("2021-08", 1)
+        assert sum(count for _, count in chart.bars) == 6
+        assert "2021-08 · 1 question" in str(screen.query_one("#timeline-info", Static).render())
+        await pilot.press("p")  # years
+        await settle(pilot)
+        assert chart.bars == [("2019", 2), ("2020", 2), ("2021", 2)]
+        await pilot.press("left", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TimelineScreen)
+        assert (app.filters.since, app.filters.until) == ("2020-01-01", "2020-12-31")
+        assert app.query_one("#since", Input).value == "2020-01-01"
+        assert set(titles(app)) == {"Answered in a month", "Answered next day"}
+        # Opened again, the timeline shows the months of the chosen year.
+        screen = await open_timeline(pilot, app)
+        assert [key for key, _ in screen.query_one(Histogram).bars][:1] == ["2020-01"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TimelineScreen)
+        assert app.filters.since == "2020-01-01"
+
+
+async def test_a_bar_chosen_with_the_mouse_sets_the_date_filter(
+    varied_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(varied_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_timeline(pilot, app)
+        await pilot.press("p")
+        await settle(pilot)
+        chart = screen.query_one(Histogram)
+        width = bar_width(len(chart.bars), chart.content_region.width)
+        await pilot.click(Histogram, offset=(width * 0 + 1, chart.content_region.height - 2))
+        await settle(pilot)
+        assert (app.filters.since, app.filters.until) == ("2019-01-01", "2019-12-31")
+        assert set(titles(app)) == {"Same day answer", "Answered in a week"}
+
+
+async def test_facets_count_and_filter_by_age_and_gender(varied_db: Path, tmp_path: Path) -> None:
+    app = state_app(varied_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_timeline(pilot, app)
+        assert facet_texts(screen, "age") == [
+            "1 20~29",
+            "3 30~39",
+            "1 40~49",
+            "1 not given",
+        ]
+        assert facet_texts(screen, "gender") == ["3 female", "2 male", "1 not given"]
+        await pilot.press("tab", "down", "enter")  # the age facet, second value: 30~39
+        await settle(pilot)
+        assert app.filters.age == "30~39"
+        assert set(titles(app)) == {
+            "Answered in a week",
+            "Answered in a month",
+            "Answered after three days",
+        }
+        assert "age 30~39" in str(app.query_one(QuestionList).border_title)
+        screen = await open_timeline(pilot, app)
+        assert facet_texts(screen, "age")[1] == "● 3 30~39"
+        assert facet_texts(screen, "gender") == ["2 female", "1 not given"]
+        await pilot.press("tab", "tab", "enter")  # gender: female
+        await settle(pilot)
+        assert (app.filters.age, app.filters.gender) == ("30~39", "female")
+        assert set(titles(app)) == {"Answered in a week", "Answered in a month"}
+        screen = await open_timeline(pilot, app)
+        await pilot.press("tab", "down", "enter")  # 30~39 again: the age filter goes
+        await settle(pilot)
+        assert (app.filters.age, app.filters.gender) == (None, "female")
+
+
+async def test_the_reply_delay_is_on_the_page(varied_db: Path, tmp_path: Path) -> None:
+    app = state_app(varied_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for title, words in (
+            ("Answered in a week", "reply delay 7 days"),
+            ("Same day answer", "reply delay same day"),
+            ("Never answered", None),
+        ):
+            move_to(app, title)
+            await pilot.press("enter")
+            await settle(pilot)
+            meta = str(app.query_one("#reader-meta", Static).render())
+            if words is None:
+                assert "reply delay" not in meta
+            else:
+                assert meta.endswith(words)
+
+
+async def test_s_sorts_by_reply_delay_and_o_flips_it(varied_db: Path, tmp_path: Path) -> None:
+    app = state_app(varied_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = app.query_one(QuestionList)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.filters.order == "delay"
+        assert titles(app) == [
+            "Answered in a month",
+            "Answered in a week",
+            "Answered after three days",
+            "Answered next day",
+            "Same day answer",
+            "Never answered",
+        ]
+        assert str(listing.border_subtitle) == "longest reply delay first"
+        await pilot.press("o")
+        await settle(pilot)
+        assert titles(app)[0] == "Same day answer" and titles(app)[-1] == "Never answered"
+        assert str(listing.border_subtitle) == "shortest reply delay first"
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.filters.order == "date"
+        assert titles(app)[0] == "Same day answer"  # oldest first still
+        assert str(listing.border_subtitle) == "oldest first"
+
+
+def test_bar_geometry() -> None:
+    assert bar_width(30, 112) == 3
+    assert bar_width(3, 112) == 6  # never wider than six cells
+    assert bar_width(500, 112) == 1
+    assert bar_eighths(0, 10, 4) == 0
+    assert bar_eighths(10, 10, 4) == 32
+    assert bar_eighths(1, 1000, 4) == 1  # a count that is not zero always shows
+    assert [bar_cell(12, row) for row in range(3)] == ["█", "▄", " "]
+
+
+def test_axis_labels_put_years_at_january_and_months_between() -> None:
+    months = ["2019-11", "2019-12", "2020-01", "2020-02"]
+    assert axis_labels(months, 6, 0, 4) == "2019  12    2020  02    "
+    assert axis_labels(months, 3, 0, 4) == "2019  2020  "  # no room for the months
+    assert axis_labels(months, 1, 0, 4) == "2019"
+    assert axis_labels(["2019", "2020", "2021"], 6, 1, 2) == "2020  2021  "
