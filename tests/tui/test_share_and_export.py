@@ -22,7 +22,7 @@ from qatui.tui.scenes import settle
 from qatui.tui.screens.export import ExportScreen
 from qatui.userstate import UserState
 from tests.tui.corpus_builder import HOSTILE_TITLE
-from tests.tui.state_helpers import SIZE, move_to, notices, state_app
+from tests.tui.state_helpers import SIZE, move_to, notices, rows, state_app
 
 KNEE = "Knee pain when climbing stairs"
 ACNE = "Acne in my thirties"
@@ -209,3 +209,21 @@ def test_export_names() -> None:
     assert export_name(ExportRequest("list", "markdown"), when, about="") == (
         "list-20240501-140301.md"
     )
+
+
+async def test_export_of_a_searched_list_holds_what_the_search_shows(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"knee", "enter")
+        await settle(pilot)
+        assert app.filters.search == "knee"
+        shown = {title for _, title in rows(app)}
+        assert len(shown) == 3
+        await choose_export(pilot, app, "list", "json")
+    (json_file,) = exported(tmp_path)
+    data = json.loads(json_file.read_text(encoding="utf-8"))
+    assert data["count"] == 3
+    assert {record["title"] for record in data["records"]} == shown

@@ -124,6 +124,19 @@ async def test_facets_count_and_filter_by_age_and_gender(varied_db: Path, tmp_pa
         assert (app.filters.age, app.filters.gender) == (None, "female")
 
 
+async def test_the_timeline_counts_what_a_search_shows(reader_db: Path, tmp_path: Path) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"knee", "enter")
+        await settle(pilot)
+        assert app.query_one(QuestionList).matching == 3
+        screen = await open_timeline(pilot, app)
+        assert sum(count for _, count in screen.query_one(Histogram).bars) == 3
+        assert facet_texts(screen, "gender") == ["3 female"]
+        assert "search: knee" in str(screen.query_one(".timeline-body").border_title)
+
+
 async def test_the_reply_delay_is_on_the_page(varied_db: Path, tmp_path: Path) -> None:
     app = state_app(varied_db, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

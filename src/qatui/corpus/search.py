@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from qatui.corpus.cjk import CJK_TABLE, CJK_VOCAB
 from qatui.corpus.highlight import Snippet, Span, highlight_spans, make_snippet, title_score
-from qatui.corpus.query import CorpusReader, Filters
+from qatui.corpus.query import CorpusReader, Filters, SqlFilter
 from qatui.corpus.search_syntax import (
     ParsedQuery,
     Term,
@@ -453,6 +453,19 @@ def count_matches(
     if cap is not None:
         return _capped_count(conn, sql, params, max(0, cap))
     return int(conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+
+def match_filter(
+    conn: sqlite3.Connection, query: str | ParsedQuery, *, as_you_type: bool = False
+) -> SqlFilter:
+    """The query as an extra condition on the questions (``q.id IN`` its matches), for code
+    built on ``CorpusReader.where`` (facets, histogram, exports) to count what a search shows.
+    An empty or exclusion-only query matches nothing, as in :func:`search`."""
+    parsed = _parsed(query, as_you_type)
+    if parsed.empty:
+        return SqlFilter("search", "0")
+    sql, params = _match_set(_compile(conn, parsed))
+    return SqlFilter("search", f"q.id IN ({sql})", tuple(params))
 
 
 def _hits(conn: sqlite3.Connection, rows: list[Row], query: ParsedQuery) -> list[SearchHit]:

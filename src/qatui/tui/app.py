@@ -566,6 +566,11 @@ class QATuiApp(App[int]):
         """Sort by ask date or by reply delay (o flips the direction)."""
         order: SortOrder = "delay" if self.filters.order == "date" else "date"
         self.apply_filters(replace(self.filters, order=order))
+        if order == "delay" and self.filters.query_text is not None:
+            self.notify(
+                "Search results keep their own order; the reply-delay order applies without one.",
+                markup=False,
+            )
 
     def action_copy_citation(self) -> None:
         """Copy a citation of the open question to the clipboard (OSC 52)."""

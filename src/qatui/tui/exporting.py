@@ -30,6 +30,7 @@ from qatui.corpus.export import (
 from qatui.corpus.model import Record
 from qatui.corpus.query import CorpusReader, Filters
 from qatui.corpus.session import Corpus
+from qatui.tui.list_filters import selecting_filters
 from qatui.userstate import Bookmark, UserState
 
 What = Literal["question", "bookmarks", "list"]
@@ -197,5 +198,6 @@ def _write(
             if (record := reader.record(bookmark.question_id)) is not None
         }
         return _write_bookmarks(out, bookmarks, records, request.format)
-    records_found = _checked(iter_filtered_records(reader, filters), cancelled)
+    selected = selecting_filters(reader.conn, filters)
+    records_found = _checked(iter_filtered_records(reader, selected), cancelled)
     return _write_list(out, records_found, filters, request.format)

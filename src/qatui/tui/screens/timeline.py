@@ -30,6 +30,7 @@ from qatui.corpus.facets import histogram as count_per_period
 from qatui.corpus.query import Filters
 from qatui.corpus.sanitize import clean_line
 from qatui.corpus.session import Corpus, QueryCancelled
+from qatui.tui.list_filters import selecting_filters
 from qatui.tui.text import one_line
 from qatui.tui.widgets.histogram import Histogram
 
@@ -112,6 +113,7 @@ class TimelineScreen(ModalScreen[Filters | None]):
         worker = get_current_worker()
         try:
             with self.corpus.reader(lambda: worker.is_cancelled) as reader:
+                filters = selecting_filters(reader.conn, filters)
                 months = count_per_period(reader.conn, filters, "month")
                 if period is None:
                     first = months[0][0] if months else None

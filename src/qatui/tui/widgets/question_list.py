@@ -397,7 +397,7 @@ class QuestionList(ScrollView, can_focus=True):
         self.border_title = Content(clean_line(" · ".join(parts)))
         if self.filters.search and self.filters.ranked:
             order = "best matches first (r: by date)"
-        elif self.filters.order == "delay":
+        elif self.filters.order == "delay" and self.filters.query_text is None:
             longest = self.filters.newest_first
             order = f"{'longest' if longest else 'shortest'} reply delay first"
         else:
