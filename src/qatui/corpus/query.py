@@ -44,12 +44,33 @@ class Filters:
     gender: str | None = None
     order: SortOrder = "date"
     extra: tuple[SqlFilter, ...] = ()
+    search: str | None = None
+    ranked: bool = True
 
     @property
     def active(self) -> bool:
         return any(
-            (self.specialty, self.since, self.until, self.topic, self.age, self.gender, self.extra)
+            (
+                self.specialty,
+                self.since,
+                self.until,
+                self.topic,
+                self.age,
+                self.gender,
+                self.extra,
+                self.search,
+            )
         )
+
+    @property
+    def query_text(self) -> str | None:
+        """The full-text query the list shows: the FAQ topic's words and the typed search."""
+        parts = [part for part in (self.topic, self.search) if part and part.strip()]
+        return " ".join(parts) if parts else None
+
+    def without_text(self) -> Filters:
+        """These filters less the topic and the search (what a full-text search runs within)."""
+        return replace(self, topic=None, search=None)
 
     def cleared(self) -> Filters:
         return Filters(newest_first=self.newest_first, order=self.order)
@@ -63,6 +84,8 @@ class Filters:
             parts.append(f"{self.since or '…'} to {self.until or '…'}")
         if self.topic:
             parts.append(f"topic: {self.topic}")
+        if self.search:
+            parts.append(f"search: {self.search}" + ("" if self.ranked else " (by date)"))
         if self.age:
             parts.append(f"age {self.age}")
         if self.gender:
