@@ -35,6 +35,7 @@ from qatui.corpus.query import Filters, QuestionPage, QuestionRow, SortOrder
 from qatui.corpus.sanitize import clean_line
 from qatui.corpus.session import Corpus, QueryCancelled
 from qatui.tui.commands import DateCommands, QuestionCommands, SpecialtyCommands
+from qatui.tui.corpus_worker import QueryFailed, query_and_post
 from qatui.tui.exporting import ExportCancelled, ExportRequest, default_export_folder, write_export
 from qatui.tui.history import History
 from qatui.tui.messages import DateRangeChanged, QuestionChosen, SpecialtyChosen, TopicChosen
@@ -101,13 +102,6 @@ class CountsLoaded(Message):
     """Specialty counts under the current date filter arrived."""
 
     counts: list[tuple[str, int]]
-
-
-@dataclass
-class QueryFailed(Message):
-    """A query failed: say so, keep going."""
-
-    reason: str
 
 
 class QATuiApp(App[int]):
@@ -240,17 +234,13 @@ class QATuiApp(App[int]):
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _load_counts(self, filters: Filters) -> None:
-        worker = get_current_worker()
-        try:
-            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
-                counts = reader.specialty_counts(filters)
-        except QueryCancelled:
-            return
-        except Exception as error:
-            self.post_message(QueryFailed(f"counting specialties failed: {error}"))
-            return
-        if not worker.is_cancelled:
-            self.post_message(CountsLoaded(counts))
+        query_and_post(
+            self,
+            self.corpus,
+            lambda reader: reader.specialty_counts(filters),
+            CountsLoaded,
+            "counting specialties failed",
+        )
 
     @on(CountsLoaded)
     def _counts_loaded(self, message: CountsLoaded) -> None:
@@ -309,17 +299,13 @@ class QATuiApp(App[int]):
 
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def _load_page(self, question_id: int) -> None:
-        worker = get_current_worker()
-        try:
-            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
-                page = reader.page(question_id)
-        except QueryCancelled:
-            return
-        except Exception as error:
-            self.post_message(QueryFailed(f"opening the question failed: {error}"))
-            return
-        if not worker.is_cancelled:
-            self.post_message(PageLoaded(page, question_id))
+        query_and_post(
+            self,
+            self.corpus,
+            lambda reader: reader.page(question_id),
+            lambda page: PageLoaded(page, question_id),
+            "opening the question failed",
+        )
 
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
@@ -345,8 +331,7 @@ class QATuiApp(App[int]):
         self.remember_opened(message.page)
 
     @on(QueryFailed)
-    @on(QuestionList.LoadFailed)
-    def _query_failed(self, message: QueryFailed | QuestionList.LoadFailed) -> None:
+    def _query_failed(self, message: QueryFailed) -> None:
         self.query_one(ReadingPane).loading = False
         self.notify(clean_line(message.reason), severity="error", markup=False)
 

@@ -21,13 +21,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
 
 from qatui.corpus.highlight import Snippet
 from qatui.corpus.query import CorpusReader, Filters, QuestionRow
 from qatui.corpus.sanitize import clean_line
 from qatui.corpus.search import Order, SearchHit, count_matches, search
-from qatui.corpus.session import Corpus, QueryCancelled
+from qatui.corpus.session import Corpus
+from qatui.tui.corpus_worker import query_and_post
 from qatui.tui.messages import QuestionChosen
 from qatui.tui.text import fit
 
@@ -97,12 +97,6 @@ class QuestionList(ScrollView, can_focus=True):
         matching: int
         everything: int
 
-    @dataclass
-    class LoadFailed(Message):
-        """A query failed for a reason other than cancellation."""
-
-        reason: str
-
     def __init__(
         self, corpus: Corpus, *, page_size: int = 100, cache_pages: int = 40, id: str | None = None
     ) -> None:
@@ -153,18 +147,17 @@ class QuestionList(ScrollView, can_focus=True):
         self.refresh()
 
     def _count(self, generation: int, filters: Filters) -> None:
-        worker = get_current_worker()
-        try:
-            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
-                everything = reader.total()
-                matching = self._count_matching(reader, filters, everything)
-        except QueryCancelled:
-            return
-        except Exception as error:
-            self.post_message(self.LoadFailed(f"counting questions failed: {error}"))
-            return
-        if not worker.is_cancelled:
-            self.post_message(self.CountLoaded(generation, matching, everything))
+        def counts(reader: CorpusReader) -> tuple[int, int]:
+            everything = reader.total()
+            return self._count_matching(reader, filters, everything), everything
+
+        query_and_post(
+            self,
+            self.corpus,
+            counts,
+            lambda found: self.CountLoaded(generation, *found),
+            "counting questions failed",
+        )
 
     @staticmethod
     def _count_matching(reader: CorpusReader, filters: Filters, everything: int) -> int:
@@ -213,17 +206,15 @@ class QuestionList(ScrollView, can_focus=True):
         )
 
     def _fetch(self, generation: int, filters: Filters, page: int, total: int | None) -> None:
-        worker = get_current_worker()
-        try:
-            with self.corpus.reader(lambda: worker.is_cancelled) as reader:
-                rows = self._rows(reader, filters, page * self.page_size, self.page_size, total)
-        except QueryCancelled:
-            return
-        except Exception as error:
-            self.post_message(self.LoadFailed(f"loading questions failed: {error}"))
-            return
-        if not worker.is_cancelled:
-            self.post_message(self.PageLoaded(generation, page, rows))
+        query_and_post(
+            self,
+            self.corpus,
+            lambda reader: self._rows(
+                reader, filters, page * self.page_size, self.page_size, total
+            ),
+            lambda rows: self.PageLoaded(generation, page, rows),
+            "loading questions failed",
+        )
 
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
