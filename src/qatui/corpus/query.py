@@ -253,17 +253,21 @@ class CorpusReader:
         return [found[i] for i in ids if i in found]
 
     def specialty_counts(self, filters: Filters) -> list[tuple[str, int]]:
-        """Every specialty with its number of questions under the date (and topic) filter."""
+        """Every specialty with its number of questions under the date (and topic) filter.
+
+        One count per specialty, each a range of the (specialty, date) index, rather than one
+        GROUP BY: with a date filter the GROUP BY walked the date index and read every matching
+        row for its specialty (5.4 s for 2000-2026 at 1,000,000 questions; 85 ms this way).
+        """
         where, params = self._where(replace(filters, specialty=None))
-        counts = dict(
-            self.conn.execute(
-                f"SELECT q.specialty_id, count(*) FROM questions q{where} GROUP BY q.specialty_id",
-                params,
-            ).fetchall()
-        )
+        also = where.replace(" WHERE ", " AND ", 1)
         return [
-            (name, int(counts.get(sid, 0)))
-            for sid, name in self.conn.execute("SELECT id, name FROM specialties ORDER BY name")
+            (name, int(count))
+            for name, count in self.conn.execute(
+                "SELECT s.name, (SELECT count(*) FROM questions q WHERE q.specialty_id = s.id"
+                f"{also}) FROM specialties s ORDER BY s.name",
+                params,
+            )
         ]
 
     def specialties(self) -> list[str]:
