@@ -289,6 +289,7 @@ def test_list_json_field_by_field() -> None:
             "since": "2016-01-01",
             "until": None,
             "topic": None,
+            "search": None,
             "age": "30~39",
             "gender": None,
             "only": ["bookmarked"],

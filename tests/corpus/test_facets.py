@@ -163,3 +163,16 @@ def test_choose_period() -> None:
     assert choose_period("2016-01-01", "2016-12-31", 12) == "month"
     assert choose_period("2016-01-01", "2017-01-01", 12) == "year"
     assert choose_period(None, None, 12) == "month"
+
+
+def test_the_sites_under_10_band_sorts_first() -> None:
+    from qatui.corpus.facets import _age_key
+
+    bands = [("10~19", 1), (None, 1), ("80 above", 1), ("Under 10", 1), ("20~29", 1)]
+    assert [band for band, _ in sorted(bands, key=_age_key)] == [
+        "Under 10",
+        "10~19",
+        "20~29",
+        "80 above",
+        None,
+    ]

@@ -6,13 +6,6 @@ import datetime as dt
 
 from qatui.corpus.model import Record
 
-REPLY_DELAY_SQL = (
-    "((SELECT julianday(r.replied_on) FROM replies r "
-    "WHERE r.question_id = q.id AND r.position = 0) - julianday(q.asked_on))"
-)
-"""The same delay in SQL, for a query whose questions table is aliased ``q`` (NULL if unknown)."""
-
-
 def reply_delay_days(asked_on: str | None, replied_on: str | None) -> int | None:
     """Reply date minus ask date in days (ISO dates), or None when either is missing or invalid.
 

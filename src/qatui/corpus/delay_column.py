@@ -1,6 +1,6 @@
 """The stored reply delay: ``questions.reply_delay``, its indexes and the triggers that keep it.
 
-Sorting by reply delay computed per row (``qatui.corpus.delay.REPLY_DELAY_SQL``) took seconds per
+Sorting by reply delay computed per row in SQL took seconds per
 window on a 275k corpus. Schema v3 stores the delay in days (NULL when unknown) in the question
 row, indexes it, and keeps it in step with triggers, so every writer (``Store.upsert``, the bulk
 loader, a hand-made UPDATE) leaves the right value without knowing about it. The same migration

@@ -182,6 +182,7 @@ def filters_json(filters: Filters) -> dict[str, Any]:
         "since": filters.since,
         "until": filters.until,
         "topic": filters.topic,
+        "search": filters.search,
         "age": filters.age,
         "gender": filters.gender,
         "only": [extra.label for extra in filters.extra],

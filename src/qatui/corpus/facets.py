@@ -42,6 +42,8 @@ def _age_key(item: tuple[str | None, int]) -> tuple[int, int, str]:
     band = item[0]
     if band is None:
         return (2, 0, "")
+    if band.casefold().startswith("under"):
+        return (0, -1, band)  # "Under 10" comes before "10~19"
     number = _LEADING_NUMBER.search(band)
     return (0, int(number.group()), band) if number else (1, 0, band)
 
