@@ -6,6 +6,7 @@ import datetime as dt
 
 from qatui.corpus.model import Record
 
+
 def reply_delay_days(asked_on: str | None, replied_on: str | None) -> int | None:
     """Reply date minus ask date in days (ISO dates), or None when either is missing or invalid.
 
