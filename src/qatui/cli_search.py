@@ -60,7 +60,8 @@ def add_search_parser(
     parser.add_argument(
         "--json",
         action="store_true",
-        help="JSON lines: id, title, specialty, date, score, snippet (plain text)",
+        help="JSON lines: id, title, specialty, date, score, snippet (plain text); score is "
+        "relevance within its tier (title/subject matches come first), null by date",
     )
 
 

@@ -18,7 +18,7 @@ from qatui.corpus import search as search_module
 from qatui.corpus.cjk import has_cjk, has_cjk_sql
 from qatui.corpus.highlight import fold, highlight_spans, make_snippet
 from qatui.corpus.model import Record, Reply
-from qatui.corpus.query import Filters
+from qatui.corpus.query import CorpusReader, Filters
 from qatui.corpus.schema import MIGRATIONS
 from qatui.corpus.search import count_matches, search
 from qatui.corpus.search_syntax import (
@@ -302,6 +302,32 @@ def test_large_match_sets_page_through_every_match_once(
     assert set(first_page) <= {2, 4, 6, 8}  # old title hits beat the newest body-only rows
 
 
+def test_a_prefix_query_is_ranked_by_the_words_as_typed(make_store: MakeStore) -> None:
+    store = fill(
+        make_store(),
+        record(1, question="fever fever fever, a fever"),
+        record(2, title="Fever after a trip"),
+        record(3, question="feverish once"),
+        record(4, question="a fever"),
+    )
+    hits = search(store.conn, "fever", as_you_type=True)  # the last word is a prefix: fever*
+    assert ids(hits) == [2, 1, 4, 3]  # title tier; exact "fever" by bm25; prefix-only, newest
+    assert [hit.score is None for hit in hits] == [False, False, False, True]
+    assert ids(search(store.conn, "fev", as_you_type=True)) == [2, 4, 3, 1]  # none exact
+
+
+def test_the_row_count_comes_from_the_index(make_store: MakeStore) -> None:
+    store = make_store()
+    assert search_module._total_rows(store.conn) == 0
+    fill(store, *(record(n) for n in range(1, 8)))
+    with store.transaction():
+        store.conn.execute("DELETE FROM replies WHERE question_id = 3")
+        store.conn.execute("DELETE FROM questions WHERE id = 3")
+    assert search_module._total_rows(store.conn) == 6
+    assert search_module._varint(bytes([0x81, 0x00])) == 128
+    assert search_module._varint(bytes([0xFF] * 8 + [0x01])) == (1 << 64) - 255
+
+
 def test_date_order_and_its_direction(make_store: MakeStore) -> None:
     store = fill(
         make_store(),
@@ -388,6 +414,16 @@ def test_every_filter_plan_gives_the_same_results(
         monkeypatch.setattr(search_module, "_scope", lambda *args: scope)
         assert ids(search(filtered_store.conn, "kidney", filters, limit=100)) == baseline
     assert baseline[0] == 41  # the title hit
+
+
+def test_match_filter_counts_what_the_search_shows(filtered_store: Store) -> None:
+    reader = CorpusReader(filtered_store.conn)
+    for query in ("kidney -stones", "stones", "-kidney", "???"):
+        condition = search_module.match_filter(filtered_store.conn, query)
+        filters = Filters(specialty="Urology", extra=(condition,))
+        assert reader.count(filters) == count_matches(
+            filtered_store.conn, query, Filters(specialty="Urology")
+        )
 
 
 def test_topic_filter_and_search_combine(filtered_store: Store) -> None:

@@ -1,25 +1,25 @@
 """Full-text search: ranked or by date, within the list's filters, with snippets and spans.
 
-Ranking design (figures in benchmarks/RESULTS.md). FTS5's ``bm25()`` costs time in proportion to
-the number of rows it scores, and it reads the whole doclist of every phrase once per scan (for
-the IDF), so sorting a word found in most of a million rows by bm25 takes seconds. Ranked
-results are therefore built from a bounded candidate set, in two tiers:
+Ranking design (figures and the reasons in benchmarks/RESULTS.md, "## Search"). FTS5's
+``bm25()`` costs time for every row it scores and reads the whole doclist of every phrase once
+per scan (for the IDF), so sorting every match of a word found in most of a million rows takes
+seconds. Ranked results are built from a bounded candidate set, in tiers:
 
-1. title/subject hits: the newest :data:`TITLE_CANDIDATES` rows whose title or subject match,
-   ranked by bm25 over those two columns (title weighted above subject);
-2. the other hits among the newest :data:`BODY_CANDIDATES` matching rows, ranked by bm25 over
-   every column (title and subject above the question and reply, More Info below);
+1. title/subject hits: the newest :data:`TITLE_CANDIDATES` rows whose title or subject match
+   (an FTS5 column filter), ordered by :func:`~qatui.corpus.highlight.title_score`;
+2. the other rows among the newest :data:`BODY_CANDIDATES` matches, by bm25 over every column
+   (title and subject above question and reply, More Info below);
 3. then every remaining match, newest first (score ``None``).
 
 "Newest" is the order FTS5 reads rows in: descending id (the site's question number, which grows
-with time). When a query matches fewer rows than the bounds, the ranking is exact. Date order
-reads the date index and probes the full-text index when a query matches many rows, and sorts the
-matches when it matches few.
+with time). A query matching fewer rows than the bounds is ranked exactly. A query with a prefix
+term is found with it but scored by bm25 of the words as typed (:func:`_scored_as_typed`).
 
-Within filters (specialty, dates), a small filtered set is tested by membership while the index
-is scanned; a large one is joined row by row (whichever reads fewer rows).
+Within filters, a scan joins each match to its question, tests each match against the filtered
+ids, or looks each filtered question up in the index, whichever the capped counts say reads
+least (:func:`_scope`). Date order sorts few matches, and walks the date index for many.
 
-Snippets and the highlight spans are plain text with ``(start, end)`` offsets: never markup.
+Snippets and highlight spans are plain text with ``(start, end)`` offsets: never markup.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from qatui.corpus.cjk import CJK_TABLE, CJK_VOCAB
 from qatui.corpus.highlight import Snippet, Span, highlight_spans, make_snippet, title_score
 from qatui.corpus.query import CorpusReader, Filters, SqlFilter
 from qatui.corpus.search_syntax import (
+    Kind,
     ParsedQuery,
     Term,
     TrigramExpander,
@@ -58,6 +59,9 @@ WEIGHTS = "10.0, 5.0, 1.0, 1.0, 0.5"
 
 TITLE_CANDIDATES = 300
 BODY_CANDIDATES = 1_000
+JOINED_TITLE_CANDIDATES = 100
+JOINED_BODY_CANDIDATES = 300
+"""Smaller bounds when each match is joined to its question to test the filters."""
 MEMBERSHIP_FILTER_MAX = 20_000
 """Filtered sets up to this size can be tested by membership while the index is scanned."""
 COMMON_MATCHES = 50_000
@@ -221,28 +225,56 @@ class _Scope(enum.Enum):
     PROBE = "look each filtered question up in the full-text index"
 
 
-# Measured costs per row, in microseconds (benchmarks/RESULTS.md): reading a match and testing
-# it against a set, reading a match and joining it to its question, one index lookup.
+# Measured costs per row at 1,000,000 questions, in microseconds (benchmarks/RESULTS.md):
+# reading a match and testing it against a set, reading a match and joining it to its question,
+# one index lookup of a common word.
 _MEMBERSHIP_COST = 0.35
 _JOIN_COST = 2.5
-_PROBE_COST = 150.0
+_PROBE_COST = 700.0
+FEW_MATCHES = 2_000
+"""A query matching at most this many rows is simply joined to the filters."""
+
+
+def _varint(data: bytes) -> int:
+    """An SQLite varint: 7 bits a byte, high bit set on all but the last (the 9th has 8)."""
+    value = 0
+    for index, byte in enumerate(data[:9]):
+        if index == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            break
+    return value
+
+
+def _total_rows(conn: sqlite3.Connection) -> int:
+    """How many questions there are, from the main index's averages record (FTS5 keeps the
+    row count there, as its first varint); ``count(*)`` reads a whole index (70 ms at 1M)."""
+    row = conn.execute(f"SELECT block FROM {MAIN_TABLE}_data WHERE id = 1").fetchone()
+    if row and isinstance(row[0], bytes) and row[0]:
+        return _varint(row[0])
+    return int(conn.execute("SELECT count(*) FROM questions").fetchone()[0])
 
 
 def _scope(conn: sqlite3.Connection, plan: _Plan, condition: str, params: list[Any]) -> _Scope:
     """The cheapest way to scan within the filters, from capped counts of both sides."""
     if not condition:
         return _Scope.ALL
+    if plan.driver is None:
+        return _Scope.JOIN
+    match_sql, match_params = _match_set(plan)
+    if _capped_count(conn, match_sql, match_params, FEW_MATCHES + 1) <= FEW_MATCHES:
+        return _Scope.JOIN
     filtered = _capped_count(
         conn, f"SELECT 1 FROM questions q WHERE {condition}", params, MEMBERSHIP_FILTER_MAX + 1
     )
-    if filtered > MEMBERSHIP_FILTER_MAX or plan.driver is None:
+    if filtered > MEMBERSHIP_FILTER_MAX:
         return _Scope.JOIN
-    total = int(conn.execute("SELECT count(*) FROM questions").fetchone()[0])
-    match_sql, match_params = _match_set(plan)
+    total = _total_rows(conn)
     matches = _capped_count(conn, match_sql, match_params, COMMON_MATCHES + 1)
     if matches > COMMON_MATCHES:
         matches = total
-    joined = min(matches, BODY_CANDIDATES * total / max(1, filtered))
+    joined = min(matches, JOINED_BODY_CANDIDATES * total / max(1, filtered))
     costs = {
         _Scope.MEMBERSHIP: _MEMBERSHIP_COST * matches,
         _Scope.JOIN: _JOIN_COST * joined,
@@ -328,6 +360,32 @@ def _title_scores(
     return {int(row[0]): title_score(row[1], row[2], query) for row in rows}
 
 
+def _scored_as_typed(conn: sqlite3.Connection, query: ParsedQuery, rows: list[Row]) -> list[Row]:
+    """Rows found with prefix terms, scored by bm25 of the words as typed (any of them).
+
+    bm25 of a prefix term would build the prefix's merged doclist a second time (for its IDF);
+    the exact words are read once, over the candidates' id range only. Candidates holding none
+    of them exactly keep no score (newest first, after the scored ones).
+    """
+    words = [
+        word_expression(Term(term.tokens, Kind.WORD if term.kind is Kind.PREFIX else term.kind))
+        for term in query.terms
+        if not term.is_cjk
+    ]
+    if not rows or not words:
+        return rows
+    ids = [row_id for row_id, _ in rows]
+    scores = dict(
+        conn.execute(
+            f"SELECT rowid, -bm25({MAIN_TABLE}, {WEIGHTS}) FROM {MAIN_TABLE} "
+            f"WHERE {MAIN_TABLE} MATCH ? AND rowid BETWEEN ? AND ? "
+            "AND +rowid IN (SELECT value FROM json_each(?))",
+            (any_of(words), min(ids), max(ids), "[" + ",".join(map(str, ids)) + "]"),
+        ).fetchall()
+    )
+    return [(row_id, scores.get(row_id)) for row_id in ids]
+
+
 def _ranked(
     scanner: _Scanner, match: _Match, query: ParsedQuery, limit: int, offset: int
 ) -> list[Row]:
@@ -339,19 +397,26 @@ def _ranked(
         titled = _by_score([(i, scores[i]) for i in found if scores.get(i, 0.0) > 0])
         rest: list[Row] = [(i, None) for i in found if scores.get(i, 0.0) <= 0]
         return (titled + rest)[offset : offset + limit]
+    joined = scanner.scope is _Scope.JOIN
+    title_bound = JOINED_TITLE_CANDIDATES if joined else TITLE_CANDIDATES
+    body_bound = JOINED_BODY_CANDIDATES if joined else BODY_CANDIDATES
     title_ids = [
         row_id
-        for row_id, _ in scanner.scan(
-            match, title_only=True, scored=False, limit=TITLE_CANDIDATES
-        )
+        for row_id, _ in scanner.scan(match, title_only=True, scored=False, limit=title_bound)
     ]
     scores = _title_scores(conn, title_ids, query)
     ranked = _by_score([(i, scores.get(i, 0.0)) for i in title_ids])
-    body = scanner.scan(match, limit=BODY_CANDIDATES)
+    prefixed = match.table == MAIN_TABLE and any(
+        term.kind is Kind.PREFIX and not term.is_cjk for term in query.terms
+    )
+    if prefixed:
+        body = _scored_as_typed(conn, query, scanner.scan(match, scored=False, limit=body_bound))
+    else:
+        body = scanner.scan(match, limit=body_bound)
     in_title = set(title_ids)
     ranked += _by_score([row for row in body if row[0] not in in_title])
     page = ranked[offset : offset + limit]
-    if len(body) < BODY_CANDIDATES or len(page) == limit:
+    if len(body) < body_bound or len(page) == limit:
         return page
     return page + scanner.scan(
         match,
