@@ -470,6 +470,17 @@ def test_cjk_is_found_by_any_substring(cjk_store: Store, query: str, expected: l
     assert count_matches(cjk_store.conn, query) == len(expected)
 
 
+def test_a_two_character_run_finds_every_row_whatever_follows(make_store: MakeStore) -> None:
+    """Hundreds of different characters after the bigram: every row is still found."""
+    followers = [chr(0x4E00 + n) for n in range(450)]
+    store = fill(
+        make_store(),
+        *(record(n, question=f"昨天頭痛{char}很久") for n, char in enumerate(followers, 1)),
+    )
+    assert count_matches(store.conn, "頭痛") == 450
+    assert len(search(store.conn, "頭痛", limit=500)) == 450
+
+
 def test_cjk_combines_with_latin_words_and_operators(cjk_store: Store) -> None:
     conn = cjk_store.conn
     assert ids(search(conn, "疼痛 knee")) == [2]

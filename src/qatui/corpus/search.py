@@ -71,8 +71,11 @@ DATE_SORT_MAX = 5_000
 DATE_WALK_MAX = 100_000
 """Up to this many, it walks the date index testing ids against the matches collected once;
 beyond, it walks the date index probing the full-text index row by row (matches are dense)."""
-TRIGRAM_EXPANSION_MAX = 400
-"""At most this many indexed trigrams stand for a one- or two-character CJK run."""
+SINGLE_CHARACTER_TRIGRAMS = 400
+"""A one-character CJK run stands for its most frequent indexed trigrams, at most this many
+(approximate: the issue asks for substrings of two or more characters). A two-character run
+stands for every indexed trigram that begins with it, so no row is missed; for a common
+bigram followed by thousands of different characters that OR is slow (cancellable)."""
 
 Order = Literal["rank", "date"]
 
@@ -126,8 +129,10 @@ def _trigram_expander(conn: sqlite3.Connection) -> TrigramExpander:
             f"SELECT term, doc FROM {CJK_VOCAB} WHERE term >= ? AND term < ?",
             (run, run + "\U0010ffff"),
         ).fetchall()
-        rows.sort(key=lambda row: -int(row[1]))
-        return [str(row[0]) for row in rows[:TRIGRAM_EXPANSION_MAX]]
+        if len(run) == 1:
+            rows.sort(key=lambda row: -int(row[1]))
+            rows = rows[:SINGLE_CHARACTER_TRIGRAMS]
+        return [str(row[0]) for row in rows]
 
     return expand
 
