@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite_utils
+from typing import Any
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.identity import content_hash, derived_id, normalise
@@ -277,9 +276,16 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection, info: DatabaseInfo) -> None:
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.info = info
         self._specialty_ids: dict[str, int] = {}
+
+    @property
+    def db(self) -> Any:
+        """The connection as a ``sqlite_utils.Database``, imported on first use (not at start-up:
+        importing sqlite_utils costs about 75 ms of the reader's start)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool | None = None) -> Store:
