@@ -152,9 +152,9 @@ async def test_specialty_counts_follow_the_date_filter(reader_db: Path) -> None:
         await settle(pilot)
         nav = app.query_one(SpecialtyNav)
         labels = [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]
-        assert labels[0].split() == ["2", "All"]
-        assert any(label.split() == ["1", "Dermatology"] for label in labels)
-        assert any(label.split() == ["0", "Urology"] for label in labels)
+        assert labels[0].split() == ["All", "2"]
+        assert any(label.split() == ["Dermatology", "1"] for label in labels)
+        assert any(label.split() == ["Urology", "0"] for label in labels)
 
 
 async def test_invalid_date_is_marked_and_changes_nothing(reader_db: Path) -> None:

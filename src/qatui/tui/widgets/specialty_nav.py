@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList
@@ -9,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from qatui.corpus.sanitize import clean_line
 from qatui.tui.messages import SpecialtyChosen
+from qatui.tui.text import fit
 
 ALL = "All"
 
@@ -24,24 +26,38 @@ class SpecialtyNav(OptionList):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.names: list[str | None] = []
+        self.counts: list[tuple[str, int]] = []
         self.border_title = "Specialties"
 
     def show_counts(self, counts: list[tuple[str, int]], chosen: str | None) -> None:
         """Replace the options, keeping the chosen specialty highlighted."""
-        total = sum(count for _, count in counts)
-        width = max(len(f"{count:,}") for count in [total, *(count for _, count in counts)])
+        self.counts = counts
         self.names = [None] + [name for name, _ in counts]
+        self._lay_out(self.names.index(chosen) if chosen in self.names else 0)
+
+    def _lay_out(self, highlighted: int | None) -> None:
+        # Two cells spare for a scrollbar: a label one cell too wide would lose its last line.
+        width = (self.scrollable_content_region.width or 26) - 2
+        total = sum(count for _, count in self.counts)
         options = [Option(self._label(ALL, total, width), id="all")]
         options += [
             Option(self._label(clean_line(name), count, width), id=f"s{index}")
-            for index, (name, count) in enumerate(counts)
+            for index, (name, count) in enumerate(self.counts)
         ]
         self.set_options(options)
-        self.highlighted = self.names.index(chosen) if chosen in self.names else 0
+        self.highlighted = highlighted
+
+    def on_resize(self) -> None:
+        if self.counts:
+            self._lay_out(self.highlighted)
 
     @staticmethod
     def _label(name: str, count: int, width: int) -> Content:
-        return Content.assemble((f"{count:>{width},} ", "dim"), name)
+        """``Oncology      2,237``: one line, the count at the right edge, a long name cut."""
+        number = f"{count:,}"
+        name = fit(name, max(1, width - len(number) - 1))
+        gap = max(1, width - cell_len(name) - len(number))
+        return Content.assemble(name + " " * gap, (number, "dim"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
