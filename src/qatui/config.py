@@ -10,7 +10,7 @@ Example ``config.toml``::
     more_info_folded = true
 
     [keys]
-    toggle_more_info = "m"          # binding id = key(s), as Textual writes them
+    "app.toggle_more_info" = "ctrl+o"   # binding id (see the help screen) = key(s)
 """
 
 from __future__ import annotations
