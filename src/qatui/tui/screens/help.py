@@ -31,13 +31,24 @@ def key_label(keys: str) -> str:
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, description) for each binding; the binding id follows, for remapping in config."""
     rows = []
     for binding in bindings:
         if isinstance(binding, Binding):
-            rows.append((key_label(binding.key), binding.description or binding.action))
+            described = binding.description or binding.action
+            rows.append((key_label(binding.key), f"{described}\t{binding.id or ''}"))
         elif isinstance(binding, tuple):
             rows.append((key_label(binding[0]), binding[2] if len(binding) > 2 else binding[1]))
     return rows
+
+
+def _row(key: str, text: str, width: int, described_width: int) -> Content:
+    description, _, binding_id = text.partition("\t")
+    return Content.assemble(
+        (key.ljust(width + 2), "bold $accent"),
+        description.ljust(described_width + 2) if binding_id else description,
+        (binding_id, "dim"),
+    )
 
 
 class HelpScreen(ModalScreen[None]):
@@ -53,14 +64,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
-            body.border_title = "Keys (Esc to close)"
+            body.border_title = "Keys (Esc to close) · dim: the id to remap a key in config.toml"
             for title, rows in self.sections:
                 yield Static(Content.styled(title, "bold"), classes="help-title")
                 width = max((len(key) for key, _ in rows), default=0)
-                lines = [
-                    Content.assemble((key.ljust(width + 2), "bold $accent"), description)
-                    for key, description in rows
-                ]
+                described = max((len(text.partition("\t")[0]) for _, text in rows), default=0)
+                lines = [_row(key, text, width, described) for key, text in rows]
                 yield Static(Content("\n").join(lines), classes="help-rows")
             yield Static(Content.styled(DISCLAIMER, "italic"), classes="help-title")
 
