@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from qatui.corpus.store import Store
 from qatui.tui.app import make_app
 from qatui.tui.scenes import settle
@@ -95,3 +97,20 @@ def test_sighup_ends_the_reader_cleanly(tmp_path: Path) -> None:
     check = Store.open(db)
     assert check.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     check.close()
+
+
+async def test_a_read_only_database_is_read_and_says_writing_is_disabled(
+    reader_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root writes through file modes; the store's own probe says "read-only" here instead.
+    monkeypatch.setattr("qatui.corpus.store._writable", lambda path: False)
+    app = make_app(reader_db, state_path=reader_db.parent / "state.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.corpus.read_only
+        assert "writing is disabled" in app.sub_title
+        assert any("read-only" in str(n.message) for n in app._notifications)
+        assert app.query_one(QuestionList).matching == 13
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.page is not None
