@@ -589,3 +589,19 @@ async def test_command_palette_sets_a_year(reader_db: Path) -> None:
         await settle(pilot)
         assert (app.filters.since, app.filters.until) == ("2019-01-01", "2019-12-31")
         assert question_list(app).matching == 2
+
+
+async def test_a_page_asked_for_while_the_first_is_loading_still_arrives(tmp_path: Path) -> None:
+    app = make_app(build_reader_corpus(tmp_path / "long.db", extra=500))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = question_list(app)
+        listing.load(app.filters)  # a reload: page 0 is pending again
+        assert 0 in listing._pending
+        listing.row_at(0)  # a frame drawn meanwhile asks for the pending page...
+        listing.row_at(250)  # ...and for another one
+        await settle(pilot)
+        assert listing.row_at(250) is not None
+        await pilot.press("G")
+        await settle(pilot)
+        assert listing.current_row is not None  # the last rows are shown, not "loading…"

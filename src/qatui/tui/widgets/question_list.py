@@ -283,7 +283,10 @@ class QuestionList(ScrollView, can_focus=True):
         return rows[offset] if offset < len(rows) else None
 
     def _want(self, page: int) -> None:
-        if page not in self._pending and not self._wanted:
+        """Ask for ``page`` once the current frame is drawn (pages asked or held are skipped)."""
+        if page in self._pending or page in self._pages or page in self._wanted:
+            return
+        if not self._wanted:
             self.call_later(self._request_wanted)
         self._wanted.add(page)
 
