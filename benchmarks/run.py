@@ -120,11 +120,9 @@ def timing_table(results: dict[int, dict[str, Any]], key: str) -> list[str]:
     sizes = sorted(results)
     names: list[str] = []
     for size in sizes:
-        names += [
-            name
-            for name in [*results[size][key], *results[size].get("stuck", {})]
-            if name not in names
-        ]
+        for name in [*results[size][key], *results[size].get("stuck", {})]:
+            if name not in names:
+                names.append(name)
     lines = [
         "| action | " + " | ".join(f"{_size(s)}: median / p95 (max) ms" for s in sizes) + " |",
         "|---|" + "---|" * len(sizes),
@@ -212,6 +210,17 @@ def targets(
             + _verdict(app_ratio <= RSS_RATIO, f"{app_ratio:.2f}x (limit {RSS_RATIO}x)")
         )
     return lines
+
+
+SEARCH_HEADING = "\n## Search\n"
+
+
+def write_keeping_search(output: Path, text: str) -> None:
+    """Write the report, keeping the "## Search" section that bench_search.py maintains."""
+    old = output.read_text() if output.exists() else ""
+    if SEARCH_HEADING in old and SEARCH_HEADING not in text:
+        text = text.rstrip("\n") + "\n" + old[old.index(SEARCH_HEADING) :]
+    output.write_text(text)
 
 
 def report(
@@ -312,7 +321,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-app", action="store_true", help="skip the reader benchmarks")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument(
+        "--report-only",
+        type=Path,
+        metavar="JSON",
+        help="only rewrite --output from the figures of an earlier run (its .json) and notes.md",
+    )
     args = parser.parse_args(argv)
+    if args.report_only:
+        raw = json.loads(args.report_only.read_text())
+        numbered = {
+            key: {int(size): value for size, value in raw[key].items()}
+            for key in ("corpora", "corpus", "app")
+        }
+        write_keeping_search(
+            args.output,
+            report(
+                raw["machine"],
+                numbered["corpora"],
+                numbered["corpus"],
+                numbered["app"],
+                raw["import"],
+                raw["runs"],
+                tuple(raw["load"]),
+            ),
+        )
+        return 0
     sizes = sorted({int(size) for size in args.sizes.split(",")})
     runs, import_count, import_runs = args.runs, args.import_count, args.import_runs
     scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -340,11 +374,20 @@ def main(argv: list[str] | None = None) -> int:
         "--cache",
         str(args.cache),
     )
-    text = report(info, corpora, corpus, app, imported, runs, (load_start, load_average()))
-    args.output.write_text(text)
+    load_end = load_average()
+    text = report(info, corpora, corpus, app, imported, runs, (load_start, load_end))
+    write_keeping_search(args.output, text)
     (args.output.with_suffix(".json")).write_text(
         json.dumps(
-            {"machine": info, "corpora": corpora, "corpus": corpus, "app": app, "import": imported},
+            {
+                "machine": info,
+                "corpora": corpora,
+                "corpus": corpus,
+                "app": app,
+                "import": imported,
+                "runs": runs,
+                "load": [load_start, load_end],
+            },
             indent=1,
         )
     )
