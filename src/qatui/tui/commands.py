@@ -11,7 +11,7 @@ from textual.content import Content
 
 from qatui.corpus.query import QuestionRow
 from qatui.corpus.sanitize import clean_line
-from qatui.tui.widgets.filter_bar import LAST_12_MONTHS
+from qatui.tui.widgets.filter_bar import quick_choices
 
 if TYPE_CHECKING:
     from qatui.tui.app import QATuiApp
@@ -45,10 +45,10 @@ class DateCommands(Provider):
     """Quick date filters: last 12 months, a year, any time."""
 
     def _choices(self) -> list[tuple[str, str]]:
-        import datetime as dt
-
-        years = [(f"Date: year {y}", str(y)) for y in range(dt.date.today().year, 1999, -1)]
-        return [("Date: any time", "any"), ("Date: last 12 months", LAST_12_MONTHS), *years]
+        return [
+            (f"Date: year {value}" if value.isdigit() else f"Date: {label.lower()}", value)
+            for label, value in quick_choices()
+        ]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

@@ -34,6 +34,13 @@ def quick_range(choice: str, today: dt.date | None = None) -> tuple[str | None, 
     return None, None
 
 
+def quick_choices(today: dt.date | None = None) -> list[tuple[str, str]]:
+    """The quick date choices as (label, value): any time, last 12 months, each year to 2000."""
+    this_year = (today or dt.date.today()).year
+    years = [(str(year), str(year)) for year in range(this_year, 1999, -1)]
+    return [("Any time", ANY_TIME), ("Last 12 months", LAST_12_MONTHS), *years]
+
+
 class FilterBar(Horizontal):
     """From/to dates, a quick date choice, and a search field."""
 
@@ -45,9 +52,7 @@ class FilterBar(Horizontal):
         submitted: bool = False
 
     def compose(self) -> ComposeResult:
-        this_year = dt.date.today().year
-        choices = [("Any time", ANY_TIME), ("Last 12 months", LAST_12_MONTHS)]
-        choices += [(str(year), str(year)) for year in range(this_year, 1999, -1)]
+        choices = quick_choices()
         yield Input(placeholder="/ search words", id="search", select_on_focus=False)
         yield Input(placeholder="from: 2016, 2016-03…", id="since")
         yield Input(placeholder="to", id="until")
