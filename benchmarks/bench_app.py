@@ -148,7 +148,7 @@ def time_startup(arguments: list[str]) -> float:
 
 async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, int]]:
     """Milliseconds per action, and how many times an action never showed its result."""
-    from qatui.corpus.query import Filters
+    from qatui.corpus.filters import Filters
     from qatui.tui.app import make_app
     from qatui.tui.widgets.question_list import QuestionList
 

@@ -31,8 +31,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.session import Corpus
+from qatui.corpus.filters import Filters
+from qatui.corpus.store.read_pool import Corpus
+from qatui.corpus.store.reader import CorpusReader
 
 PAGE = 100
 DATE_RANGES = (

@@ -25,8 +25,8 @@ from typing import Any
 import sqlite_utils
 from corpora import CACHE, QATUI, SEED
 
-from qatui.corpus.importer import expand_paths
-from qatui.corpus.pagetext import parse_page_bytes
+from qatui.corpus.ingest.importer import expand_paths
+from qatui.corpus.ingest.pagetext import parse_page_bytes
 
 
 def ensure_pages(count: int, cache: Path = CACHE) -> Path:

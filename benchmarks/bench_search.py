@@ -37,11 +37,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from qatui.corpus.cjk import CJK_CHAR  # noqa: E402
-from qatui.corpus.query import Filters  # noqa: E402
-from qatui.corpus.search import count_matches, search  # noqa: E402
-from qatui.corpus.session import Corpus, QueryCancelled  # noqa: E402
-from qatui.corpus.store import Store, connect  # noqa: E402
+from qatui.corpus.filters import Filters  # noqa: E402
+from qatui.corpus.search.cjk import CJK_CHAR  # noqa: E402
+from qatui.corpus.search.fulltext import count_matches, search  # noqa: E402
+from qatui.corpus.store.database import connect  # noqa: E402
+from qatui.corpus.store.read_pool import Corpus, QueryCancelled  # noqa: E402
+from qatui.corpus.store.writer import Store  # noqa: E402
 
 RESULTS = HERE / "RESULTS.md"
 FIGURES = HERE / "search_results.json"

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from qatui.corpus.schema import SCHEMA_VERSION
+from qatui.corpus.store.schema import SCHEMA_VERSION
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEED = 1

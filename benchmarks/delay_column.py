@@ -1,7 +1,7 @@
 """Schema v3 (stored reply delay): how long the migration takes, and the delay sort after it.
 
 Usage: ``nice python benchmarks/delay_column.py CORPUS.db`` on a COPY of a schema-v2 corpus built
-with ``qatui.corpus.generate.build_database`` (the file is migrated in place). Prints the time
+with ``qatui.synthetic.generate.build_database`` (the file is migrated in place). Prints the time
 of the v2 -> v3 step alone and the median of three runs of each list window; figures are in
 ``delay_column.md``.
 """
@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from qatui.corpus.facets import asker_facets
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.schema import MIGRATIONS
+from qatui.corpus.filters import Filters
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.schema import MIGRATIONS
 
 
 def timed(label: str, work: Callable[[], Any], runs: int = 3) -> None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from qatui.corpus.store import Store
+from qatui.corpus.store.writer import Store
 
 SPECIALTIES = (
     ("Obstetrics and Gynecology", 35089),

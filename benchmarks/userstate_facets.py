@@ -1,7 +1,7 @@
 """Timings for issue 7's core: reply-delay order, facets, histogram, user-state filters.
 
 Usage: ``python benchmarks/userstate_facets.py CORPUS.db [STATE.db]`` on a corpus built with
-``qatui.corpus.generate.build_database`` (the state file is made beside it, or at STATE.db).
+``qatui.synthetic.generate.build_database`` (the state file is made beside it, or at STATE.db).
 Prints the median of a few runs of each query; figures are in ``userstate_facets.md``.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from qatui.corpus.facets import asker_facets, histogram
-from qatui.corpus.query import Filters
-from qatui.corpus.session import Corpus
+from qatui.corpus.filters import Filters
+from qatui.corpus.store.read_pool import Corpus
 from qatui.userstate import UserState, attach_state, only_bookmarked, only_unread
 
 READ_MARKS = 20_000

@@ -8,7 +8,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from qatui.corpus.store import Store
+from qatui.corpus.store.writer import Store
 
 pytest_plugins = ["tests.hostile_plugin"]  # the hostile_cases fixture and its summary line
 

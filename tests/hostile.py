@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from qatui.corpus.ingest.sanitize import BIDI_CONTROLS, clean_line
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.sanitize import BIDI_CONTROLS, clean_line
-from qatui.corpus.store import Store
+from qatui.corpus.store.writer import Store
 
 MARKUP: dict[str, str] = {
     "bold": "[bold]not bold[/bold] and [b]not b[/b]",

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from qatui import cli
-from qatui.corpus.identity import derived_id
+from qatui.corpus.ingest.identity import derived_id
 from qatui.corpus.model import Record
-from qatui.corpus.schema import SCHEMA_VERSION
-from qatui.corpus.store import Outcome, Store
+from qatui.corpus.store.schema import SCHEMA_VERSION
+from qatui.corpus.store.writer import Outcome, Store
 from qatui.paths import default_db_path
 
 PAGE = """{title} - {specialty}

@@ -11,7 +11,7 @@ import pytest
 from qatui.cli import EXIT_OK, EXIT_USAGE, main
 from qatui.corpus.export import NOT_MEDICAL_ADVICE
 from qatui.corpus.model import Asker, Record, Reply
-from qatui.corpus.store import Store
+from qatui.corpus.store.writer import Store
 from qatui.userstate import STATE_DB_ENV, UserState
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from qatui import cli
-from qatui.corpus.query import CorpusReader
-from qatui.corpus.store import SCHEMA_VERSION, Outcome, Store
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.schema import SCHEMA_VERSION
+from qatui.corpus.store.writer import Outcome, Store
 from tests.hostile import (
     DAMAGE,
     HOSTILE,
@@ -328,8 +329,7 @@ def test_import_errors_print_hostile_names_and_values_safely(
     for name in hostile_cases.each(hostile_names):
         (folder / name).write_text("\x1b[2J\x9b31m no heading \u202e here\n")
     (folder / "values.jsonl").write_text(
-        json.dumps({"title": "T", "specialty": "S", "asked_on": "\x1b]52;c;eA==\x07 2016"})
-        + "\n"
+        json.dumps({"title": "T", "specialty": "S", "asked_on": "\x1b]52;c;eA==\x07 2016"}) + "\n"
     )
     hostile_cases.add()
     code, _, err = run("import", "--db", str(tmp_path / "c.db"), str(folder))

@@ -10,7 +10,7 @@ import pytest
 
 from qatui import cli
 from qatui.corpus.model import Record, Reply
-from qatui.corpus.store import Store
+from qatui.corpus.store.writer import Store
 
 
 def run(*argv: str) -> tuple[int, str, str]:

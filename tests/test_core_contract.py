@@ -27,7 +27,7 @@ def test_importing_every_corpus_module_does_not_import_textual() -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert "qatui.corpus.store" in report["modules"]
-    assert "qatui.corpus.pagetext" in report["modules"]
+    assert "qatui.corpus.ingest.pagetext" in report["modules"]
     assert report["textual"] == []
 
 

@@ -11,7 +11,7 @@ NOT_AT_START = ("sqlite_utils",)
 """Modules the reader's start never needs (sqlite_utils alone took ~200 ms of imports)."""
 
 
-@pytest.mark.parametrize("module", ["qatui.corpus.session", "qatui.cli", "qatui.tui.app"])
+@pytest.mark.parametrize("module", ["qatui.corpus.store.read_pool", "qatui.cli", "qatui.tui.app"])
 def test_starting_imports_no_heavy_optional_module(module: str) -> None:
     loaded = subprocess.run(
         [sys.executable, "-c", f"import sys, {module}; print(' '.join(sorted(sys.modules)))"],

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qatui.corpus.sanitize import clean_line
+from qatui.corpus.ingest.sanitize import clean_line
 from qatui.paths import config_dir
 
 CONFIG_ENV = "QATUI_CONFIG"

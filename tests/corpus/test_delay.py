@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from qatui.corpus.delay import describe_delay, record_reply_delay, reply_delay_days
+from qatui.corpus.filters import Filters
 from qatui.corpus.model import Record, Reply
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.store import Store
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 
 
 def test_reply_delay_days() -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from qatui.corpus import schema
-from qatui.corpus import store as store_module
 from qatui.corpus.delay import record_reply_delay
 from qatui.corpus.facets import asker_facets
+from qatui.corpus.filters import Filters
 from qatui.corpus.model import Asker, Record, Reply, SimilarLink
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.store import Store
+from qatui.corpus.store import migrations, schema, writer
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 
 V3 = 3
 
@@ -117,7 +117,8 @@ def test_a_v2_database_is_migrated_keeping_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "corpus.db"
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", V3 - 1)
+    for module in (migrations, writer):
+        monkeypatch.setattr(module, "SCHEMA_VERSION", V3 - 1)
     old = Store.open(path)
     with old.transaction():
         for record in PAGES:

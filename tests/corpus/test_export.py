@@ -25,9 +25,10 @@ from qatui.corpus.export import (
     record_markdown,
     write_markdown,
 )
+from qatui.corpus.filters import Filters, SqlFilter
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.query import CorpusReader, Filters, SqlFilter
-from qatui.corpus.store import Store
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 
 MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 HOSTILE = (

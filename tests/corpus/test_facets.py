@@ -16,9 +16,10 @@ from qatui.corpus.facets import (
     histogram,
     period_bounds,
 )
+from qatui.corpus.filters import Filters
 from qatui.corpus.model import Asker, Record, Reply, SimilarLink
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.store import Store
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 
 
 def page(title: str, specialty: str, asked_on: str, age: str | None, gender: str | None) -> Record:

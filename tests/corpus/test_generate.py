@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from qatui.cli import main
-from qatui.corpus.bulk_load import build_database
 from qatui.corpus.errors import StoreError
-from qatui.corpus.generate import (
+from qatui.corpus.ingest.importer import import_paths
+from qatui.corpus.ingest.pagetext import parse_page
+from qatui.corpus.store.writer import Store
+from qatui.synthetic.bulk_load import build_database
+from qatui.synthetic.generate import (
     FIRST_DAY,
     LAST_DAY,
     SPECIALTIES,
@@ -26,9 +29,6 @@ from qatui.corpus.generate import (
     page_text,
     write_pages,
 )
-from qatui.corpus.importer import import_paths
-from qatui.corpus.pagetext import parse_page
-from qatui.corpus.store import Store
 
 TABLES = {
     "specialties": "id",
@@ -112,7 +112,7 @@ def test_a_different_seed_gives_a_different_corpus(tmp_path: Path, built: Path) 
 
 def test_pages_do_not_depend_on_hash_randomisation() -> None:
     script = (
-        "import hashlib; from qatui.corpus.generate import generate_records, page_text; "
+        "import hashlib; from qatui.synthetic.generate import generate_records, page_text; "
         "print(hashlib.sha256(''.join(page_text(r) for r in generate_records(150, 3))"
         ".encode()).hexdigest())"
     )

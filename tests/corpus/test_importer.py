@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.importer import expand_paths, import_paths, import_records, read_source
+from qatui.corpus.ingest.importer import expand_paths, import_paths, import_records, read_source
+from qatui.corpus.ingest.sample import build_sample_database
 from qatui.corpus.model import Record
-from qatui.corpus.query import CorpusReader
-from qatui.corpus.sample import build_sample_database
-from qatui.corpus.store import Outcome, Store
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Outcome, Store
 
 MakeStore = Callable[..., Store]
 """The ``make_store`` fixture (see conftest.py)."""

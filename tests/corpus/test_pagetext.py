@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.ingest.pagetext import parse_page, parse_page_bytes
 from qatui.corpus.model import Asker, FaqLink, Record, SimilarLink
-from qatui.corpus.pagetext import parse_page, parse_page_bytes
 
 SEED_NAME = "000_3adcdf4c881c800e"
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from qatui.corpus.filters import Filters
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.store import Store
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 
 MakeStore = Callable[..., Store]
 

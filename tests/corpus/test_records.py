@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qatui.corpus.dates import parse_bound, parse_date
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.records import (
+from qatui.corpus.ingest.dates import parse_bound, parse_date
+from qatui.corpus.ingest.records import (
     Parsed,
     parse_field_map,
     read_csv,
@@ -22,7 +21,8 @@ from qatui.corpus.records import (
     read_jsonl,
     record_from_mapping,
 )
-from qatui.corpus.sanitize import clean_text
+from qatui.corpus.ingest.sanitize import clean_text
+from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 
 FULL_RECORD: dict[str, Any] = {
     "id": 4021,

@@ -19,15 +19,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qatui.corpus import schema
-from qatui.corpus import store as store_module
 from qatui.corpus.errors import CorpusInputError, StoreError
-from qatui.corpus.importer import ImportInterrupted, import_paths, import_records, read_source
+from qatui.corpus.ingest.importer import (
+    ImportInterrupted,
+    import_paths,
+    import_records,
+    read_source,
+)
+from qatui.corpus.ingest.records import read_json, read_json_chunks
+from qatui.corpus.ingest.streams import MAX_RECORD_BYTES
 from qatui.corpus.model import Record, Reply, SimilarLink
-from qatui.corpus.records import read_json, read_json_chunks
-from qatui.corpus.session import Corpus
-from qatui.corpus.store import SCHEMA_VERSION, Store
-from qatui.corpus.streams import MAX_RECORD_BYTES
+from qatui.corpus.store import migrations, schema, writer
+from qatui.corpus.store.read_pool import Corpus
+from qatui.corpus.store.schema import SCHEMA_VERSION
+from qatui.corpus.store.writer import Store
 from tests.hostile import DAMAGE, damaged_database, plain_database
 from tests.hostile_plugin import HostileCases
 from tests.unprivileged import run_python
@@ -419,8 +424,24 @@ FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 BYTE_PIECES = st.sampled_from(
-    [b"\n", b"\r\n", b"{", b"}", b"[", b"]", b",", b'"', b"\\", b"\x00", b"\xff", b"\xe4\xb9",
-     b"\xef\xbb\xbf", b"\x1b[2J", b'{"title": "T", "specialty": "S"}', b"title,specialty\n"]
+    [
+        b"\n",
+        b"\r\n",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b",",
+        b'"',
+        b"\\",
+        b"\x00",
+        b"\xff",
+        b"\xe4\xb9",
+        b"\xef\xbb\xbf",
+        b"\x1b[2J",
+        b'{"title": "T", "specialty": "S"}',
+        b"title,specialty\n",
+    ]
 )
 ANY_BYTES = st.lists(st.binary(max_size=20) | BYTE_PIECES, max_size=40).map(b"".join)
 
@@ -562,7 +583,7 @@ def test_check_integrity_passes_on_aplain_database(tmp_path: Path) -> None:
 
 OPEN_AND_COUNT = """
 import sys
-from qatui.corpus.session import Corpus
+from qatui.corpus.store.read_pool import Corpus
 corpus = Corpus.open(sys.argv[1])
 with corpus.reader() as reader:
     print(corpus.read_only, reader.total())
@@ -680,7 +701,8 @@ def pretend_a_newer_qatui(
     """From now on qatui knows one schema more, reached by ``migration``; its number."""
     target = SCHEMA_VERSION + 1
     monkeypatch.setitem(schema.MIGRATIONS, target, migration)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", target)
+    for module in (migrations, writer):
+        monkeypatch.setattr(module, "SCHEMA_VERSION", target)
     return target
 
 

@@ -12,11 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.pagetext import parse_page
-from qatui.corpus.query import CorpusReader
-from qatui.corpus.records import read_csv, read_json, read_jsonl, record_from_mapping
-from qatui.corpus.sanitize import (
+from qatui.corpus.ingest.pagetext import parse_page
+from qatui.corpus.ingest.records import read_csv, read_json, read_jsonl, record_from_mapping
+from qatui.corpus.ingest.sanitize import (
     BIDI_CONTROLS,
     clean_line,
     clean_record,
@@ -24,7 +22,9 @@ from qatui.corpus.sanitize import (
     has_control,
     json_terminal_safe,
 )
-from qatui.corpus.store import Store
+from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 from tests.hostile import CONTROLS, HOSTILE, MARKUP, UNICODE, forbidden_in_terminal_text
 from tests.hostile_plugin import HostileCases
 
@@ -271,7 +271,7 @@ def test_store_cleans_what_it_is_given(hostile_cases: HostileCases) -> None:
 
 
 def test_generated_records_are_clean() -> None:
-    generate = pytest.importorskip("qatui.corpus.generate")
+    generate = pytest.importorskip("qatui.synthetic.generate")
     for record in generate.generate_records(300):
         assert clean_record(record) == record
 

@@ -14,14 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qatui.corpus import search as search_module
-from qatui.corpus.cjk import has_cjk, has_cjk_sql
-from qatui.corpus.highlight import fold, highlight_spans, make_snippet
+from qatui.corpus.filters import Filters
 from qatui.corpus.model import Record, Reply
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.schema import MIGRATIONS
-from qatui.corpus.search import count_matches, search
-from qatui.corpus.search_syntax import (
+from qatui.corpus.search import fulltext as search_module
+from qatui.corpus.search.cjk import has_cjk, has_cjk_sql
+from qatui.corpus.search.fulltext import count_matches, search
+from qatui.corpus.search.highlight import fold, highlight_spans, make_snippet
+from qatui.corpus.search.syntax import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
     Kind,
@@ -29,8 +28,10 @@ from qatui.corpus.search_syntax import (
     match_expression,
     parse_query,
 )
-from qatui.corpus.session import Corpus, QueryCancelled
-from qatui.corpus.store import Store
+from qatui.corpus.store.read_pool import Corpus, QueryCancelled
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.schema import MIGRATIONS
+from qatui.corpus.store.writer import Store
 
 MakeStore = Callable[..., Store]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qatui.corpus.bulk_load import build_database
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.store import connect
+from qatui.corpus.filters import Filters
+from qatui.corpus.store.database import connect
+from qatui.corpus.store.reader import CorpusReader
+from qatui.synthetic.bulk_load import build_database
 
 FILTERS = [
     Filters(),

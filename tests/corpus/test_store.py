@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.identity import DERIVED_ID_BASE, content_hash, derived_id, normalise
+from qatui.corpus.ingest.identity import DERIVED_ID_BASE, content_hash, derived_id, normalise
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.query import CorpusReader
-from qatui.corpus.schema import SCHEMA_VERSION
-from qatui.corpus.store import Outcome, Store
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.schema import SCHEMA_VERSION
+from qatui.corpus.store.writer import Outcome, Store
 
 MakeStore = Callable[..., Store]
 """The ``make_store`` fixture (see conftest.py)."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qatui.corpus.sample import build_sample_database
+from qatui.corpus.ingest.sample import build_sample_database
 from tests.tui.corpus_builder import build_reader_corpus
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.store import Store
+from qatui.corpus.store.writer import Store
 
 HOSTILE_TITLE = "Rash after [bold]cream[/] and [@click=app.quit]x[/] [Read More]"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from qatui.corpus.query import Filters
-from qatui.corpus.search import SearchHit
+from qatui.corpus.filters import Filters
+from qatui.corpus.search.fulltext import SearchHit
 from qatui.tui.app import QATuiApp, make_app
 from qatui.tui.scenes import settle
 from qatui.tui.screens.help import HelpScreen

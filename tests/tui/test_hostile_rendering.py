@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from textual.widgets import Static
 
-from qatui.corpus.sanitize import clean_line, clean_text
+from qatui.corpus.ingest.sanitize import clean_line, clean_text
 from qatui.tui.app import make_app
 from qatui.tui.scenes import settle
 from qatui.tui.text import fit, one_line, plain

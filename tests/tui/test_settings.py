@@ -14,7 +14,7 @@ from qatui.tui.app import QATuiApp, run_reader
 from qatui.tui.scenes import settle
 from qatui.tui.screens.bookmarks import BookmarksScreen
 from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
-from qatui.tui.screens.export import ExportScreen
+from qatui.tui.screens.export_dialog import ExportScreen
 from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.screens.timeline import TimelineScreen
 from qatui.tui.widgets.histogram import Histogram

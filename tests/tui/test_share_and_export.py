@@ -13,13 +13,14 @@ from qatui.corpus.export import (
     list_json,
     record_markdown,
 )
+from qatui.corpus.filters import Filters
 from qatui.corpus.model import Record
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.store import Store
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 from qatui.tui.app import QATuiApp
-from qatui.tui.exporting import ExportRequest, export_name
+from qatui.tui.export_files import ExportRequest, export_name
 from qatui.tui.scenes import settle
-from qatui.tui.screens.export import ExportScreen
+from qatui.tui.screens.export_dialog import ExportScreen
 from qatui.userstate import UserState
 from tests.tui.corpus_builder import HOSTILE_TITLE
 from tests.tui.state_helpers import SIZE, move_to, notices, rows, state_app

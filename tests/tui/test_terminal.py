@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qatui.corpus.store import Store
+from qatui.corpus.store.writer import Store
 from qatui.tui.app import make_app
 from qatui.tui.scenes import settle
 from qatui.tui.widgets.question_list import QuestionList
@@ -103,7 +103,7 @@ async def test_a_read_only_database_is_read_and_says_writing_is_disabled(
     reader_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Root writes through file modes; the store's own probe says "read-only" here instead.
-    monkeypatch.setattr("qatui.corpus.store._writable", lambda path: False)
+    monkeypatch.setattr("qatui.corpus.store.writer.writable", lambda path: False)
     app = make_app(reader_db, state_path=reader_db.parent / "state.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

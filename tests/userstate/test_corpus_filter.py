@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from qatui.corpus.filters import Filters
 from qatui.corpus.model import Asker, Record, Reply
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.session import Corpus
-from qatui.corpus.store import Store
+from qatui.corpus.store.read_pool import Corpus
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 from qatui.userstate import (
     UserState,
     UserStateError,

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, TextIO
 
 from qatui.corpus.delay import describe_delay, record_reply_delay
+from qatui.corpus.filters import Filters
+from qatui.corpus.ingest.sanitize import clean_line, clean_text
 from qatui.corpus.model import Record
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.sanitize import clean_line, clean_text
+from qatui.corpus.store.reader import CorpusReader
 
 NOT_MEDICAL_ADVICE = (
     "Not medical advice: these pages are questions and answers collected from a public "

@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from qatui.corpus.dates import parse_bound
-from qatui.corpus.query import CorpusReader, Filters
+from qatui.corpus.filters import Filters
+from qatui.corpus.ingest.dates import parse_bound
+from qatui.corpus.store.reader import CorpusReader
 
 Period = Literal["month", "year"]
 FacetCounts = list[tuple[str | None, int]]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from qatui.corpus.ingest.sanitize import clean_text
 from qatui.corpus.model import Record
-from qatui.corpus.sanitize import clean_text
 
 
 def record_as_text(record: Record) -> str:

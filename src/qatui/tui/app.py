@@ -1,6 +1,6 @@
 """The reader: a small App that composes the panes, owns the bindings and the state changes.
 
-Every database query runs in a thread worker through :class:`qatui.corpus.session.Corpus`;
+Every database query runs in a thread worker through :class:`qatui.corpus.store.read_pool.Corpus`;
 workers post messages and the handlers here change what is shown.
 """
 
@@ -31,17 +31,23 @@ from textual.worker import get_current_worker
 from qatui.config import Config, LoadedConfig, load_config, save_theme
 from qatui.corpus.errors import StoreError
 from qatui.corpus.export import citation
-from qatui.corpus.query import Filters, QuestionPage, QuestionRow, SortOrder
-from qatui.corpus.sanitize import clean_line
-from qatui.corpus.session import Corpus, QueryCancelled
+from qatui.corpus.filters import Filters, SortOrder
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.store.read_pool import Corpus, QueryCancelled
+from qatui.corpus.store.reader import QuestionPage, QuestionRow
 from qatui.tui.commands import DateCommands, QuestionCommands, SpecialtyCommands
 from qatui.tui.corpus_worker import QueryFailed, query_and_post
-from qatui.tui.exporting import ExportCancelled, ExportRequest, default_export_folder, write_export
-from qatui.tui.history import History
+from qatui.tui.export_files import (
+    ExportCancelled,
+    ExportRequest,
+    default_export_folder,
+    write_export,
+)
 from qatui.tui.messages import DateRangeChanged, QuestionChosen, SpecialtyChosen, TopicChosen
+from qatui.tui.place_history import History
 from qatui.tui.screens.bookmarks import BookmarksScreen
 from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
-from qatui.tui.screens.export import ExportScreen
+from qatui.tui.screens.export_dialog import ExportScreen
 from qatui.tui.screens.help import HelpScreen, binding_rows
 from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.screens.timeline import TimelineScreen
@@ -636,7 +642,7 @@ def run_reader(path: Path, *, build_sample: bool) -> int:
         path, build_sample = loaded.config.database, False
     try:
         if build_sample and not path.exists():
-            from qatui.corpus.sample import build_sample_database
+            from qatui.corpus.ingest.sample import build_sample_database
 
             build_sample_database(path)
         app = make_app(path, config=loaded)

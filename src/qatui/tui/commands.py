@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from qatui.corpus.query import QuestionRow
-from qatui.corpus.sanitize import clean_line
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.store.reader import QuestionRow
 from qatui.tui.widgets.filter_bar import quick_choices
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
-from qatui.corpus.query import CorpusReader
-from qatui.corpus.session import Corpus, QueryCancelled
+from qatui.corpus.store.read_pool import Corpus, QueryCancelled
+from qatui.corpus.store.reader import CorpusReader
 
 Answer = TypeVar("Answer")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
-from qatui.corpus.query import Filters
-from qatui.corpus.search import match_filter
+from qatui.corpus.filters import Filters
+from qatui.corpus.search.fulltext import match_filter
 
 
 def selecting_filters(conn: sqlite3.Connection, filters: Filters) -> Filters:

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 from qatui.config import Config
-from qatui.corpus.sanitize import clean_line
+from qatui.corpus.ingest.sanitize import clean_line
 
 
 def binding_ids(*holders: type[DOMNode]) -> set[str]:

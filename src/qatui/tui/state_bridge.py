@@ -16,9 +16,10 @@ from typing import Literal, cast
 
 from textual.message import Message
 
-from qatui.corpus.query import CorpusReader, Filters, SqlFilter
-from qatui.corpus.sanitize import clean_line
-from qatui.corpus.session import Corpus
+from qatui.corpus.filters import Filters, SqlFilter
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.store.read_pool import Corpus
+from qatui.corpus.store.reader import CorpusReader
 from qatui.userstate import (
     UserState,
     UserStateError,

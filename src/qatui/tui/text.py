@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from qatui.corpus.sanitize import clean_line, clean_text
+from qatui.corpus.ingest.sanitize import clean_line, clean_text
 
 
 def plain(text: str | None, style: str = "") -> Content:

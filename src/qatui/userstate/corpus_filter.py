@@ -17,7 +17,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from qatui.corpus.query import SqlFilter
+from qatui.corpus.filters import SqlFilter
 from qatui.userstate.store import UserStateError
 
 STATE_SCHEMA = "state"

@@ -20,8 +20,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from qatui.corpus.identity import normalise
-from qatui.corpus.sanitize import clean_line, clean_text
+from qatui.corpus.ingest.identity import normalise
+from qatui.corpus.ingest.sanitize import clean_line, clean_text
 from qatui.paths import state_db_path
 from qatui.userstate.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 

@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from qatui.corpus.sanitize import clean_line
+from qatui.corpus.ingest.sanitize import clean_line
 from qatui.userstate import UserState
 
 SHOWN_AT_MOST = 500

@@ -27,9 +27,9 @@ from qatui.corpus.facets import (
     period_bounds,
 )
 from qatui.corpus.facets import histogram as count_per_period
-from qatui.corpus.query import Filters
-from qatui.corpus.sanitize import clean_line
-from qatui.corpus.session import Corpus, QueryCancelled
+from qatui.corpus.filters import Filters
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.store.read_pool import Corpus, QueryCancelled
 from qatui.tui.list_filters import selecting_filters
 from qatui.tui.text import one_line
 from qatui.tui.widgets.histogram import Histogram

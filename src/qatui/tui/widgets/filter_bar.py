@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select
 
-from qatui.corpus.dates import parse_bound
+from qatui.corpus.ingest.dates import parse_bound
 from qatui.tui.messages import DateRangeChanged
 
 ANY_TIME = "any"

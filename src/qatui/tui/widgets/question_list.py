@@ -22,11 +22,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qatui.corpus.highlight import Snippet
-from qatui.corpus.query import CorpusReader, Filters, QuestionRow
-from qatui.corpus.sanitize import clean_line
-from qatui.corpus.search import Order, SearchHit, count_matches, search
-from qatui.corpus.session import Corpus
+from qatui.corpus.filters import Filters
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.search.fulltext import Order, SearchHit, count_matches, search
+from qatui.corpus.search.highlight import Snippet
+from qatui.corpus.store.read_pool import Corpus
+from qatui.corpus.store.reader import CorpusReader, QuestionRow
 from qatui.tui.corpus_worker import query_and_post
 from qatui.tui.messages import QuestionChosen
 from qatui.tui.text import fit

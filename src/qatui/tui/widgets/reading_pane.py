@@ -14,9 +14,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qatui.corpus.delay import describe_delay, record_reply_delay
-from qatui.corpus.highlight import highlight_spans
 from qatui.corpus.model import Record
-from qatui.corpus.query import QuestionPage
+from qatui.corpus.search.highlight import highlight_spans
+from qatui.corpus.store.reader import QuestionPage
 from qatui.tui.text import one_line, plain
 
 PARTIAL_NOTE = (

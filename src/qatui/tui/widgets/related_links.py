@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from qatui.corpus.query import QuestionPage
+from qatui.corpus.store.reader import QuestionPage
 from qatui.tui.messages import QuestionChosen, TopicChosen
 from qatui.tui.text import one_line
 

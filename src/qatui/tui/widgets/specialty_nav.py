@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from qatui.corpus.sanitize import clean_line
+from qatui.corpus.ingest.sanitize import clean_line
 from qatui.tui.messages import SpecialtyChosen
 from qatui.tui.text import fit
 

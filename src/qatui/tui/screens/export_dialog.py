@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from qatui.corpus.sanitize import clean_line
-from qatui.tui.exporting import ExportRequest, Format, What
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.tui.export_files import ExportRequest, Format, What
 from qatui.tui.screens.dialogs import DIALOG_CSS
 from qatui.tui.text import one_line
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from qatui.corpus.cjk import index_statements, populate_statement
-from qatui.corpus.delay_column import column_statements
+from qatui.corpus.search.cjk import index_statements, populate_statement
+from qatui.corpus.store.delay_column import column_statements
 
 SCHEMA_V1 = """
 CREATE TABLE specialties (

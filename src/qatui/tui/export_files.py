@@ -27,9 +27,10 @@ from qatui.corpus.export import (
     record_markdown,
     write_markdown,
 )
+from qatui.corpus.filters import Filters
 from qatui.corpus.model import Record
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.session import Corpus
+from qatui.corpus.store.read_pool import Corpus
+from qatui.corpus.store.reader import CorpusReader
 from qatui.tui.list_filters import selecting_filters
 from qatui.userstate import Bookmark, UserState
 

@@ -29,8 +29,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qatui.corpus.cjk import has_cjk
-from qatui.corpus.fts import quote_term
+from qatui.corpus.search.cjk import has_cjk
+from qatui.corpus.search.words import quote_term
 
 MAX_QUERY_CHARS = 1_000
 MAX_TERMS = 32
@@ -265,8 +265,8 @@ def all_of(expressions: list[str]) -> str:
 def match_expression(query: ParsedQuery) -> str | None:
     """The whole query as one unicode61 MATCH expression (CJK terms as words), or None if empty.
 
-    Used where only the main index is available; :mod:`qatui.corpus.search` routes CJK terms
-    to the trigram index instead.
+    Used where only the main index is available; :mod:`qatui.corpus.search.fulltext` routes CJK
+    terms to the trigram index instead.
     """
     if query.empty:
         return None

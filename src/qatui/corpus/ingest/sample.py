@@ -6,8 +6,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from qatui.corpus.importer import ImportReport, import_paths
-from qatui.corpus.store import Store
+from qatui.corpus.ingest.importer import ImportReport, import_paths
+from qatui.corpus.store.writer import Store
 
 
 def sample_pages_dir() -> Path | None:
@@ -15,7 +15,7 @@ def sample_pages_dir() -> Path | None:
     packaged = resources.files("qatui") / "sample_pages"
     if packaged.is_dir():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[3] / "data" / "pages"
+    checkout = Path(__file__).resolve().parents[4] / "data" / "pages"
     return checkout if checkout.is_dir() else None
 
 

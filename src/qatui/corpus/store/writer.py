@@ -1,25 +1,28 @@
-"""The SQLite store: opening, migrating, and writing records (upsert, link resolution)."""
+"""The one place that writes records into a corpus database (upsert, link resolution)."""
 
 from __future__ import annotations
 
 import enum
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.identity import content_hash, derived_id, normalise
+from qatui.corpus.ingest.identity import content_hash, derived_id, normalise
+from qatui.corpus.ingest.sanitize import clean_record
 from qatui.corpus.model import Record, Reply, SimilarLink
-from qatui.corpus.sanitize import clean_record
-from qatui.corpus.schema import MIGRATIONS, SCHEMA_VERSION
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000
+from qatui.corpus.store.database import (
+    DatabaseInfo,
+    check_integrity,
+    connect,
+    describe_database_error,
+    use_wal,
+    writable,
+)
+from qatui.corpus.store.migrations import existing_version, migrate
+from qatui.corpus.store.schema import SCHEMA_VERSION
 
 
 class Outcome(enum.Enum):
@@ -30,247 +33,6 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True)
-class DatabaseInfo:
-    """How a database was opened."""
-
-    path: Path
-    read_only: bool
-    migrated_from: int | None = None
-    backup: Path | None = None
-
-
-def _check_header(path: Path) -> None:
-    """Refuse a file that is not SQLite before sqlite3 gives a cryptic error later."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise StoreError(f"cannot read {path}: {error.strerror}") from None
-    if header and header != SQLITE_HEADER:
-        raise StoreError(
-            f"{path} is not a qatui database (not an SQLite file). "
-            "Move it away, or choose another with --db or QATUI_DB."
-        )
-
-
-def connect(path: Path | str, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
-    """Open a connection with the project's pragmas (WAL, busy timeout, foreign keys).
-
-    ``wal=False`` leaves the journal mode alone (it is written into the file), so a database
-    can be checked before anything in it changes.
-    """
-    path = Path(path)
-    if str(path) != ":memory:" and path.exists():
-        _check_header(path)
-    try:
-        if read_only:
-            conn = _open_read_only(path)
-        else:
-            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if wal and not read_only:
-            _use_wal(conn, path)
-    except sqlite3.DatabaseError as error:
-        raise StoreError(describe_database_error(path, error)) from None
-    return conn
-
-
-def _use_wal(conn: sqlite3.Connection, path: Path) -> None:
-    if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-
-
-def _connect_uri(uri: str) -> sqlite3.Connection:
-    return sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-
-
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    """Open for reading; a WAL database in a folder we cannot write is opened as immutable."""
-    uri = path.resolve().as_uri()
-    conn = _connect_uri(f"{uri}?mode=ro")
-    try:
-        conn.execute("PRAGMA user_version").fetchone()
-    except sqlite3.OperationalError as error:
-        # Reading a WAL database needs its -shm file, which cannot be made in a read-only folder.
-        if not getattr(error, "sqlite_errorname", "").startswith(
-            ("SQLITE_READONLY", "SQLITE_CANTOPEN")
-        ):
-            raise
-        conn.close()
-        conn = _connect_uri(f"{uri}?mode=ro&immutable=1")
-    return conn
-
-
-def _damaged_message(path: Path, error: object) -> str:
-    return (
-        f"{path} is damaged or not a qatui database ({error}). Move it away (keep it if it "
-        "holds pages you cannot import again: `sqlite3 FILE .recover` may save part of it) and "
-        "re-import your pages, or choose another database with --db or QATUI_DB."
-    )
-
-
-_PROBLEM_CODES = (
-    "SQLITE_CORRUPT",
-    "SQLITE_NOTADB",
-    "SQLITE_IOERR",
-    "SQLITE_FULL",
-    "SQLITE_BUSY",
-    "SQLITE_LOCKED",
-    "SQLITE_READONLY",
-    "SQLITE_CANTOPEN",
-    "SQLITE_PERM",
-    "SQLITE_NOLFS",
-)
-
-
-def _is_damage(error: BaseException) -> bool:
-    name = getattr(error, "sqlite_errorname", None) or ""
-    return type(error) is sqlite3.DatabaseError or name.startswith(
-        ("SQLITE_CORRUPT", "SQLITE_NOTADB")
-    )
-
-
-def is_database_problem(error: BaseException) -> bool:
-    """True for an SQLite error about the file (damage, disk, locks, permissions), not a bug."""
-    name = getattr(error, "sqlite_errorname", None) or ""
-    return isinstance(error, sqlite3.DatabaseError) and (
-        name.startswith(_PROBLEM_CODES) or type(error) is sqlite3.DatabaseError
-    )
-
-
-def describe_database_error(path: Path, error: sqlite3.Error) -> str:
-    """What went wrong with the database at ``path``, and what the user can do, in words."""
-    name = getattr(error, "sqlite_errorname", None) or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return (
-            f"{path} is busy: another program (an import?) kept it locked for over "
-            f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again when it has finished."
-        )
-    if name.startswith("SQLITE_FULL"):
-        return f"{path}: the disk is full. Nothing was changed; free some space and try again."
-    if name.startswith("SQLITE_READONLY"):
-        return f"{path} is read-only ({error}): writing is disabled. Copy it somewhere writable."
-    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")):
-        return f"{path} cannot be opened ({error}): check that it and its folder can be read."
-    if name.startswith("SQLITE_IOERR"):
-        return f"{path} could not be read or written ({error}): check the disk, then try again."
-    return _damaged_message(path, error)
-
-
-def _writable(path: Path) -> bool:
-    """Whether this process can write the database and make its journal files beside it.
-
-    Tried rather than asked: ``os.access`` answers yes to root for files root cannot write
-    (read-only mounts, immutable files), and no for some that it can.
-    """
-    if str(path) == ":memory:":
-        return True
-    folder = path.parent
-    if path.exists():
-        try:
-            os.close(os.open(path, os.O_RDWR))
-        except OSError:
-            return False
-    else:
-        while not folder.exists() and folder != folder.parent:
-            folder = folder.parent  # Store.open makes the missing folders
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError:
-        return False
-    return True
-
-
-def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
-    """``PRAGMA quick_check`` (it reads the whole file): StoreError naming the damage if any."""
-    try:
-        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
-    except sqlite3.DatabaseError as error:
-        raise StoreError(describe_database_error(path, error)) from None
-    if problems != ["ok"]:
-        raise StoreError(_damaged_message(path, "; ".join(problems)))
-
-
-def existing_version(conn: sqlite3.Connection, path: Path) -> int:
-    """The schema version of a qatui database (0 for an empty file); refuses any other."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if tables and (version == 0 or "questions" not in tables):
-        raise StoreError(
-            f"{path} is an SQLite database, but not a qatui one. It is left untouched: "
-            "choose another with --db or QATUI_DB."
-        )
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path} was made by a newer qatui (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}). It is left untouched: upgrade qatui to read it."
-        )
-    return version
-
-
-def _backup_name(path: Path, version: int) -> Path:
-    candidate = path.with_name(f"{path.name}.v{version}.bak")
-    number = 1
-    while candidate.exists():
-        number += 1
-        candidate = path.with_name(f"{path.name}.v{version}.{number}.bak")
-    return candidate
-
-
-def _back_up(path: Path, version: int) -> Path:
-    """Copy the database through SQLite, on a connection of its own: while the migrating
-    connection holds the write lock, this copy is the very database it is about to change."""
-    backup = _backup_name(path, version)
-    try:
-        source = _connect_uri(f"{path.resolve().as_uri()}?mode=ro")
-        target = sqlite3.connect(backup)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
-    except (sqlite3.Error, OSError) as error:
-        backup.unlink(missing_ok=True)
-        raise StoreError(
-            f"{path} needs upgrading from schema {version} to {SCHEMA_VERSION}, but the backup "
-            f"copy {backup} could not be written ({error}). Nothing was changed: free some "
-            "space (or make the folder writable) and try again."
-        ) from None
-    return backup
-
-
-def migrate(conn: sqlite3.Connection, path: Path) -> tuple[int | None, Path | None]:
-    """Bring the schema to :data:`SCHEMA_VERSION`; back up an older database first."""
-    version = existing_version(conn, path)
-    if version == SCHEMA_VERSION:
-        return None, None
-    backup: Path | None = None
-    conn.execute("BEGIN IMMEDIATE")  # no other writer until the migration commits
-    try:
-        if version > 0 and str(path) != ":memory:":
-            backup = _back_up(path, version)
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[target](conn)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException as error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if backup is not None:
-            backup.unlink(missing_ok=True)  # the database is unchanged: the copy is not needed
-        if isinstance(error, sqlite3.Error) and version > 0 and not _is_damage(error):
-            raise StoreError(
-                f"{path} could not be upgraded from schema {version} to {SCHEMA_VERSION} "
-                f"({error}). It is unchanged."
-            ) from None
-        raise
-    return (version if version > 0 else None), backup
-
-
 class Store:
     """A corpus database: the one place that writes records."""
 
@@ -279,20 +41,12 @@ class Store:
         self.info = info
         self._specialty_ids: dict[str, int] = {}
 
-    @property
-    def db(self) -> Any:
-        """The connection as a ``sqlite_utils.Database``, imported on first use (not at start-up:
-        importing sqlite_utils costs about 75 ms of the reader's start)."""
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn)
-
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool | None = None) -> Store:
         """Open (creating or migrating as needed) the database at ``path``."""
         path = Path(path)
         if read_only is None:
-            read_only = not _writable(path)
+            read_only = not writable(path)
         if read_only and not path.exists():
             raise StoreError(f"{path} does not exist and cannot be created (read-only location)")
         if not read_only and str(path) != ":memory:":
@@ -308,7 +62,7 @@ class Store:
                     )
                 return cls(conn, DatabaseInfo(path, True))
             migrated_from, backup = migrate(conn, path)
-            _use_wal(conn, path)
+            use_wal(conn, path)
         except sqlite3.DatabaseError as error:
             conn.close()
             raise StoreError(describe_database_error(path, error)) from None

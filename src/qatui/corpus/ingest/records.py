@@ -8,11 +8,11 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from qatui.corpus.dates import parse_date
 from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.ingest.dates import parse_date
+from qatui.corpus.ingest.sanitize import clean_text
+from qatui.corpus.ingest.streams import MAX_RECORD_BYTES, JsonReader, NumberedLine
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.sanitize import clean_text
-from qatui.corpus.streams import MAX_RECORD_BYTES, JsonReader, NumberedLine
 
 RECORD_FIELDS = (
     "id",

@@ -6,10 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qatui.corpus.dates import parse_date
 from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.ingest.dates import parse_date
+from qatui.corpus.ingest.sanitize import clean_text
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-from qatui.corpus.sanitize import clean_text
 
 ASKER_LINE = re.compile(
     r"^(?P<name>.*?),\s*(?P<age>[^,]*?)\s+year old\s+(?P<gender>[^.]*?)\.\s*"

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.pagetext import decode_page
+from qatui.corpus.ingest.pagetext import decode_page
 
 MIB = 1024 * 1024
 MAX_PAGE_BYTES = 16 * MIB

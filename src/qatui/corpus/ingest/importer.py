@@ -11,17 +11,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.model import Record
-from qatui.corpus.pagetext import parse_page
-from qatui.corpus.records import (
+from qatui.corpus.ingest.pagetext import parse_page
+from qatui.corpus.ingest.records import (
     FieldMap,
     Parsed,
     read_csv_lines,
     read_json_chunks,
     read_jsonl_lines,
 )
-from qatui.corpus.store import Outcome, Store
-from qatui.corpus.streams import InputReader, sniff_format
+from qatui.corpus.ingest.streams import InputReader, sniff_format
+from qatui.corpus.model import Record
+from qatui.corpus.store.writer import Outcome, Store
 
 PAGE_SUFFIXES = {".txt", ".page"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
@@ -86,7 +86,8 @@ def read_source(
     """Every record (or error) one input holds; never raises for a bad input.
 
     Pages are read whole (up to a limit); JSON Lines and CSV a line at a time and JSON lists an
-    element at a time, so a file of any size streams through (see :mod:`qatui.corpus.streams`).
+    element at a time, so a file of any size streams through
+    (see :mod:`qatui.corpus.ingest.streams`).
     """
     name = "<stdin>" if source == "-" else source
     try:

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.generate import DEFAULT_SEED, SPECIALTIES, CorpusPlan, Progress
-from qatui.corpus.identity import content_hash
+from qatui.corpus.ingest.identity import content_hash
 from qatui.corpus.model import Asker, SimilarLink
-from qatui.corpus.store import Store
+from qatui.corpus.store.writer import Store
+from qatui.synthetic import DEFAULT_SEED
+from qatui.synthetic.generate import SPECIALTIES, CorpusPlan, Progress
 
 FTS_TABLE = "questions_fts"
 FTS_INSERT_TRIGGER = "questions_fts_insert"

@@ -6,7 +6,7 @@ per scan (for the IDF), so sorting every match of a word found in most of a mill
 seconds. Ranked results are built from a bounded candidate set, in tiers:
 
 1. title/subject hits: the newest :data:`TITLE_CANDIDATES` rows whose title or subject match
-   (an FTS5 column filter), ordered by :func:`~qatui.corpus.highlight.title_score`;
+   (an FTS5 column filter), ordered by :func:`~qatui.corpus.search.highlight.title_score`;
 2. the other rows among the newest :data:`BODY_CANDIDATES` matches, by bm25 over every column
    (title and subject above question and reply, More Info below);
 3. then every remaining match, newest first (score ``None``).
@@ -30,10 +30,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from qatui.corpus.cjk import CJK_TABLE, CJK_VOCAB
-from qatui.corpus.highlight import Snippet, Span, highlight_spans, make_snippet, title_score
-from qatui.corpus.query import CorpusReader, Filters, SqlFilter
-from qatui.corpus.search_syntax import (
+from qatui.corpus.filters import Filters, SqlFilter
+from qatui.corpus.search.cjk import CJK_TABLE, CJK_VOCAB
+from qatui.corpus.search.highlight import Snippet, Span, highlight_spans, make_snippet, title_score
+from qatui.corpus.search.syntax import (
     Kind,
     ParsedQuery,
     Term,
@@ -44,6 +44,7 @@ from qatui.corpus.search_syntax import (
     trigram_expression,
     word_expression,
 )
+from qatui.corpus.store.reader import CorpusReader
 
 __all__ = [
     "SearchHit",

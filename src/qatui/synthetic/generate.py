@@ -20,11 +20,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qatui.corpus.dates import site_date
-from qatui.corpus.identity import derived_id
+from qatui.corpus.ingest.dates import site_date
+from qatui.corpus.ingest.identity import derived_id
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
-
-DEFAULT_SEED = 1
+from qatui.synthetic import DEFAULT_SEED
 
 
 @dataclass(frozen=True)

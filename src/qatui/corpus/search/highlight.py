@@ -15,9 +15,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qatui.corpus.cjk import has_cjk
-from qatui.corpus.sanitize import clean_line
-from qatui.corpus.search_syntax import TOKEN, Kind, ParsedQuery, Term, parse_query
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.search.cjk import has_cjk
+from qatui.corpus.search.syntax import TOKEN, Kind, ParsedQuery, Term, parse_query
 
 Span = tuple[int, int]
 

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-from collections.abc import Callable
-from dataclasses import replace
 from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
 
-from qatui.corpus.query import CorpusReader, Filters
-from qatui.corpus.sanitize import clean_line, json_terminal_safe
-from qatui.corpus.search import SearchHit, count_matches, search
-from qatui.corpus.search_syntax import parse_query
+from qatui.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    db_option,
+    filter_options,
+    filters_from_options,
+    json_line,
+    open_reader,
+)
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.search.fulltext import SearchHit, count_matches, search
+from qatui.corpus.search.syntax import parse_query
 
-EXIT_OK = 0
-EXIT_USAGE = 2
 DEFAULT_LIMIT = 20
 QUERY_HELP = (
     'words (all must match), "a phrase", a OR b, -excluded, prefix*; anything else is text '
@@ -25,10 +28,7 @@ QUERY_HELP = (
 )
 
 
-def add_search_parser(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    db_option: Callable[[argparse.ArgumentParser], None],
-) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The ``search`` subcommand's options."""
     parser = commands.add_parser(
         "search",
@@ -38,13 +38,7 @@ def add_search_parser(
     )
     db_option(parser)
     parser.add_argument("query", metavar="QUERY", help=QUERY_HELP)
-    parser.add_argument("--specialty", help="only questions of this specialty")
-    parser.add_argument(
-        "--since", metavar="DATE", help="asked on or after: 2016, 2016-03 or a date"
-    )
-    parser.add_argument(
-        "--until", metavar="DATE", help="asked on or before: 2016, 2016-03 or a date"
-    )
+    filter_options(parser)
     parser.add_argument(
         "--limit",
         type=int,
@@ -65,25 +59,6 @@ def add_search_parser(
     )
 
 
-def _filters(args: argparse.Namespace, reader: CorpusReader) -> Filters:
-    """The options as list filters; ValueError says what is wrong with one."""
-    from qatui.corpus.dates import parse_bound
-    from qatui.corpus.identity import normalise
-
-    filters = Filters()
-    if args.since:
-        filters = replace(filters, since=parse_bound(args.since))
-    if args.until:
-        filters = replace(filters, until=parse_bound(args.until, end=True))
-    if args.specialty:
-        names = {normalise(name): name for name in reader.specialties()}
-        name = names.get(normalise(args.specialty))
-        if name is None:
-            raise ValueError(f"no specialty named {args.specialty!r}")
-        filters = replace(filters, specialty=name)
-    return filters
-
-
 def _json_line(hit: SearchHit) -> str:
     item = {
         "id": hit.id,
@@ -93,7 +68,7 @@ def _json_line(hit: SearchHit) -> str:
         "score": None if hit.score is None else round(hit.score, 4),
         "snippet": hit.snippet.text,
     }
-    return json_terminal_safe(json.dumps(item, ensure_ascii=False))
+    return json_line(item)
 
 
 def _fit(text: str, cells: int) -> str:
@@ -119,18 +94,16 @@ def _table(hits: list[SearchHit], total: int, order: str, out: TextIO) -> None:
     print(f"{len(hits)} of {total:,} matching questions, {shown}", file=out)
 
 
-def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qatui.cli import _reader
-
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     parsed = parse_query(args.query)
     if parsed.empty:
         why = "only excluded words" if parsed.only_exclusions else "no words"
         print(f"qatui search: nothing to search for ({why} in the query)", file=err)
         return EXIT_USAGE
-    store, reader = _reader(args)
+    store, reader = open_reader(args)
     try:
         try:
-            filters = _filters(args, reader)
+            filters = filters_from_options(args, reader)
         except ValueError as error:
             print(f"qatui search: {clean_line(str(error))}", file=err)
             return EXIT_USAGE

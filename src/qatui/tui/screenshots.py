@@ -6,7 +6,7 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from qatui.corpus.sample import build_sample_database
+from qatui.corpus.ingest.sample import build_sample_database
 from qatui.tui.app import make_app
 from qatui.tui.scenes import SCENES, Scene
 

@@ -9,15 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.query import CorpusReader
-from qatui.corpus.store import (
+from qatui.corpus.store.database import (
     DatabaseInfo,
-    Store,
     check_integrity,
     connect,
     describe_database_error,
     is_database_problem,
 )
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 
 PROGRESS_STEPS = 2_000
 """SQLite virtual-machine steps between two cancellation checks."""

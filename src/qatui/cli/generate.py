@@ -9,20 +9,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qatui.corpus.generate import DEFAULT_SEED
+from qatui.cli.common import EXIT_OK, EXIT_USAGE, db_option
+from qatui.synthetic import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-EXIT_OK = 0
-EXIT_USAGE = 2
 COUNTED_PHASES = ("writing", "writing pages")
 
 
-def add_generate_parser(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    db_option: Callable[[argparse.ArgumentParser], None],
-) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The ``generate`` subcommand's options."""
     generate = commands.add_parser(
         "generate",
@@ -102,10 +98,10 @@ def _progress_display(err: TextIO, count: int) -> Iterator[Callable[[str, int], 
                 progress.update(task_id, total=1, completed=1)
 
 
-def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``qatui generate``."""
-    from qatui.corpus.bulk_load import build_database
-    from qatui.corpus.generate import write_pages
+    from qatui.synthetic.bulk_load import build_database
+    from qatui.synthetic.generate import write_pages
 
     db: str | None = getattr(args, "db", None)
     if args.count < 0:

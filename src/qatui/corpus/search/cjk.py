@@ -5,7 +5,8 @@ word inside a sentence cannot be found. ``questions_cjk`` is a second, contentle
 the trigram tokenizer that holds only the columns containing CJK characters (a Latin-only corpus
 pays one cheap check per column and no disk). Each indexed value gets one trailing space, so that
 every two-character substring is the start of some trigram: a two-character query is answered by
-the trigrams that begin with it (see ``questions_cjk_vocab`` and :mod:`qatui.corpus.search`).
+the trigrams that begin with it (see ``questions_cjk_vocab`` and
+:mod:`qatui.corpus.search.fulltext`).
 Triggers keep it in step with ``questions`` like ``questions_fts``.
 """
 
@@ -47,8 +48,7 @@ def has_cjk_sql(ref: str) -> str:
     them (C2, C3, E2 80) removed, such text has no more bytes than characters.
     """
     latin_bytes = (
-        f"length(CAST(replace(replace(replace({ref}, X'E280', ''), X'C2', ''), X'C3', '') "
-        "AS BLOB))"
+        f"length(CAST(replace(replace(replace({ref}, X'E280', ''), X'C2', ''), X'C3', '') AS BLOB))"
     )
     return (
         f"length({ref}) < length(CAST({ref} AS BLOB)) AND {latin_bytes} > length({ref}) "

@@ -1,0 +1,78 @@
+"""What every command shares: exit codes, the --db and filter options, opening the corpus."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+
+from qatui.corpus.filters import Filters
+from qatui.corpus.ingest.sanitize import clean_line, json_terminal_safe
+from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
+from qatui.paths import resolve_db_path
+
+EXIT_OK = 0
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def db_option(parser: argparse.ArgumentParser) -> None:
+    """``--db PATH`` on a parser (the top-level one and each command)."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="corpus database (default: $QATUI_DB, else the user data folder's corpus.db)",
+    )
+
+
+def filter_options(parser: argparse.ArgumentParser) -> None:
+    """``--specialty``, ``--since`` and ``--until``: the list filters a command can take."""
+    parser.add_argument("--specialty", help="only questions of this specialty")
+    parser.add_argument(
+        "--since", metavar="DATE", help="asked on or after: 2016, 2016-03 or a date"
+    )
+    parser.add_argument(
+        "--until", metavar="DATE", help="asked on or before: 2016, 2016-03 or a date"
+    )
+
+
+def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filters:
+    """The filter options as list filters; ValueError says what is wrong with one."""
+    from qatui.corpus.ingest.dates import parse_bound
+    from qatui.corpus.ingest.identity import normalise
+
+    filters = Filters()
+    if args.since:
+        filters = replace(filters, since=parse_bound(args.since))
+    if args.until:
+        filters = replace(filters, until=parse_bound(args.until, end=True))
+    if args.specialty:
+        names = {normalise(name): name for name in reader.specialties()}
+        name = names.get(normalise(args.specialty))
+        if name is None:
+            raise ValueError(f"no specialty named {clean_line(args.specialty)!r}")
+        filters = replace(filters, specialty=name)
+    return filters
+
+
+def open_store(args: argparse.Namespace, *, build_sample: bool = True) -> Store:
+    """The database the options name (building the sample corpus when it is the default)."""
+    path, is_default = resolve_db_path(getattr(args, "db", None))
+    if is_default and build_sample and not path.exists():
+        from qatui.corpus.ingest.sample import build_sample_database
+
+        build_sample_database(path)
+    return Store.open(path)
+
+
+def open_reader(args: argparse.Namespace) -> tuple[Store, CorpusReader]:
+    """The store the options name and a reader on its connection."""
+    store = open_store(args)
+    return store, CorpusReader(store.conn)
+
+
+def json_line(item: object) -> str:
+    """One item as JSON on one line, with no raw control character a terminal would act on."""
+    return json_terminal_safe(json.dumps(item, ensure_ascii=False))

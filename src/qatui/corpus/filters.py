@@ -1,0 +1,89 @@
+"""What the question list shows: the filters, as one frozen value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+SortOrder = Literal["date", "delay"]
+"""The list's order: by ask date, or by reply delay (reply date minus ask date)."""
+
+
+@dataclass(frozen=True)
+class SqlFilter:
+    """An extra condition on the questions (aliased ``q``) that the corpus cannot express itself,
+    e.g. "only bookmarked" against an ATTACHed user-state database (see qatui.userstate).
+
+    ``sql`` is program text, never user input; values go in ``params``.
+    """
+
+    label: str
+    sql: str
+    params: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the question list shows. Dates are inclusive ISO bounds.
+
+    ``order`` "delay" sorts by reply delay, unknown delays last; ``newest_first`` then means
+    longest delay first.
+    """
+
+    specialty: str | None = None
+    since: str | None = None
+    until: str | None = None
+    topic: str | None = None
+    newest_first: bool = True
+    age: str | None = None
+    gender: str | None = None
+    order: SortOrder = "date"
+    extra: tuple[SqlFilter, ...] = ()
+    search: str | None = None
+    ranked: bool = True
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (
+                self.specialty,
+                self.since,
+                self.until,
+                self.topic,
+                self.age,
+                self.gender,
+                self.extra,
+                self.search,
+            )
+        )
+
+    @property
+    def query_text(self) -> str | None:
+        """The full-text query the list shows: the FAQ topic's words and the typed search."""
+        parts = [part for part in (self.topic, self.search) if part and part.strip()]
+        return " ".join(parts) if parts else None
+
+    def without_text(self) -> Filters:
+        """These filters less the topic and the search (what a full-text search runs within)."""
+        return replace(self, topic=None, search=None)
+
+    def cleared(self) -> Filters:
+        return Filters(newest_first=self.newest_first, order=self.order)
+
+    def describe(self) -> list[str]:
+        """Short human words for each active filter."""
+        parts: list[str] = []
+        if self.specialty:
+            parts.append(self.specialty)
+        if self.since or self.until:
+            parts.append(f"{self.since or '…'} to {self.until or '…'}")
+        if self.topic:
+            parts.append(f"topic: {self.topic}")
+        if self.search:
+            parts.append(f"search: {self.search}" + ("" if self.ranked else " (by date)"))
+        if self.age:
+            parts.append(f"age {self.age}")
+        if self.gender:
+            parts.append(self.gender)
+        parts.extend(extra.label for extra in self.extra)
+        return parts

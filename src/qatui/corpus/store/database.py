@@ -1,0 +1,179 @@
+"""Opening a corpus database file: pragmas, read-only and damaged files, errors in words."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from qatui.corpus.errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """How a database was opened."""
+
+    path: Path
+    read_only: bool
+    migrated_from: int | None = None
+    backup: Path | None = None
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite before sqlite3 gives a cryptic error later."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not a qatui database (not an SQLite file). "
+            "Move it away, or choose another with --db or QATUI_DB."
+        )
+
+
+def connect(path: Path | str, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
+    """Open a connection with the project's pragmas (WAL, busy timeout, foreign keys).
+
+    ``wal=False`` leaves the journal mode alone (it is written into the file), so a database
+    can be checked before anything in it changes.
+    """
+    path = Path(path)
+    if str(path) != ":memory:" and path.exists():
+        _check_header(path)
+    try:
+        if read_only:
+            conn = _open_read_only(path)
+        else:
+            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if wal and not read_only:
+            use_wal(conn, path)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(describe_database_error(path, error)) from None
+    return conn
+
+
+def use_wal(conn: sqlite3.Connection, path: Path) -> None:
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def connect_uri(uri: str) -> sqlite3.Connection:
+    return sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Open for reading; a WAL database in a folder we cannot write is opened as immutable."""
+    uri = path.resolve().as_uri()
+    conn = connect_uri(f"{uri}?mode=ro")
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError as error:
+        # Reading a WAL database needs its -shm file, which cannot be made in a read-only folder.
+        if not getattr(error, "sqlite_errorname", "").startswith(
+            ("SQLITE_READONLY", "SQLITE_CANTOPEN")
+        ):
+            raise
+        conn.close()
+        conn = connect_uri(f"{uri}?mode=ro&immutable=1")
+    return conn
+
+
+def _damaged_message(path: Path, error: object) -> str:
+    return (
+        f"{path} is damaged or not a qatui database ({error}). Move it away (keep it if it "
+        "holds pages you cannot import again: `sqlite3 FILE .recover` may save part of it) and "
+        "re-import your pages, or choose another database with --db or QATUI_DB."
+    )
+
+
+_PROBLEM_CODES = (
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+    "SQLITE_IOERR",
+    "SQLITE_FULL",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_READONLY",
+    "SQLITE_CANTOPEN",
+    "SQLITE_PERM",
+    "SQLITE_NOLFS",
+)
+
+
+def is_damage(error: BaseException) -> bool:
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return type(error) is sqlite3.DatabaseError or name.startswith(
+        ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+    )
+
+
+def is_database_problem(error: BaseException) -> bool:
+    """True for an SQLite error about the file (damage, disk, locks, permissions), not a bug."""
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return isinstance(error, sqlite3.DatabaseError) and (
+        name.startswith(_PROBLEM_CODES) or type(error) is sqlite3.DatabaseError
+    )
+
+
+def describe_database_error(path: Path, error: sqlite3.Error) -> str:
+    """What went wrong with the database at ``path``, and what the user can do, in words."""
+    name = getattr(error, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return (
+            f"{path} is busy: another program (an import?) kept it locked for over "
+            f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again when it has finished."
+        )
+    if name.startswith("SQLITE_FULL"):
+        return f"{path}: the disk is full. Nothing was changed; free some space and try again."
+    if name.startswith("SQLITE_READONLY"):
+        return f"{path} is read-only ({error}): writing is disabled. Copy it somewhere writable."
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return f"{path} cannot be opened ({error}): check that it and its folder can be read."
+    if name.startswith("SQLITE_IOERR"):
+        return f"{path} could not be read or written ({error}): check the disk, then try again."
+    return _damaged_message(path, error)
+
+
+def writable(path: Path) -> bool:
+    """Whether this process can write the database and make its journal files beside it.
+
+    Tried rather than asked: ``os.access`` answers yes to root for files root cannot write
+    (read-only mounts, immutable files), and no for some that it can.
+    """
+    if str(path) == ":memory:":
+        return True
+    folder = path.parent
+    if path.exists():
+        try:
+            os.close(os.open(path, os.O_RDWR))
+        except OSError:
+            return False
+    else:
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # Store.open makes the missing folders
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True
+
+
+def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    """``PRAGMA quick_check`` (it reads the whole file): StoreError naming the damage if any."""
+    try:
+        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as error:
+        raise StoreError(describe_database_error(path, error)) from None
+    if problems != ["ok"]:
+        raise StoreError(_damaged_message(path, "; ".join(problems)))
