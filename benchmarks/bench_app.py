@@ -28,8 +28,11 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from qatui.tui.messages import SpecialtyChosen
 
 SIZE = (120, 40)
 TIMEOUT_S = 5
@@ -85,7 +88,7 @@ def _painted_and_exit() -> None:
 
 def child_reader(db: str) -> None:
     """Run the reader until its first frame with question rows, then exit at once."""
-    from qatui.tui.app import make_app
+    from qatui.tui.startup import make_app
     from qatui.tui.widgets.question_list import QuestionList
 
     app = make_app(Path(db))
@@ -149,7 +152,7 @@ def time_startup(arguments: list[str]) -> float:
 async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, int]]:
     """Milliseconds per action, and how many times an action never showed its result."""
     from qatui.corpus.filters import Filters
-    from qatui.tui.app import make_app
+    from qatui.tui.startup import make_app
     from qatui.tui.widgets.question_list import QuestionList
 
     app = make_app(db)
@@ -165,7 +168,7 @@ async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], 
 
         def showing(filters: Filters) -> Callable[[], bool]:
             def ready() -> bool:
-                if questions.filters != filters:
+                if questions.list_query.filters != filters:
                     return False
                 if questions.matching == 0:
                     return True
@@ -176,15 +179,26 @@ async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], 
         def cursor_row_shown() -> bool:
             return questions.row_at(questions.cursor) is not None
 
+        def moved_past(before: int) -> bool:
+            return questions.cursor > before and cursor_row_shown()
+
+        def opened(question_id: int) -> bool:
+            return app.reader.page is not None and app.reader.page.id == question_id
+
+        def show(filters: Filters) -> None:
+            app.reader.filters = filters
+
         async def reset() -> None:
-            await probe.wait(showing(Filters()), lambda: app.apply_filters(Filters()))
+            await probe.wait(showing(Filters()), partial(show, Filters()))
             questions.focus()
             await pilot.pause()
-            while not app.specialty_names or questions.matching is None:
+            while not app.reader.specialty_names or questions.matching is None:
                 await pilot.pause(0.01)
 
         await reset()
-        names = sorted(app.specialty_names, key=lambda name: name != "Obstetrics and Gynecology")
+        names = sorted(
+            app.reader.specialty_names, key=lambda name: name != "Obstetrics and Gynecology"
+        )
 
         async def timed(
             name: str, condition: Callable[[], bool], action: Callable[[], Any]
@@ -197,14 +211,17 @@ async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], 
 
         for run in range(-1, runs):  # run -1 warms up
             name = names[run % len(names)] if run >= 0 else names[0]
-            target = replace(app.filters, specialty=name)
-            await timed("specialty switch", showing(target), lambda n=name: app.choose_specialty(n))
+            target = replace(app.reader.filters, specialty=name)
+            chosen = SpecialtyChosen(name)
+            await timed(
+                "specialty switch", showing(target), partial(app.reader.post_message, chosen)
+            )
             await reset()
             since, until = DATE_RANGES[run % len(DATE_RANGES)]
-            target = replace(app.filters, since=since, until=until)
-            await timed("date-range filter", showing(target), lambda t=target: app.apply_filters(t))
+            target = replace(app.reader.filters, since=since, until=until)
+            await timed("date-range filter", showing(target), partial(show, target))
             await reset()
-            target = replace(app.filters, newest_first=not app.filters.newest_first)
+            target = replace(app.reader.filters, newest_first=not app.reader.filters.newest_first)
             await timed("flip order", showing(target), lambda: pilot.press("o"))
             await reset()
             await timed(
@@ -218,7 +235,7 @@ async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], 
                 before = questions.cursor
                 await timed(
                     "page down",
-                    lambda b=before: questions.cursor > b and cursor_row_shown(),
+                    partial(moved_past, before),
                     lambda: pilot.press("pagedown"),
                 )
             await pilot.press("g")
@@ -228,9 +245,7 @@ async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], 
             row = questions.row_at(questions.cursor)
             if row is not None:
                 await timed(
-                    "open a question",
-                    lambda r=row.id: app.page is not None and app.page.id == r,
-                    lambda: pilot.press("enter"),
+                    "open a question", partial(opened, row.id), lambda: pilot.press("enter")
                 )
             questions.focus()
             if run < 0:

@@ -73,7 +73,7 @@ def parse_all(pages: Path) -> tuple[list[dict[str, Any]], float]:
 def time_insert_all(records: list[dict[str, Any]], db: Path) -> float:
     started = time.perf_counter()
     database = sqlite_utils.Database(db)
-    database["pages"].insert_all(records, batch_size=500)
+    database.table("pages").insert_all(records, batch_size=500)
     database.close()
     return time.perf_counter() - started
 

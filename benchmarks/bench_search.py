@@ -31,6 +31,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,7 @@ def measure(db: Path, runs: int) -> dict[str, Any]:
     def timed(kind: str, queries: list[dict[str, Any]], **options: Any) -> None:
         timings: list[float] = []
         for query in queries:
-            timings += _time(lambda q=query["query"]: search(conn, q, limit=PAGE, **options), runs)
+            timings += _time(partial(search, conn, query["query"], limit=PAGE, **options), runs)
         rows.append(_row(kind, queries, timings))
         print(
             f"  {kind}: p50 {rows[-1]['p50']:.1f} ms, p95 {rows[-1]['p95']:.1f} ms",
@@ -189,7 +190,7 @@ def measure(db: Path, runs: int) -> dict[str, Any]:
     timed("since a year ago: common word", common, filters=Filters(since=_year_ago(conn)))
     counts: list[float] = []
     for query in common:
-        counts += _time(lambda q=query["query"]: count_matches(conn, q), runs)
+        counts += _time(partial(count_matches, conn, query["query"]), runs)
     rows.append(_row("count_matches: common word", common, counts))
     conn.close()
     return {
@@ -286,7 +287,7 @@ def index_cost(count: int = 4_000, rounds: int = 3) -> list[dict[str, Any]]:
     ):
         rows = list(_rows(count, seed=3, cjk_share=share))
         if "accents" in label:
-            rows = [(*row[:4], row[4] + " café — naïve “quoted”", *row[5:]) for row in rows]
+            rows = [(*row[:4], f"{row[4]} café — naïve “quoted”", *row[5:]) for row in rows]
         best: dict[bool, tuple[float, float]] = {}
         for _ in range(rounds):
             for with_index in (False, True):

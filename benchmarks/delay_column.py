@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ def main(path: Path) -> None:
         ):
             timed(
                 f"delay, {words} first: {label}",
-                lambda f=filters, o=offset, n=known: reader.window(f, o, 200, n),
+                partial(reader.window, filters, offset, 200, known),
             )
     timed("asker facets, whole corpus", lambda: asker_facets(conn, Filters()))
     timed("asker facets, largest specialty", lambda: asker_facets(conn, Filters(specialty=largest)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import sqlite3
@@ -345,11 +346,15 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     assert "questions: 0 full" in result.stdout
 
 
-def test_every_command_has_help() -> None:
+def test_every_command_and_option_has_help() -> None:
     parser = cli.build_parser()
-    help_text = parser.format_help()
-    for command in cli.COMMANDS:
-        assert command in help_text
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    lines = {choice.dest: choice.help for choice in commands._choices_actions}
+    assert set(lines) == set(cli.COMMANDS)
+    for name, line in lines.items():
+        assert line, f"qatui {name} has no help line"
+        for option in commands.choices[name]._actions:
+            assert option.help, f"qatui {name} {option.option_strings or option.dest} has no help"
 
 
 # -- failures that are not the input's fault ------------------------------------------------

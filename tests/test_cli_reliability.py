@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qatui import cli
+import qatui.cli as cli
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.schema import SCHEMA_VERSION
 from qatui.corpus.store.writer import Outcome, Store

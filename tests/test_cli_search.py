@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qatui import cli
+import qatui.cli as cli
 from qatui.corpus.model import Record, Reply
 from qatui.corpus.store.writer import Store
 

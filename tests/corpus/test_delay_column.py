@@ -11,6 +11,7 @@ import pytest
 from qatui.corpus.delay import record_reply_delay
 from qatui.corpus.facets import asker_facets
 from qatui.corpus.filters import Filters
+from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Asker, Record, Reply, SimilarLink
 from qatui.corpus.store import migrations, schema, writer
 from qatui.corpus.store.reader import CorpusReader
@@ -144,7 +145,7 @@ def test_a_v2_database_is_migrated_keeping_everything(
             after = [row[:-1] for row in after]  # less the new reply_delay column
         assert after == rows, table
     reader = CorpusReader(conn)
-    assert [row.id for row in reader.window(Filters(topic="now"), 0, 20)] != []
+    assert [row.id for row in ListQuery(Filters(topic="now")).rows(reader, 0, 20)] != []
     # Later writes keep the column in step in the migrated database too.
     with migrated.transaction():
         migrated.upsert(page(7, "2020-01-01", "2020-01-31"))

@@ -78,7 +78,7 @@ def _assert_same_database(one: Path, other: Path) -> None:
         assert _index_entries(a, "questions_fts", "row") == _index_entries(
             b, "questions_fts", "row"
         )
-        tables = {row[1] for row in _schema(a)}
+        tables = {str(row[1]) for row in _schema(a)}
         for table in tables & {"questions_cjk"}:  # contentless: compare every entry
             entries = _index_entries(a, table, "instance")
             assert entries and entries == _index_entries(b, table, "instance")

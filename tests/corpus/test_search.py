@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qatui.corpus.filters import Filters
+from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Record, Reply
 from qatui.corpus.search import fulltext as search_module
 from qatui.corpus.search.cjk import has_cjk, has_cjk_sql
@@ -428,7 +429,8 @@ def test_match_filter_counts_what_the_search_shows(filtered_store: Store) -> Non
 
 
 def test_topic_filter_and_search_combine(filtered_store: Store) -> None:
-    hits = search(filtered_store.conn, "kidney", Filters(topic="stones"))
+    query = ListQuery(Filters(topic="stones", search="kidney"), typed=False)
+    hits = query.rows(CorpusReader(filtered_store.conn), 0, 50)
     assert ids(hits) == [41]
 
 

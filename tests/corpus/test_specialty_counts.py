@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qatui.corpus.filters import Filters
+from qatui.corpus.listing import ListQuery
 from qatui.corpus.store.database import connect
 from qatui.corpus.store.reader import CorpusReader
 from qatui.synthetic.bulk_load import build_database
@@ -30,7 +31,7 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> CorpusReader:
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f.describe()) or "all")
 def test_counts_match_counting_each_specialty(reader: CorpusReader, filters: Filters) -> None:
-    counts = reader.specialty_counts(filters)
+    counts = reader.specialty_counts(ListQuery(filters).selecting(reader.conn))
     assert [name for name, _ in counts] == sorted(reader.specialties())
     for name, count in counts:
         others = Filters(
@@ -41,7 +42,7 @@ def test_counts_match_counting_each_specialty(reader: CorpusReader, filters: Fil
             age=filters.age,
             gender=filters.gender,
         )
-        assert count == reader.count(others), name
+        assert count == ListQuery(others).count(reader, cap=None), name
     assert sum(count for _, count in counts) > 0
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from qatui.corpus.ingest.sample import build_sample_database
 from tests.tui.corpus_builder import build_reader_corpus
+from tests.tui.waiting import MessageLog
 
 
 @pytest.fixture
@@ -21,3 +22,9 @@ def sample_db(tmp_path: Path) -> Path:
     path = tmp_path / "corpus.db"
     build_sample_database(path)
     return path
+
+
+@pytest.fixture
+def message_log() -> MessageLog:
+    """Records the messages of an app run with ``run_test(message_hook=message_log.record)``."""
+    return MessageLog()

@@ -7,7 +7,8 @@ from pathlib import Path
 from qatui.config import LoadedConfig
 from qatui.corpus.model import Asker, Record, Reply
 from qatui.corpus.store.writer import Store
-from qatui.tui.app import QATuiApp, make_app
+from qatui.tui.app import QATuiApp
+from qatui.tui.startup import make_app
 from qatui.tui.widgets.question_list import QuestionList
 
 SIZE = (120, 40)

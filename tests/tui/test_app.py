@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+from textual.command import CommandList
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from qatui.corpus.filters import Filters
-from qatui.corpus.search.fulltext import SearchHit
-from qatui.tui.app import QATuiApp, make_app
+from qatui.corpus.listing import ListQuery
+from qatui.tui.app import QATuiApp
+from qatui.tui.messages import DateRangeChanged, SpecialtyChosen
 from qatui.tui.scenes import settle
 from qatui.tui.screens.help import HelpScreen
+from qatui.tui.startup import make_app
+from qatui.tui.widgets.filter_bar import quick_range
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import PARTIAL_NOTE, ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus
+from tests.tui.waiting import wait_until
 
 SIZE = (120, 40)
 
@@ -26,6 +33,17 @@ def question_list(app: QATuiApp) -> QuestionList:
 
 def shown_title(app: QATuiApp) -> str:
     return str(app.query_one("#reader-title", Static).render())
+
+
+def searching(app: QATuiApp, words: str) -> bool:
+    """Whether the list shows the search for ``words``."""
+    return app.reader.filters.search == words
+
+
+async def palette_hits(pilot: Pilot[int], app: QATuiApp) -> None:
+    """Wait until the command palette lists its first hit."""
+    hits = app.screen.query_one(CommandList)
+    await wait_until(pilot, lambda: hits.option_count > 0, "a hit in the command palette")
 
 
 def row_titles(app: QATuiApp) -> list[str]:
@@ -85,6 +103,7 @@ async def test_page_keys_move_by_a_screen_in_a_long_list(tmp_path: Path) -> None
         assert listing.cursor == height - 1
         await pilot.press("G")
         await settle(pilot)
+        assert listing.matching is not None
         assert listing.cursor == listing.matching - 1 == 512
         assert listing.current_row is not None
         assert listing.current_row.is_partial  # partial questions (no date) sort last
@@ -97,7 +116,7 @@ async def test_enter_opens_the_question_in_the_reading_and_related_panes(reader_
         await pilot.press("enter")
         await settle(pilot)
         assert shown_title(app) == "Shoulder stiffness in the morning"
-        assert app.page is not None and not app.page.is_partial
+        assert app.reader.page is not None and not app.reader.page.is_partial
         meta = str(app.query_one("#reader-meta", Static).render())
         assert "Orthopedics" in meta and "Mei · 30~39 · female · asked 2022-12-30" in meta
 
@@ -121,11 +140,11 @@ async def test_choosing_a_specialty_filters_the_list(reader_db: Path) -> None:
         await pilot.press("down", "down", "enter")  # All, Dermatology, Orthopedics
         await settle(pilot)
         listing = question_list(app)
-        assert app.filters.specialty == "Orthopedics"
+        assert app.reader.filters.specialty == "Orthopedics"
         assert listing.matching == 5  # 4 full + the partial hip question
         assert {row.specialty for i in range(5) if (row := listing.row_at(i))} == {"Orthopedics"}
         assert "5 of 13" in str(listing.border_title)
-        assert app.focused is listing
+        assert listing.has_focus
 
 
 async def test_date_filter_and_counts_follow_it(reader_db: Path) -> None:
@@ -136,11 +155,11 @@ async def test_date_filter_and_counts_follow_it(reader_db: Path) -> None:
         assert app.focused is app.query_one("#since", Input)
         await pilot.press(*"2020")
         await settle(pilot)
-        assert app.filters.since == "2020-01-01"
+        assert app.reader.filters.since == "2020-01-01"
         assert question_list(app).matching == 5  # 2020-01-15 .. 2022-12-30
         await pilot.press("tab", *"2021-06")
         await settle(pilot)
-        assert app.filters.until == "2021-06-30"
+        assert app.reader.filters.until == "2021-06-30"
         assert question_list(app).matching == 3  # 2020-01-15, 2020-11-11, 2021-02-02
 
 
@@ -166,22 +185,22 @@ async def test_invalid_date_is_marked_and_changes_nothing(reader_db: Path) -> No
         await settle(pilot)
         field = app.query_one("#since", Input)
         assert field.has_class("-invalid")
-        assert app.filters == Filters()
+        assert app.reader.filters == Filters()
         assert question_list(app).matching == 13
         assert "not a real date" in str(app.query_one("#filter-error").render())
         await pilot.press("backspace", "backspace", "backspace")
         await settle(pilot)
         assert not field.has_class("-invalid")
-        assert app.filters.since == "2016-01-01"
+        assert app.reader.filters.since == "2016-01-01"
 
 
 async def test_quick_date_choice_sets_both_bounds(reader_db: Path) -> None:
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.choose_quick_date("2016")
+        app.reader.post_message(DateRangeChanged(*quick_range("2016")))
         await settle(pilot)
-        assert (app.filters.since, app.filters.until) == ("2016-01-01", "2016-12-31")
+        assert (app.reader.filters.since, app.reader.filters.until) == ("2016-01-01", "2016-12-31")
         assert question_list(app).matching == 2
         assert app.query_one("#since", Input).value == "2016-01-01"
 
@@ -216,7 +235,7 @@ async def test_similar_link_to_a_partial_question_says_so(reader_db: Path) -> No
         await pilot.press("4", "down", "enter")  # second link: hip, known only from the link
         await settle(pilot)
         assert shown_title(app) == "Hip clicking at night"
-        assert app.page is not None and app.page.is_partial
+        assert app.reader.page is not None and app.reader.page.is_partial
         assert app.query_one("#reader-partial").display
         assert str(app.query_one("#reader-partial", Static).render()) == PARTIAL_NOTE
         assert "My hip clicks..." in str(app.query_one("#reader-question", Static).render())
@@ -242,8 +261,8 @@ async def test_faq_topic_shows_that_specialtys_questions_about_it(reader_db: Pat
         await _open_first_with(pilot, app, "Knee pain when climbing stairs")
         await pilot.press("4", "down", "down", "enter")  # Related FAQ: Knee Pain (Orthopedics)
         await settle(pilot)
-        assert app.filters.topic == "Knee Pain"
-        assert app.filters.specialty == "Orthopedics"
+        assert app.reader.filters.topic == "Knee Pain"
+        assert app.reader.filters.specialty == "Orthopedics"
         titles = set(row_titles(app))
         assert titles == {
             "Knee pain when climbing stairs",
@@ -273,13 +292,13 @@ async def test_back_and_forward_restore_questions_and_filters(reader_db: Path) -
         await settle(pilot)
         await pilot.press("4", "down", "down", "enter")
         await settle(pilot)
-        assert app.filters.topic == "Knee Pain"
+        assert app.reader.filters.topic == "Knee Pain"
         await pilot.press("alt+left")
         await settle(pilot)
-        assert app.filters.topic is None and app.filters.specialty is None
+        assert app.reader.filters.topic is None and app.reader.filters.specialty is None
         await pilot.press("alt+right")
         await settle(pilot)
-        assert app.filters.topic == "Knee Pain"
+        assert app.reader.filters.topic == "Knee Pain"
 
 
 async def test_o_flips_the_order(reader_db: Path) -> None:
@@ -288,7 +307,7 @@ async def test_o_flips_the_order(reader_db: Path) -> None:
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
-        assert not app.filters.newest_first
+        assert not app.reader.filters.newest_first
         listing = question_list(app)
         rows = [row for i in range(listing.row_count) if (row := listing.row_at(i))]
         dated = [row.title for row in rows if not row.is_partial]
@@ -301,14 +320,15 @@ async def test_x_clears_every_filter(reader_db: Path) -> None:
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.choose_specialty("Urology")
+        app.reader.post_message(SpecialtyChosen("Urology"))
+        await settle(pilot)
         app.query_one("#since", Input).value = "2018"
         await settle(pilot)
-        assert app.filters.active
+        assert app.reader.filters.active
         question_list(app).focus()
         await pilot.press("x")
         await settle(pilot)
-        assert not app.filters.active
+        assert not app.reader.filters.active
         assert app.query_one("#since", Input).value == ""
         assert question_list(app).matching == 13
 
@@ -359,13 +379,11 @@ async def test_slash_focuses_search_and_escape_clears_it(reader_db: Path) -> Non
         search = app.query_one("#search", Input)
         assert app.focused is search
         await pilot.press(*"knee")
-        await pilot.pause(0.4)
-        await settle(pilot)
-        assert app.filters.search == "knee"
+        await wait_until(pilot, lambda: app.reader.filters.search == "knee", "the search applied")
         assert question_list(app).matching == 3
         await pilot.press("escape")
         await settle(pilot)
-        assert search.value == "" and app.filters.search is None
+        assert search.value == "" and app.reader.filters.search is None
         assert question_list(app).matching == 13
 
 
@@ -451,10 +469,12 @@ async def test_120x40_layout_puts_panes_side_by_side(reader_db: Path) -> None:
         assert specialties.right <= questions.x and questions.right <= reader.x
 
 
-async def _search(pilot, app: QATuiApp, text: str) -> None:  # type: ignore[no-untyped-def]
+async def _search(pilot: Pilot[int], app: QATuiApp, text: str) -> None:
     await pilot.press("slash", *text)
-    await pilot.pause(0.4)  # the search is debounced
-    await settle(pilot)
+    # The search is debounced: wait until the typed words are the list's.
+    await wait_until(
+        pilot, lambda: app.reader.filters.search == (text.strip() or None), "the search applied"
+    )
 
 
 async def test_search_as_you_type_shows_ranked_hits_with_snippets(reader_db: Path) -> None:
@@ -463,10 +483,10 @@ async def test_search_as_you_type_shows_ranked_hits_with_snippets(reader_db: Pat
         await settle(pilot)
         await _search(pilot, app, "lifti")  # a prefix while typing
         listing = question_list(app)
-        assert app.filters.search == "lifti"
+        assert app.reader.filters.search == "lifti"
         assert listing.matching == 1
         hit = listing.row_at(0)
-        assert isinstance(hit, SearchHit) and hit.title == "Back pain after lifting"
+        assert hit is not None and hit.snippet.text and hit.title == "Back pain after lifting"
         assert listing.lines_per_row == 2
         assert hit.snippet.spans  # the matched word is marked in the snippet
         assert "search: lifti" in str(listing.border_title)
@@ -487,8 +507,8 @@ async def test_search_ranks_title_hits_first_and_r_switches_to_date(reader_db: P
         assert first is not None and first.title == "Knee pain when climbing stairs"
         await pilot.press("r")
         await settle(pilot)
-        assert not app.filters.ranked
-        dated = [row.asked_on for i in range(3) if (row := listing.row_at(i))]
+        assert not app.reader.filters.ranked
+        dated = [row.asked_on or "" for i in range(3) if (row := listing.row_at(i))]
         assert dated == sorted(dated, reverse=True)
 
 
@@ -496,10 +516,10 @@ async def test_search_keeps_the_other_filters(reader_db: Path) -> None:
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.choose_specialty("Urology")
+        app.reader.post_message(SpecialtyChosen("Urology"))
         await settle(pilot)
         await _search(pilot, app, "what")  # in every question of the small corpus
-        assert app.filters.specialty == "Urology"
+        assert app.reader.filters.specialty == "Urology"
         assert question_list(app).matching == 4
         app.query_one("#until", Input).value = "2018"
         await settle(pilot)
@@ -536,7 +556,7 @@ async def test_escape_clears_the_search_and_restores_the_list(reader_db: Path) -
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.filters.search is None
+        assert app.reader.filters.search is None
         assert app.query_one("#search", Input).value == ""
         assert question_list(app).matching == 13
         assert question_list(app).lines_per_row == 1
@@ -549,8 +569,7 @@ async def test_any_typed_query_is_safe(reader_db: Path) -> None:
         for text in ('"unbalanced', "NEAR(", "a:b ^c", "-", "OR", "[bold]", "((", "***", "c++"):
             field = app.query_one("#search", Input)
             field.value = text
-            await pilot.pause(0.35)
-            await settle(pilot)
+            await wait_until(pilot, partial(searching, app, text.strip()), "the search applied")
             assert app.is_running
             assert question_list(app).matching is not None
 
@@ -560,10 +579,10 @@ async def test_command_palette_jumps_to_a_specialty(reader_db: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"Specialty: Urol")
-        await pilot.pause(0.5)
+        await palette_hits(pilot, app)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.filters.specialty == "Urology"
+        assert app.reader.filters.specialty == "Urology"
         assert question_list(app).matching == 4
 
 
@@ -572,8 +591,7 @@ async def test_command_palette_opens_a_question_by_title(reader_db: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"kidney sto")
-        await pilot.pause(0.8)
-        await settle(pilot)
+        await palette_hits(pilot, app)
         await pilot.press("enter")
         await settle(pilot)
         assert shown_title(app) == "Kidney stone pain"
@@ -584,10 +602,10 @@ async def test_command_palette_sets_a_year(reader_db: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"Date: year 2019")
-        await pilot.pause(0.5)
+        await palette_hits(pilot, app)
         await pilot.press("enter")
         await settle(pilot)
-        assert (app.filters.since, app.filters.until) == ("2019-01-01", "2019-12-31")
+        assert (app.reader.filters.since, app.reader.filters.until) == ("2019-01-01", "2019-12-31")
         assert question_list(app).matching == 2
 
 
@@ -596,7 +614,7 @@ async def test_a_page_asked_for_while_the_first_is_loading_still_arrives(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         listing = question_list(app)
-        listing.load(app.filters)  # a reload: page 0 is pending again
+        listing.load(ListQuery(app.reader.filters))  # a reload: page 0 is pending again
         assert 0 in listing._pending
         listing.row_at(0)  # a frame drawn meanwhile asks for the pending page...
         listing.row_at(250)  # ...and for another one

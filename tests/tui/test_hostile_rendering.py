@@ -14,8 +14,8 @@ from rich.cells import cell_len
 from textual.widgets import Static
 
 from qatui.corpus.ingest.sanitize import clean_line, clean_text
-from qatui.tui.app import make_app
 from qatui.tui.scenes import settle
+from qatui.tui.startup import make_app
 from qatui.tui.text import fit, one_line, plain
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.related_links import RelatedLinks
@@ -53,7 +53,7 @@ async def test_every_hostile_page_shows_safely(tmp_path: Path, hostile_cases: An
         await settle(pilot)
         assert not forbidden_in_terminal_text(screen_text(app))
         for name in hostile_cases.each(HOSTILE):
-            app.open_question(corpus.ids[name])
+            app.reader.open_question(corpus.ids[name])
             await settle(pilot, rounds=2)
             title = str(app.query_one("#reader-title", Static).render())
             assert title.startswith(f"{name}: ")
@@ -72,7 +72,7 @@ async def test_clicking_hostile_rows_and_links_never_acts(tmp_path: Path) -> Non
     app = make_app(corpus.path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_question(corpus.ids["click_quit"])
+        app.reader.open_question(corpus.ids["click_quit"])
         await settle(pilot)
         for target in ("#reader-title", "#reader-question", "#reader-replies", "#related"):
             await pilot.click(target)

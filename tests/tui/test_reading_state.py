@@ -83,10 +83,12 @@ async def test_u_acts_on_the_open_question_from_the_reading_pane(
         question_id = move_to(app, KNEE)
         await pilot.press("enter")
         await settle(pilot)
+        other_id = move_to(app, "Kidney stone pain")  # the list now highlights another row
         await pilot.press("3", "u")  # reading pane focused: the open question
         await settle(pilot)
     state = stored(tmp_path)
     assert not state.is_read(question_id)
+    assert not state.is_read(other_id)  # u left the highlighted row alone
     state.close()
 
 
@@ -143,19 +145,19 @@ async def test_v_cycles_all_unread_and_bookmarked(reader_db: Path, tmp_path: Pat
         listing = app.query_one(QuestionList)
         await pilot.press("v")
         await settle(pilot)
-        assert view_of(app.filters) == "unread"
+        assert view_of(app.reader.filters) == "unread"
         assert listing.matching == 12
         assert read_id not in {question_id for question_id, _ in rows(app)}
         assert "unread" in str(listing.border_title)
         await pilot.press("v")
         await settle(pilot)
-        assert view_of(app.filters) == "bookmarked"
+        assert view_of(app.reader.filters) == "bookmarked"
         assert rows(app) == [(marked_id, ACNE)]
         nav_counts = str(app.query_one("#specialties", OptionList).get_option_at_index(0).prompt)
         assert nav_counts.split() == ["All", "1"]
         await pilot.press("v")
         await settle(pilot)
-        assert view_of(app.filters) == "all" and app.filters == Filters()
+        assert view_of(app.reader.filters) == "all" and app.reader.filters == Filters()
         assert listing.matching == 13
 
 

@@ -10,13 +10,14 @@ import pytest
 
 from qatui.config import CONFIG_ENV, load_config
 from qatui.tui import app as app_module
-from qatui.tui.app import QATuiApp, run_reader
+from qatui.tui.app import QATuiApp
 from qatui.tui.scenes import settle
 from qatui.tui.screens.bookmarks import BookmarksScreen
 from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
 from qatui.tui.screens.export_dialog import ExportScreen
 from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.screens.timeline import TimelineScreen
+from qatui.tui.startup import run_reader
 from qatui.tui.widgets.histogram import Histogram
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.userstate import UserState
@@ -80,7 +81,7 @@ async def test_a_bad_config_warns_and_the_reader_starts(reader_db: Path, tmp_pat
         assert "'no-such-theme' is not a theme" in shown
         assert "'app.no_such_binding': no binding has this id" in shown
         assert app.theme == "textual-dark"
-        assert app.more_info_folded
+        assert app.reader.more_info_folded
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, TimelineScreen)

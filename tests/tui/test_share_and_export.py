@@ -19,6 +19,7 @@ from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
 from qatui.tui.app import QATuiApp
 from qatui.tui.export_files import ExportRequest, export_name
+from qatui.tui.messages import SpecialtyChosen
 from qatui.tui.scenes import settle
 from qatui.tui.screens.export_dialog import ExportScreen
 from qatui.userstate import UserState
@@ -73,8 +74,8 @@ async def test_c_copies_a_citation_of_the_open_question(reader_db: Path, tmp_pat
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("c")
-        assert app.page is not None
-        expected = citation(app.page.record)
+        assert app.reader.page is not None
+        expected = citation(app.reader.page.record)
         assert app.clipboard == expected
         assert HOSTILE_TITLE in expected and "(Dermatology)" in expected
         assert "asked 2022-04-04" in expected and "Dr. Lin Wei" in expected
@@ -111,8 +112,8 @@ async def test_export_the_open_question_as_markdown_and_json(
         question_id = move_to(app, KNEE)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.page is not None
-        record = app.page.record
+        assert app.reader.page is not None
+        record = app.reader.page.record
         await choose_export(pilot, app, "question", "markdown")
         await choose_export(pilot, app, "question", "json")
         files = exported(tmp_path)
@@ -173,9 +174,9 @@ async def test_export_the_filtered_list(reader_db: Path, tmp_path: Path) -> None
     app = state_app(reader_db, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.choose_specialty("Urology")
+        app.reader.post_message(SpecialtyChosen("Urology"))
         await settle(pilot)
-        filters = app.filters
+        filters = app.reader.filters
         await choose_export(pilot, app, "list", "json")
         await choose_export(pilot, app, "list", "markdown")
     json_file, md_file = exported(tmp_path)
@@ -220,7 +221,7 @@ async def test_export_of_a_searched_list_holds_what_the_search_shows(
         await settle(pilot)
         await pilot.press("slash", *"knee", "enter")
         await settle(pilot)
-        assert app.filters.search == "knee"
+        assert app.reader.filters.search == "knee"
         shown = {title for _, title in rows(app)}
         assert len(shown) == 3
         await choose_export(pilot, app, "list", "json")

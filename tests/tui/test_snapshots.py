@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from qatui.tui.app import make_app
 from qatui.tui.scenes import SCENES, Scene
+from qatui.tui.startup import make_app
 
 
 @pytest.mark.parametrize("scene", SCENES, ids=[scene.name for scene in SCENES])

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from qatui.corpus.store.writer import Store
-from qatui.tui.app import make_app
 from qatui.tui.scenes import settle
+from qatui.tui.startup import make_app
 from qatui.tui.widgets.question_list import QuestionList
 from tests.tui.corpus_builder import build_reader_corpus
 
@@ -113,4 +113,4 @@ async def test_a_read_only_database_is_read_and_says_writing_is_disabled(
         assert app.query_one(QuestionList).matching == 13
         await pilot.press("enter")
         await settle(pilot)
-        assert app.page is not None
+        assert app.reader.page is not None

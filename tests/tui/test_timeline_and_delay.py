@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList, Static
 
+from qatui.corpus.filters import SortOrder
+from qatui.tui.app import QATuiApp
 from qatui.tui.scenes import settle
 from qatui.tui.screens.timeline import TimelineScreen
 from qatui.tui.widgets.histogram import (
@@ -21,12 +23,21 @@ from qatui.tui.widgets.question_list import QuestionList
 from tests.tui.state_helpers import SIZE, build_varied_corpus, move_to, rows, state_app
 
 
+def asker_filters(app: QATuiApp) -> tuple[str | None, str | None]:
+    """The age and gender filters on now."""
+    return app.reader.filters.age, app.reader.filters.gender
+
+
+def sort_order(app: QATuiApp) -> SortOrder:
+    return app.reader.filters.order
+
+
 @pytest.fixture
 def varied_db(tmp_path: Path) -> Path:
     return build_varied_corpus(tmp_path / "varied.db")
 
 
-def titles(app) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(app: QATuiApp) -> list[str]:
     return [title for _, title in rows(app)]
 
 
@@ -62,7 +73,7 @@ async def test_a_bar_chosen_with_keys_sets_the_date_filter(varied_db: Path, tmp_
         await pilot.press("left", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, TimelineScreen)
-        assert (app.filters.since, app.filters.until) == ("2020-01-01", "2020-12-31")
+        assert (app.reader.filters.since, app.reader.filters.until) == ("2020-01-01", "2020-12-31")
         assert app.query_one("#since", Input).value == "2020-01-01"
         assert set(titles(app)) == {"Answered in a month", "Answered next day"}
         # Opened again, the timeline shows the months of the chosen year.
@@ -70,7 +81,7 @@ async def test_a_bar_chosen_with_keys_sets_the_date_filter(varied_db: Path, tmp_
         assert [key for key, _ in screen.query_one(Histogram).bars][:1] == ["2020-01"]
         await pilot.press("escape")
         assert not isinstance(app.screen, TimelineScreen)
-        assert app.filters.since == "2020-01-01"
+        assert app.reader.filters.since == "2020-01-01"
 
 
 async def test_a_bar_chosen_with_the_mouse_sets_the_date_filter(
@@ -86,7 +97,7 @@ async def test_a_bar_chosen_with_the_mouse_sets_the_date_filter(
         width = bar_width(len(chart.bars), chart.content_region.width)
         await pilot.click(Histogram, offset=(width * 0 + 1, chart.content_region.height - 2))
         await settle(pilot)
-        assert (app.filters.since, app.filters.until) == ("2019-01-01", "2019-12-31")
+        assert (app.reader.filters.since, app.reader.filters.until) == ("2019-01-01", "2019-12-31")
         assert set(titles(app)) == {"Same day answer", "Answered in a week"}
 
 
@@ -104,7 +115,7 @@ async def test_facets_count_and_filter_by_age_and_gender(varied_db: Path, tmp_pa
         assert facet_texts(screen, "gender") == ["3 female", "2 male", "1 not given"]
         await pilot.press("tab", "down", "enter")  # the age facet, second value: 30~39
         await settle(pilot)
-        assert app.filters.age == "30~39"
+        assert app.reader.filters.age == "30~39"
         assert set(titles(app)) == {
             "Answered in a week",
             "Answered in a month",
@@ -116,12 +127,12 @@ async def test_facets_count_and_filter_by_age_and_gender(varied_db: Path, tmp_pa
         assert facet_texts(screen, "gender") == ["2 female", "1 not given"]
         await pilot.press("tab", "tab", "enter")  # gender: female
         await settle(pilot)
-        assert (app.filters.age, app.filters.gender) == ("30~39", "female")
+        assert asker_filters(app) == ("30~39", "female")
         assert set(titles(app)) == {"Answered in a week", "Answered in a month"}
         screen = await open_timeline(pilot, app)
         await pilot.press("tab", "down", "enter")  # 30~39 again: the age filter goes
         await settle(pilot)
-        assert (app.filters.age, app.filters.gender) == (None, "female")
+        assert asker_filters(app) == (None, "female")
 
 
 async def test_the_timeline_counts_what_a_search_shows(reader_db: Path, tmp_path: Path) -> None:
@@ -163,7 +174,7 @@ async def test_s_sorts_by_reply_delay_and_o_flips_it(varied_db: Path, tmp_path: 
         listing = app.query_one(QuestionList)
         await pilot.press("s")
         await settle(pilot)
-        assert app.filters.order == "delay"
+        assert app.reader.filters.order == "delay"
         assert titles(app) == [
             "Answered in a month",
             "Answered in a week",
@@ -179,7 +190,7 @@ async def test_s_sorts_by_reply_delay_and_o_flips_it(varied_db: Path, tmp_path: 
         assert str(listing.border_subtitle) == "shortest reply delay first"
         await pilot.press("s")
         await settle(pilot)
-        assert app.filters.order == "date"
+        assert sort_order(app) == "date"
         assert titles(app)[0] == "Same day answer"  # oldest first still
         assert str(listing.border_subtitle) == "oldest first"
 

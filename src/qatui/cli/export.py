@@ -65,7 +65,8 @@ def _export_filters(args: argparse.Namespace, reader: CorpusReader, err: TextIO)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qatui.corpus.export import iter_filtered_records, write_markdown
+    from qatui.corpus.export import write_markdown
+    from qatui.corpus.listing import ListQuery
 
     store, reader = open_reader(args)
     with contextlib.ExitStack() as stack:
@@ -79,9 +80,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else out
         )
         if args.format == "markdown":
-            write_markdown(iter_filtered_records(reader, filters), target)
+            write_markdown(ListQuery(filters).records(reader), target)
             return EXIT_OK
-        records = (record.to_json() for record in iter_filtered_records(reader, filters))
+        records = (record.to_json() for record in ListQuery(filters).records(reader))
         if args.format == "jsonl":
             for item in records:
                 target.write(json_line(item) + "\n")

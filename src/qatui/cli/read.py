@@ -27,7 +27,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def run_read(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qatui.tui.app import run_reader
+    from qatui.tui.startup import run_reader
 
     path, is_default = resolve_db_path(getattr(args, "db", None))
     return run_reader(path, build_sample=is_default)

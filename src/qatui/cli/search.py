@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from dataclasses import replace
 from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
@@ -18,8 +19,9 @@ from qatui.cli.common import (
     open_reader,
 )
 from qatui.corpus.ingest.sanitize import clean_line
-from qatui.corpus.search.fulltext import SearchHit, count_matches, search
+from qatui.corpus.listing import ListQuery
 from qatui.corpus.search.syntax import parse_query
+from qatui.corpus.store.reader import QuestionRow
 
 DEFAULT_LIMIT = 20
 QUERY_HELP = (
@@ -59,7 +61,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
 
 
-def _json_line(hit: SearchHit) -> str:
+def _json_line(hit: QuestionRow) -> str:
     item = {
         "id": hit.id,
         "title": hit.title,
@@ -79,7 +81,7 @@ def _fit(text: str, cells: int) -> str:
     return set_cell_size(text, cells)
 
 
-def _table(hits: list[SearchHit], total: int, order: str, out: TextIO) -> None:
+def _table(hits: list[QuestionRow], total: int, order: str, out: TextIO) -> None:
     width = max(60, shutil.get_terminal_size((100, 24)).columns)
     id_width = max(2, *(len(str(hit.id)) for hit in hits))
     lead = id_width + 2 + 10 + 2 + 20 + 2
@@ -107,8 +109,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except ValueError as error:
             print(f"qatui search: {clean_line(str(error))}", file=err)
             return EXIT_USAGE
-        limit = max(0, args.limit)
-        hits = search(store.conn, parsed, filters, order=args.order, limit=limit)
+        query = ListQuery(
+            replace(filters, search=args.query, ranked=args.order == "rank"), typed=False
+        )
+        hits = query.rows(reader, 0, max(0, args.limit))
         if args.json:
             for hit in hits:
                 out.write(_json_line(hit) + "\n")
@@ -116,7 +120,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not hits:
             print("no matching questions", file=err)
             return EXIT_OK
-        _table(hits, count_matches(store.conn, parsed, filters), args.order, out)
+        _table(hits, query.count(reader, cap=None), args.order, out)
     finally:
         store.close()
     return EXIT_OK

@@ -1,47 +1,68 @@
-"""Command-palette providers: jump to a specialty, a question by title, or a date range."""
+"""Command-palette providers: jump to a specialty, a question by title, or a date range.
+
+Each hit posts to the reader screen the same message the panes post for that choice.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.message import Message
 
 from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import QuestionRow
-from qatui.tui.widgets.filter_bar import quick_choices
-
-if TYPE_CHECKING:
-    from qatui.tui.app import QATuiApp
+from qatui.tui.messages import DateRangeChanged, QuestionChosen, SpecialtyChosen
+from qatui.tui.widgets.filter_bar import quick_choices, quick_range
 
 
-class SpecialtyCommands(Provider):
-    """``Specialty: Oncology`` and friends."""
+class PaletteSource(Protocol):
+    """What the providers read from the screen the palette was opened on."""
+
+    corpus: Corpus
+    specialty_names: list[str]
+
+    def post_message(self, message: Message) -> bool: ...
+
+
+class ReaderCommands(Provider):
+    """A provider over the reader screen."""
 
     @property
-    def reader_app(self) -> QATuiApp:
-        return self.app  # type: ignore[return-value]
+    def source(self) -> PaletteSource:
+        return cast(PaletteSource, self.screen)
 
-    async def _names(self) -> list[str | None]:
-        return [None, *self.reader_app.specialty_names]
+    def choose(self, message: Message) -> partial[bool]:
+        """The hit's action: post ``message`` to the reader screen."""
+        return partial(self.source.post_message, message)
+
+
+class SpecialtyCommands(ReaderCommands):
+    """``Specialty: Oncology`` and friends."""
+
+    def _hits(self) -> list[tuple[Content, SpecialtyChosen]]:
+        return [
+            (Content(f"Specialty: {clean_line(name or 'All')}"), SpecialtyChosen(name))
+            for name in [None, *self.source.specialty_names]
+        ]
 
     async def discover(self) -> Hits:
-        for name in await self._names():
-            label = f"Specialty: {clean_line(name or 'All')}"
-            yield DiscoveryHit(Content(label), partial(self.reader_app.choose_specialty, name))
+        for label, message in self._hits():
+            yield DiscoveryHit(label, self.choose(message))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name in await self._names():
-            label = f"Specialty: {clean_line(name or 'All')}"
-            score = matcher.match(label)
+        for label, message in self._hits():
+            score = matcher.match(label.plain)
             if score > 0:
-                yield Hit(score, Content(label), partial(self.reader_app.choose_specialty, name))
+                yield Hit(score, label, self.choose(message))
 
 
-class DateCommands(Provider):
+class DateCommands(ReaderCommands):
     """Quick date filters: last 12 months, a year, any time."""
 
     def _choices(self) -> list[tuple[str, str]]:
@@ -52,25 +73,31 @@ class DateCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        app: QATuiApp = self.app  # type: ignore[assignment]
         for label, choice in self._choices():
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, Content(label), partial(app.choose_quick_date, choice))
+                yield Hit(
+                    score, Content(label), self.choose(DateRangeChanged(*quick_range(choice)))
+                )
 
 
-class QuestionCommands(Provider):
+def find_titles(corpus: Corpus, words: str, limit: int = 20) -> list[QuestionRow]:
+    """Questions by title words (prefix of the last): run it in a thread, never the UI loop."""
+    with corpus.reader() as reader:
+        return reader.titles_like(words, limit=limit)
+
+
+class QuestionCommands(ReaderCommands):
     """Questions by title words, found with a full-text query in a thread (never the UI loop)."""
 
     async def search(self, query: str) -> Hits:
-        app: QATuiApp = self.app  # type: ignore[assignment]
         if len(query.strip()) < 2:
             return
-        rows: list[QuestionRow] = await asyncio.to_thread(app.find_titles, query)
+        rows = await asyncio.to_thread(find_titles, self.source.corpus, query)
         for row in rows:
             # Hit.help is parsed as markup, so the specialty and date go in the display Content.
             label = Content.assemble(
                 clean_line(row.title),
                 (clean_line(f"  {row.specialty} · {row.asked_on or 'partial'}"), "dim"),
             )
-            yield Hit(1.0, label, partial(app.open_question, row.id))
+            yield Hit(1.0, label, self.choose(QuestionChosen(row.id)))

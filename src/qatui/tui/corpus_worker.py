@@ -1,9 +1,8 @@
-"""Running a corpus query from a thread worker and posting its answer to a widget."""
+"""Running work in thread workers and posting its answer, or :class:`WorkFailed`, to a widget."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from textual.message import Message
@@ -12,15 +11,9 @@ from textual.worker import get_current_worker
 
 from qatui.corpus.store.read_pool import Corpus, QueryCancelled
 from qatui.corpus.store.reader import CorpusReader
+from qatui.tui.messages import WorkFailed
 
 Answer = TypeVar("Answer")
-
-
-@dataclass
-class QueryFailed(Message):
-    """A query failed for a reason other than cancellation: the app says so and goes on."""
-
-    reason: str
 
 
 def query_and_post(
@@ -33,17 +26,35 @@ def query_and_post(
     """Run ``query`` on a pooled connection and post ``answer(result)`` to ``sender``.
 
     Call it from a thread worker: the worker's cancellation interrupts the query inside SQLite,
-    and a cancelled query posts nothing. Any other error posts :class:`QueryFailed` (which
-    bubbles up to the app), never an exception into the UI.
+    and a cancelled query posts nothing.
+    """
+    worker = get_current_worker()
+
+    def run() -> Answer:
+        with corpus.reader(lambda: worker.is_cancelled) as reader:
+            return query(reader)
+
+    run_and_post(sender, run, answer, failure)
+
+
+def run_and_post(
+    sender: MessagePump,
+    job: Callable[[], Answer],
+    answer: Callable[[Answer], Message] | None,
+    failure: str,
+) -> None:
+    """Run ``job`` (from a thread worker) and post ``answer(result)`` to ``sender``.
+
+    Any error but a cancellation posts :class:`WorkFailed` ("``failure``: why"), which bubbles
+    up to the app: never an exception into the UI, never a silent failure.
     """
     worker = get_current_worker()
     try:
-        with corpus.reader(lambda: worker.is_cancelled) as reader:
-            result = query(reader)
+        result = job()
     except QueryCancelled:
         return
     except Exception as error:
-        sender.post_message(QueryFailed(f"{failure}: {error}"))
+        sender.post_message(WorkFailed(f"{failure}: {error}"))
         return
-    if not worker.is_cancelled:
+    if answer is not None and not worker.is_cancelled:
         sender.post_message(answer(result))

@@ -21,17 +21,16 @@ from qatui.corpus.export import (
     NOT_MEDICAL_ADVICE,
     bookmarks_json,
     filters_json,
-    iter_filtered_records,
     markdown_inline,
     markdown_text,
     record_markdown,
     write_markdown,
 )
 from qatui.corpus.filters import Filters
+from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Record
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import CorpusReader
-from qatui.tui.list_filters import selecting_filters
 from qatui.userstate import Bookmark, UserState
 
 What = Literal["question", "bookmarks", "list"]
@@ -199,6 +198,5 @@ def _write(
             if (record := reader.record(bookmark.question_id)) is not None
         }
         return _write_bookmarks(out, bookmarks, records, request.format)
-    selected = selecting_filters(reader.conn, filters)
-    records_found = _checked(iter_filtered_records(reader, selected), cancelled)
+    records_found = _checked(ListQuery(filters).records(reader), cancelled)
     return _write_list(out, records_found, filters, request.format)

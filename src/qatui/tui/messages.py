@@ -1,4 +1,8 @@
-"""Messages the panes send to the app, named for what happened."""
+"""Messages the panes, the palette and the workers send, named for what happened.
+
+Panes and the command palette post the same messages for a user's choice; workers post what
+arrived (or that they failed). The reader screen turns them into state changes.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,19 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from qatui.corpus.store.reader import QuestionPage
+
 
 @dataclass
 class QuestionChosen(Message):
-    """A question was chosen (Enter or click) in the list or the related links."""
+    """A question was chosen (Enter or click) in the list, the related links or the palette."""
 
     question_id: int
 
 
 @dataclass
 class SpecialtyChosen(Message):
-    """A specialty (or None for All) was chosen in the specialty pane."""
+    """A specialty (or None for All) was chosen in the specialty pane or the palette."""
 
     specialty: str | None
 
@@ -35,3 +41,26 @@ class DateRangeChanged(Message):
 
     since: str | None
     until: str | None
+
+
+@dataclass
+class QuestionPageLoaded(Message):
+    """A question's page arrived from a worker (None: it is not in the corpus)."""
+
+    page: QuestionPage | None
+    question_id: int
+
+
+@dataclass
+class SpecialtyCountsLoaded(Message):
+    """Specialty counts under the current filters arrived from a worker."""
+
+    counts: list[tuple[str, int]]
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker failed for a reason other than cancellation. It bubbles up to the app, which
+    says so once for every kind of work; panes waiting on the work may also react."""
+
+    reason: str

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from qatui.corpus.ingest.sample import build_sample_database
-from qatui.tui.app import make_app
 from qatui.tui.scenes import SCENES, Scene
+from qatui.tui.startup import make_app
 
 
 async def _take(scene: Scene, db: Path, folder: Path) -> Path:

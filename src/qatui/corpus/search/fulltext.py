@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from qatui.corpus.filters import Filters, SqlFilter
 from qatui.corpus.search.cjk import CJK_TABLE, CJK_VOCAB
-from qatui.corpus.search.highlight import Snippet, Span, highlight_spans, make_snippet, title_score
+from qatui.corpus.search.highlight import highlight_spans, make_snippet, title_score
 from qatui.corpus.search.syntax import (
     Kind,
     ParsedQuery,
@@ -44,10 +44,9 @@ from qatui.corpus.search.syntax import (
     trigram_expression,
     word_expression,
 )
-from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.reader import CorpusReader, QuestionRow
 
 __all__ = [
-    "SearchHit",
     "count_matches",
     "highlight_spans",
     "parse_query",
@@ -79,20 +78,6 @@ stands for every indexed trigram that begins with it, so no row is missed; for a
 bigram followed by thousands of different characters that OR is slow (cancellable)."""
 
 Order = Literal["rank", "date"]
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One result row. ``score`` is bm25 relevance (higher is better) within its tier, or None."""
-
-    id: int
-    title: str
-    specialty: str
-    asked_on: str | None
-    doctor: str | None
-    score: float | None
-    snippet: Snippet
-    title_spans: tuple[Span, ...] = ()
 
 
 # -- compiling a parsed query against the two indexes ------------------------------------------
@@ -485,7 +470,7 @@ def search(
     limit: int = 50,
     offset: int = 0,
     as_you_type: bool = False,
-) -> list[SearchHit]:
+) -> list[QuestionRow]:
     """One page of results with snippets. An empty or exclusion-only query finds nothing."""
     parsed = _parsed(query, as_you_type)
     filters = filters or Filters()
@@ -539,34 +524,35 @@ def match_filter(
     return SqlFilter("search", f"q.id IN ({sql})", tuple(params))
 
 
-def _hits(conn: sqlite3.Connection, rows: list[Row], query: ParsedQuery) -> list[SearchHit]:
+def _hits(conn: sqlite3.Connection, rows: list[Row], query: ParsedQuery) -> list[QuestionRow]:
     if not rows:
         return []
     marks = ",".join("?" * len(rows))
     found = {
         row[0]: row
         for row in conn.execute(
-            "SELECT q.id, q.title, s.name, q.asked_on, q.doctor, q.subject, q.question, "
-            "q.reply_text, q.more_info FROM questions q JOIN specialties s "
+            "SELECT q.id, q.title, s.name, q.asked_on, q.doctor, q.is_partial, q.subject, "
+            "q.question, q.reply_text, q.more_info FROM questions q JOIN specialties s "
             f"ON s.id = q.specialty_id WHERE q.id IN ({marks})",
             [row_id for row_id, _ in rows],
         )
     }
-    hits: list[SearchHit] = []
+    hits: list[QuestionRow] = []
     for row_id, score in rows:
         row = found.get(row_id)
         if row is None:
             continue
         title = row[1] or ""
         hits.append(
-            SearchHit(
+            QuestionRow(
                 id=int(row_id),
                 title=title,
                 specialty=row[2],
                 asked_on=row[3],
                 doctor=row[4],
+                is_partial=bool(row[5]),
                 score=score,
-                snippet=make_snippet(row[5:9], query),
+                snippet=make_snippet(row[6:10], query),
                 title_spans=tuple(highlight_spans(title, query)),
             )
         )

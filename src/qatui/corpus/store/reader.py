@@ -9,12 +9,18 @@ from typing import Any
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+from qatui.corpus.search.highlight import Snippet, Span
 from qatui.corpus.search.words import words_match
+
+NO_SNIPPET = Snippet("")
+"""The snippet of a row in a list without words."""
 
 
 @dataclass(frozen=True)
 class QuestionRow:
-    """One row of the question list."""
+    """One row of a question list. A search's rows also carry their relevance ``score``
+    (higher is better, within its tier; None by date), a ``snippet`` of the matched text (empty
+    in a list without words) and where the words are in the title."""
 
     id: int
     title: str
@@ -22,6 +28,9 @@ class QuestionRow:
     asked_on: str | None
     doctor: str | None
     is_partial: bool
+    score: float | None = None
+    snippet: Snippet = NO_SNIPPET
+    title_spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,10 @@ class CorpusReader:
     # -- the question list -------------------------------------------------------------------
 
     def _where(self, filters: Filters) -> tuple[str, list[Any]]:
+        if filters.query_text is not None:
+            # One rule turns words into rows: qatui.corpus.listing.ListQuery (its ``selecting``
+            # gives the filters with the words as a condition this method can use).
+            raise ValueError("full-text filters are read through qatui.corpus.listing.ListQuery")
         clauses: list[str] = []
         params: list[Any] = []
         if filters.specialty:
@@ -84,15 +97,6 @@ class CorpusReader:
         if filters.until:
             clauses.append("q.asked_on <= ?")
             params.append(filters.until)
-        if filters.topic:
-            match = words_match(filters.topic)
-            if match is None:
-                clauses.append("0")
-            else:
-                clauses.append(
-                    "q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)"
-                )
-                params.append(match)
         if filters.age:
             clauses.append("q.asker_age = ?")
             params.append(filters.age)

@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import content_hash, derived_id, normalise

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 
+from qatui.tui.corpus_worker import run_and_post
 from qatui.tui.screens.dialogs import NoteScreen
 from qatui.tui.screens.state_list import SHOWN_AT_MOST, Entry, StateListScreen, local_time
 from qatui.tui.text import one_line
@@ -75,13 +76,21 @@ class BookmarksScreen(StateListScreen):
 
     @work(thread=True, group="bookmark-edit", exit_on_error=False)
     def _save_note(self, question_id: int, note: str) -> None:
-        self.state.set_bookmark_note(question_id, note)
-        self.post_message(self.Changed("Note saved."))
+        run_and_post(
+            self,
+            lambda: self.state.set_bookmark_note(question_id, note),
+            lambda _: self.Changed("Note saved."),
+            "saving the note failed",
+        )
 
     @work(thread=True, group="bookmark-edit", exit_on_error=False)
     def _remove(self, question_id: int) -> None:
-        self.state.remove_bookmark(question_id)
-        self.post_message(self.Changed("Bookmark removed."))
+        run_and_post(
+            self,
+            lambda: self.state.remove_bookmark(question_id),
+            lambda _: self.Changed("Bookmark removed."),
+            "removing the bookmark failed",
+        )
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:

@@ -19,9 +19,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
-from qatui.corpus.ingest.sanitize import clean_line
+from qatui.tui.corpus_worker import run_and_post
 from qatui.userstate import UserState
 
 SHOWN_AT_MOST = 500
@@ -75,10 +74,6 @@ class StateListScreen(ModalScreen[int | None]):
         entries: list[Entry]
         total: int
 
-    @dataclass
-    class Failed(Message):
-        reason: str
-
     def __init__(self, state: UserState) -> None:
         super().__init__()
         self.state = state
@@ -101,14 +96,12 @@ class StateListScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="state-list", exit_on_error=False)
     def _load(self, search: str) -> None:
-        worker = get_current_worker()
-        try:
-            entries, total = self.fetch(search.strip())
-        except Exception as error:
-            self.post_message(self.Failed(f"reading the list failed: {error}"))
-            return
-        if not worker.is_cancelled:
-            self.post_message(self.Loaded(search, entries, total))
+        run_and_post(
+            self,
+            lambda: self.fetch(search.strip()),
+            lambda found: self.Loaded(search, *found),
+            "reading the list failed",
+        )
 
     def fetch(self, search: str) -> tuple[list[Entry], int]:
         """The entries matching ``search`` (at most :data:`SHOWN_AT_MOST`) and how many match.
@@ -131,10 +124,6 @@ class StateListScreen(ModalScreen[int | None]):
             f"{message.total:,}" if shown == message.total else f"{shown:,} of {message.total:,}"
         )
         self.query_one(".state-list-body").border_subtitle = Content(counted)
-
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        self.notify(clean_line(message.reason), severity="error", markup=False)
 
     # -- choosing -----------------------------------------------------------------------------
 

@@ -29,8 +29,9 @@ from qatui.corpus.facets import (
 from qatui.corpus.facets import histogram as count_per_period
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.listing import ListQuery
 from qatui.corpus.store.read_pool import Corpus, QueryCancelled
-from qatui.tui.list_filters import selecting_filters
+from qatui.tui.messages import WorkFailed
 from qatui.tui.text import one_line
 from qatui.tui.widgets.histogram import Histogram
 
@@ -74,10 +75,6 @@ class TimelineScreen(ModalScreen[Filters | None]):
         bars: list[tuple[str, int]]
         facets: AskerFacets
 
-    @dataclass
-    class Failed(Message):
-        reason: str
-
     def __init__(self, corpus: Corpus, filters: Filters) -> None:
         super().__init__()
         self.corpus = corpus
@@ -113,7 +110,7 @@ class TimelineScreen(ModalScreen[Filters | None]):
         worker = get_current_worker()
         try:
             with self.corpus.reader(lambda: worker.is_cancelled) as reader:
-                filters = selecting_filters(reader.conn, filters)
+                filters = ListQuery(filters).selecting(reader.conn)
                 months = count_per_period(reader.conn, filters, "month")
                 if period is None:
                     first = months[0][0] if months else None
@@ -126,7 +123,7 @@ class TimelineScreen(ModalScreen[Filters | None]):
         except QueryCancelled:
             return
         except Exception as error:
-            self.post_message(self.Failed(f"counting questions over time failed: {error}"))
+            self.post_message(WorkFailed(f"counting questions over time failed: {error}"))
             return
         if not worker.is_cancelled:
             self.post_message(self.Loaded(period, bars, facets))
@@ -163,10 +160,6 @@ class TimelineScreen(ModalScreen[Filters | None]):
             facet.highlighted = values.index(chosen)
         elif values:
             facet.highlighted = 0
-
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        self.notify(clean_line(message.reason), severity="error", markup=False)
 
     # -- choosing -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select
 
+from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.dates import parse_bound
 from qatui.tui.messages import DateRangeChanged
 
@@ -59,8 +60,11 @@ class FilterBar(Horizontal):
         yield Select(choices, value=ANY_TIME, allow_blank=False, id="quick-date", compact=True)
         yield Label("", id="filter-error")
 
-    def on_mount(self) -> None:
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._search_timer: Timer | None = None
+
+    def on_mount(self) -> None:
         self.query_one("#filter-error").display = False
 
     def _bound(self, field_id: str, *, end: bool) -> tuple[str | None, bool]:
@@ -107,17 +111,7 @@ class FilterBar(Horizontal):
     @on(Select.Changed, "#quick-date")
     def _quick_date(self, event: Select.Changed) -> None:
         event.stop()
-        since, until = quick_range(str(event.value))
-        self.set_dates(since, until)
-
-    def set_dates(self, since: str | None, until: str | None) -> None:
-        """Fill the date fields (this posts DateRangeChanged through the Changed events)."""
-        with self.prevent(Input.Changed):
-            self.query_one("#since", Input).value = since or ""
-            self.query_one("#until", Input).value = until or ""
-        bounds = self.validate_dates()
-        if bounds is not None:
-            self.post_message(DateRangeChanged(*bounds))
+        self.post_message(DateRangeChanged(*quick_range(str(event.value))))
 
     @on(Input.Changed, "#search")
     def _search_edited(self, event: Input.Changed) -> None:
@@ -136,12 +130,60 @@ class FilterBar(Horizontal):
             self._search_timer.stop()
         self.post_message(self.SearchChanged(event.value, submitted=True))
 
-    def clear(self) -> None:
-        """Empty every field without posting changes."""
+    # -- what the screen shows in the fields ---------------------------------------------------
+
+    def show(self, filters: Filters) -> None:
+        """Show ``filters`` in the fields, posting nothing. A field whose text already means
+        that value is left as typed (``2020`` stays ``2020``; a search keeps its spaces)."""
         with self.prevent(Input.Changed, Select.Changed):
-            for field_id in ("search", "since", "until"):
+            search = self.query_one("#search", Input)
+            if (search.value.strip() or None) != filters.search:
+                if self._search_timer is not None:
+                    self._search_timer.stop()  # a debounced edit of the old text is void
+                search.value = filters.search or ""
+            for field_id, bound, end in (
+                ("since", filters.since, False),
+                ("until", filters.until, True),
+            ):
                 field = self.query_one(f"#{field_id}", Input)
-                field.value = ""
+                if _meaning(field.value, end=end) != bound:
+                    field.value = bound or ""
                 field.remove_class("-invalid")
-            self.query_one("#quick-date", Select).value = ANY_TIME
+            self.query_one("#quick-date", Select).value = quick_choice_of(
+                filters.since, filters.until
+            )
         self._show_error("")
+
+    def focus_search(self) -> None:
+        self.query_one("#search").focus()
+
+    def focus_dates(self) -> None:
+        self.query_one("#since").focus()
+
+
+def _meaning(text: str, *, end: bool) -> str | object | None:
+    """What a date field's text stands for: an ISO bound, None when empty, else INVALID."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return parse_bound(text, end=end)
+    except ValueError:
+        return INVALID
+
+
+INVALID = object()
+"""A date field's text that is not a date."""
+
+
+def quick_choice_of(since: str | None, until: str | None) -> str:
+    """The quick choice (a year, the last 12 months, or any time) these bounds are, else any
+    time."""
+    if since is None and until is None:
+        return ANY_TIME
+    if (since, until) == quick_range(LAST_12_MONTHS):
+        return LAST_12_MONTHS
+    year = (since or "")[:4]
+    if year.isdigit() and (since, until) == quick_range(year):
+        return year
+    return ANY_TIME

@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line
-from qatui.corpus.search.fulltext import Order, SearchHit, count_matches, search
+from qatui.corpus.listing import ListQuery
 from qatui.corpus.search.highlight import Snippet
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import CorpusReader, QuestionRow
@@ -33,10 +33,6 @@ from qatui.tui.messages import QuestionChosen
 from qatui.tui.text import fit
 
 PARTIAL_MARK = "◌"
-COUNT_CAP = 100_000
-"""Search matches are counted up to this many ("100,000+"): a cheaper count for common words."""
-
-ListRow = QuestionRow | SearchHit
 
 
 class QuestionList(ScrollView, can_focus=True):
@@ -83,12 +79,12 @@ class QuestionList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0)
 
     @dataclass
-    class PageLoaded(Message):
-        """A window of rows arrived from a worker."""
+    class RowsLoaded(Message):
+        """A window of rows (page number ``page``) arrived from a worker."""
 
         generation: int
         page: int
-        rows: list[ListRow]
+        rows: list[QuestionRow]
 
     @dataclass
     class CountLoaded(Message):
@@ -105,11 +101,11 @@ class QuestionList(ScrollView, can_focus=True):
         self.corpus = corpus
         self.page_size = page_size
         self.cache_pages = cache_pages
-        self.filters = Filters()
+        self.list_query = ListQuery(Filters())
         self.matching: int | None = None
         self.everything: int | None = None
         self._generation = 0
-        self._pages: OrderedDict[int, list[ListRow]] = OrderedDict()
+        self._pages: OrderedDict[int, list[QuestionRow]] = OrderedDict()
         self.lines_per_row = 1
         self.capped = False
         self._pending: set[int] = set()
@@ -119,15 +115,15 @@ class QuestionList(ScrollView, can_focus=True):
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self, filters: Filters) -> None:
-        """Show the questions ``filters`` match, from the top; older requests are cancelled."""
+    def load(self, query: ListQuery) -> None:
+        """Show the questions of ``query``, from the top; older requests are cancelled."""
         self.workers.cancel_group(self, "pages")
         self.workers.cancel_group(self, "count")
         self._generation += 1
-        self.filters = filters
+        self.list_query = query
         self.matching = None
         self.capped = False
-        self.lines_per_row = 2 if filters.query_text else 1
+        self.lines_per_row = 2 if query.is_search else 1
         self._pages.clear()
         self._pending.clear()
         self._wanted.clear()
@@ -138,7 +134,7 @@ class QuestionList(ScrollView, can_focus=True):
         self._request(0)
         generation = self._generation
         self.run_worker(
-            partial(self._count, generation, filters),
+            partial(self._count, generation, query),
             thread=True,
             group="count",
             exclusive=True,
@@ -147,10 +143,11 @@ class QuestionList(ScrollView, can_focus=True):
         self._update_title()
         self.refresh()
 
-    def _count(self, generation: int, filters: Filters) -> None:
+    def _count(self, generation: int, query: ListQuery) -> None:
         def counts(reader: CorpusReader) -> tuple[int, int]:
             everything = reader.total()
-            return self._count_matching(reader, filters, everything), everything
+            matching = query.count(reader) if query.filters.active else everything
+            return matching, everything
 
         query_and_post(
             self,
@@ -160,39 +157,6 @@ class QuestionList(ScrollView, can_focus=True):
             "counting questions failed",
         )
 
-    @staticmethod
-    def _count_matching(reader: CorpusReader, filters: Filters, everything: int) -> int:
-        text = filters.query_text
-        if text is not None:
-            return count_matches(
-                reader.conn,
-                text,
-                filters.without_text(),
-                as_you_type=bool(filters.search),
-                cap=COUNT_CAP,
-            )
-        return reader.count(filters) if filters.active else everything
-
-    @staticmethod
-    def _rows(
-        reader: CorpusReader, filters: Filters, offset: int, limit: int, total: int | None
-    ) -> list[ListRow]:
-        text = filters.query_text
-        if text is None:
-            return list(reader.window(filters, offset, limit, total))
-        order: Order = "rank" if filters.search and filters.ranked else "date"
-        return list(
-            search(
-                reader.conn,
-                text,
-                filters.without_text(),
-                order=order,
-                limit=limit,
-                offset=offset,
-                as_you_type=bool(filters.search),
-            )
-        )
-
     def _request(self, page: int) -> None:
         if page < 0 or page in self._pages or page in self._pending:
             return
@@ -200,25 +164,23 @@ class QuestionList(ScrollView, can_focus=True):
             return
         self._pending.add(page)
         self.run_worker(
-            partial(self._fetch, self._generation, self.filters, page, self.matching),
+            partial(self._fetch, self._generation, self.list_query, page, self.matching),
             thread=True,
             group="pages",
             exit_on_error=False,
         )
 
-    def _fetch(self, generation: int, filters: Filters, page: int, total: int | None) -> None:
+    def _fetch(self, generation: int, query: ListQuery, page: int, total: int | None) -> None:
         query_and_post(
             self,
             self.corpus,
-            lambda reader: self._rows(
-                reader, filters, page * self.page_size, self.page_size, total
-            ),
-            lambda rows: self.PageLoaded(generation, page, rows),
+            lambda reader: query.rows(reader, page * self.page_size, self.page_size, total),
+            lambda rows: self.RowsLoaded(generation, page, rows),
             "loading questions failed",
         )
 
-    @on(PageLoaded)
-    def _page_loaded(self, message: PageLoaded) -> None:
+    @on(RowsLoaded)
+    def _rows_loaded(self, message: RowsLoaded) -> None:
         message.stop()
         if message.generation != self._generation:
             return
@@ -242,13 +204,18 @@ class QuestionList(ScrollView, can_focus=True):
         if message.generation != self._generation:
             return
         self.matching = message.matching
-        self.capped = self.filters.query_text is not None and message.matching >= COUNT_CAP
+        self.capped = self.list_query.is_capped(message.matching)
         self.everything = message.everything
         self._update_virtual_size()
         self._update_title()
         if self._jump_to_end:
             self._jump_to_end = False
             self.action_last()
+        self.refresh()
+
+    def show_marks(self, marks: dict[int, str]) -> None:
+        """Draw these read/bookmark marks in the first column (question id -> mark)."""
+        self.marks = marks
         self.refresh()
 
     # -- geometry and rendering -------------------------------------------------------------
@@ -273,7 +240,7 @@ class QuestionList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._update_virtual_size()
 
-    def row_at(self, index: int) -> ListRow | None:
+    def row_at(self, index: int) -> QuestionRow | None:
         """The row at ``index`` if it is loaded (asking for it otherwise)."""
         page, offset = divmod(index, self.page_size)
         rows = self._pages.get(page)
@@ -309,7 +276,7 @@ class QuestionList(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("question-list--loading")
             text = "  loading…" if sub_line == 0 else ""
             return Strip([Segment(set_cell_size(text, width), style)], width)
-        if sub_line == 1 and isinstance(row, SearchHit):
+        if sub_line == 1:
             return self._render_snippet(row.snippet, width, selected=index == self.cursor)
         return self._render_row(row, width, selected=index == self.cursor)
 
@@ -339,11 +306,11 @@ class QuestionList(ScrollView, can_focus=True):
         segments.append(Segment(text[position:], plain_style))
         return Strip(segments).crop(0, width).adjust_cell_length(width, base)
 
-    def _render_row(self, row: ListRow, width: int, *, selected: bool) -> Strip:
+    def _render_row(self, row: QuestionRow, width: int, *, selected: bool) -> Strip:
         base = self.rich_style
         meta = base + self.get_component_rich_style("question-list--meta")
         title_style = base
-        is_partial = getattr(row, "is_partial", False)
+        is_partial = row.is_partial
         if is_partial:
             title_style = base + self.get_component_rich_style("question-list--partial")
         mark = PARTIAL_MARK if is_partial else self.marks.get(row.id, " ")
@@ -379,24 +346,26 @@ class QuestionList(ScrollView, can_focus=True):
     def _update_title(self) -> None:
         from textual.content import Content
 
+        query = self.list_query
+        filters = query.filters
         if self.matching is None:
             counted = "counting…"
-        elif self.filters.query_text is not None:
+        elif query.is_search:
             plus = "+" if self.capped else ""
             counted = f"{self.matching:,}{plus} matching of {self.everything or 0:,}"
-        elif self.filters.active:
+        elif filters.active:
             counted = f"{self.matching:,} of {self.everything or 0:,}"
         else:
             counted = f"{self.matching:,}"
-        parts = [f"Questions {counted}", *self.filters.describe()]
+        parts = [f"Questions {counted}", *filters.describe()]
         self.border_title = Content(clean_line(" · ".join(parts)))
-        if self.filters.search and self.filters.ranked:
+        if query.ranked:
             order = "best matches first (r: by date)"
-        elif self.filters.order == "delay" and self.filters.query_text is None:
-            longest = self.filters.newest_first
+        elif query.by_delay:
+            longest = filters.newest_first
             order = f"{'longest' if longest else 'shortest'} reply delay first"
         else:
-            order = "newest first" if self.filters.newest_first else "oldest first"
+            order = "newest first" if filters.newest_first else "oldest first"
         self.border_subtitle = Content(order)
 
     # -- the cursor ------------------------------------------------------------------------
@@ -414,7 +383,7 @@ class QuestionList(ScrollView, can_focus=True):
         return max(0, min(value, max(0, self.row_count - 1)))
 
     @property
-    def current_row(self) -> ListRow | None:
+    def current_row(self) -> QuestionRow | None:
         return self.row_at(self.cursor) if self.row_count else None
 
     def _page_height(self) -> int:

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qatui.corpus.delay import describe_delay, record_reply_delay
+from qatui.corpus.listing import Highlight
 from qatui.corpus.model import Record
 from qatui.corpus.search.highlight import highlight_spans
 from qatui.corpus.store.reader import QuestionPage
@@ -92,10 +93,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         page: QuestionPage,
         *,
         more_info_folded: bool,
-        query: str | None = None,
-        as_you_type: bool = False,
+        highlight: Highlight | None = None,
     ) -> None:
-        """Lay out one question, highlighting ``query``'s words when a search is on."""
+        """Lay out one question, marking the ``highlight`` words when a search is on."""
         record = page.record
         self.query_one("#reader-meta", Static).update(
             Content.assemble(one_line(record.specialty, "bold"), " · ", asker_line(record))
@@ -117,12 +117,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
             "reader-more-info": plain(record.more_info),
         }
         self.matches = []
-        if query:
+        if highlight is not None:
             for static_id in HIGHLIGHTED:
                 text = self._contents[static_id].plain
                 self.matches += [
                     Match(static_id, start, end)
-                    for start, end in highlight_spans(text, query, as_you_type=as_you_type)
+                    for start, end in highlight_spans(
+                        text, highlight.query, as_you_type=highlight.as_you_type
+                    )
                 ]
         self.match_index = -1
         self._paint()

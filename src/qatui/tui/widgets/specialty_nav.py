@@ -35,6 +35,11 @@ class SpecialtyNav(OptionList):
         self.names = [None] + [name for name, _ in counts]
         self._lay_out(self.names.index(chosen) if chosen in self.names else 0)
 
+    def select(self, name: str | None) -> None:
+        """Highlight the specialty the list shows (None: All)."""
+        if self.names:
+            self.highlighted = self.names.index(name) if name in self.names else 0
+
     def _lay_out(self, highlighted: int | None) -> None:
         # Two cells spare for a scrollbar: a label one cell too wide would lose its last line.
         width = (self.scrollable_content_region.width or 26) - 2

@@ -1,0 +1,360 @@
+"""The reader screen: the panes, the filters they show, opening questions, back and forward.
+
+The screen owns the list's filters (one reactive). Its watcher pushes them down to the panes
+through small intent methods (``FilterBar.show``, ``SpecialtyNav.select``,
+``QuestionList.load``); panes, the command palette and the timeline post what the user did, and
+the handlers here turn that into one assignment. Every query runs in a thread worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from qatui.corpus.filters import Filters, SortOrder
+from qatui.corpus.listing import ListQuery
+from qatui.corpus.store.read_pool import Corpus
+from qatui.tui.commands import DateCommands, QuestionCommands, SpecialtyCommands
+from qatui.tui.corpus_worker import query_and_post
+from qatui.tui.messages import (
+    DateRangeChanged,
+    QuestionChosen,
+    QuestionPageLoaded,
+    SpecialtyChosen,
+    SpecialtyCountsLoaded,
+    TopicChosen,
+    WorkFailed,
+)
+from qatui.tui.place_history import History
+from qatui.tui.reading_state import ReadingStateActions
+from qatui.tui.screens.timeline import TimelineScreen
+from qatui.tui.state_bridge import StateAwareCorpus, load_marks, next_view
+from qatui.tui.widgets.filter_bar import FilterBar
+from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.reading_pane import ReadingPane
+from qatui.tui.widgets.related_links import RelatedLinks
+from qatui.tui.widgets.specialty_nav import SpecialtyNav
+from qatui.userstate import UserState
+
+LOADING_DELAY_S = 0.15
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the reader was: the open question and the filters that were on."""
+
+    question_id: int | None
+    filters: Filters
+
+
+class ReaderScreen(ReadingStateActions):
+    """Browse the corpus: specialties, questions, the open page and its related links."""
+
+    COMMANDS = {SpecialtyCommands, QuestionCommands, DateCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="app.search"),
+        Binding("question_mark,f1", "app.help", "Help", id="app.help"),
+        Binding("b,alt+left", "go_back", "Back", id="app.back"),
+        Binding("f,alt+right", "go_forward", "Forward", id="app.forward"),
+        Binding("o", "flip_order", "Order", id="app.flip_order"),
+        Binding("x", "clear_filters", "Clear filters", id="app.clear_filters"),
+        Binding("i", "toggle_more_info", "More Info", id="app.toggle_more_info"),
+        Binding("n", "next_match", "Next match", show=False, id="app.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="app.previous_match"),
+        Binding("r", "toggle_ranking", "Rank/date", show=False, id="app.toggle_ranking"),
+        Binding("d", "focus_dates", "Dates", show=False, id="app.dates"),
+        Binding("m", "toggle_bookmark", "Bookmark", id="app.toggle_bookmark"),
+        Binding("u", "toggle_read", "Read/unread", show=False, id="app.toggle_read"),
+        Binding("v", "cycle_view", "View: all/unread/bookmarked", show=False, id="app.cycle_view"),
+        Binding("s", "cycle_sort", "Sort: date/reply delay", show=False, id="app.cycle_sort"),
+        Binding("B", "bookmarks", "Bookmarks list", show=False, id="app.bookmarks"),
+        Binding("H", "history", "History list", show=False, id="app.history"),
+        Binding("t", "timeline", "Timeline and facets", id="app.timeline"),
+        Binding("c", "copy_citation", "Copy citation", show=False, id="app.copy_citation"),
+        Binding("e", "export", "Export", show=False, id="app.export"),
+        Binding(
+            "1",
+            "focus_pane('specialties')",
+            "Specialties pane",
+            show=False,
+            id="app.pane_specialties",
+        ),
+        Binding(
+            "2", "focus_pane('questions')", "Questions pane", show=False, id="app.pane_questions"
+        ),
+        Binding("3", "focus_pane('reader')", "Reading pane", show=False, id="app.pane_reader"),
+        Binding("4", "focus_pane('related')", "Related pane", show=False, id="app.pane_related"),
+        Binding("escape", "back_out", "Back out", show=False, id="app.back_out"),
+    ]
+
+    filters: reactive[Filters] = reactive(Filters, always_update=True, init=False)
+    """What the question list shows. Every change of filters is an assignment to this."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        state: UserState,
+        *,
+        export_folder: Path,
+        more_info_folded: bool = False,
+    ) -> None:
+        super().__init__(corpus, state, export_folder)
+        self.more_info_folded = more_info_folded
+        self.history: History[Place] = History()
+        self.specialty_names: list[str] = []
+        self._counted: Filters | None = None
+        self._loading_timer: Timer | None = None
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="filter-bar")
+        with Horizontal(id="panes"):
+            yield SpecialtyNav(id="specialties")
+            yield QuestionList(self.corpus, id="questions")
+            with Vertical(id="right"):
+                yield ReadingPane(id="reader")
+                yield RelatedLinks(id="related")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_filters(self.filters)
+        self.query_one(QuestionList).focus()
+        self.run_state_job(load_marks)
+
+    def on_descendant_focus(self) -> None:
+        """In the stacked (narrow) layout, give the reading side the room while it is in use."""
+        focused = self.focused
+        reading = focused is not None and focused.id in ("reader", "related")
+        self.query_one("#panes").set_class(reading, "-reading")
+
+    # -- the filters, pushed down to the panes -----------------------------------------------
+
+    def list_filters(self) -> Filters:
+        return self.filters
+
+    def watch_filters(self, filters: Filters) -> None:
+        self._show_filters(filters)
+
+    def _show_filters(self, filters: Filters) -> None:
+        """Every pane shows ``filters``; the counts are reread when what they follow changed."""
+        query = ListQuery(filters)
+        self.query_one(FilterBar).show(filters)
+        self.query_one(QuestionList).load(query)
+        if query.counts_filters != self._counted:
+            self._counted = query.counts_filters
+            self._load_counts(query.counts_filters)
+        else:
+            self.query_one(SpecialtyNav).select(filters.specialty)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _load_counts(self, filters: Filters) -> None:
+        query_and_post(
+            self,
+            self.corpus,
+            lambda reader: reader.specialty_counts(filters),
+            SpecialtyCountsLoaded,
+            "counting specialties failed",
+        )
+
+    @on(SpecialtyCountsLoaded)
+    def _counts_loaded(self, message: SpecialtyCountsLoaded) -> None:
+        self.specialty_names = [name for name, _ in message.counts]
+        self.query_one(SpecialtyNav).show_counts(message.counts, self.filters.specialty)
+
+    # -- what the user chose in a pane or the palette ------------------------------------------
+
+    @on(SpecialtyChosen)
+    def _specialty_chosen(self, message: SpecialtyChosen) -> None:
+        self.filters = replace(self.filters, specialty=message.specialty, topic=None)
+        self.query_one(QuestionList).focus()
+
+    @on(DateRangeChanged)
+    def _dates_changed(self, message: DateRangeChanged) -> None:
+        self.filters = replace(self.filters, since=message.since, until=message.until)
+
+    @on(FilterBar.SearchChanged)
+    def _search_changed(self, message: FilterBar.SearchChanged) -> None:
+        text = message.text.strip() or None
+        if text != self.filters.search:
+            self.filters = replace(self.filters, search=text)
+        if message.submitted:
+            self.query_one(QuestionList).focus()
+
+    @on(TopicChosen)
+    def _topic_chosen(self, message: TopicChosen) -> None:
+        self.remember_place()
+        specialty = message.specialty if message.specialty in self.specialty_names else None
+        self.filters = replace(self.filters, specialty=specialty, topic=message.topic)
+        self.remember_place()
+        self.query_one(QuestionList).focus()
+
+    # -- opening questions -----------------------------------------------------------------
+
+    @on(QuestionChosen)
+    def _question_chosen(self, message: QuestionChosen) -> None:
+        self.open_question(message.question_id)
+
+    def open_question(self, question_id: int, *, remember: bool = True) -> None:
+        """Load a question into the reading and related panes (in a worker)."""
+        if remember:
+            self.history.visit(Place(question_id, self.filters))
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        self._loading_timer = self.set_timer(LOADING_DELAY_S, self._show_loading)
+        self._load_page(question_id)
+
+    def _show_loading(self) -> None:
+        self.query_one(ReadingPane).loading = True
+
+    def _stop_loading(self) -> None:
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        self.query_one(ReadingPane).loading = False
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def _load_page(self, question_id: int) -> None:
+        query_and_post(
+            self,
+            self.corpus,
+            lambda reader: reader.page(question_id),
+            lambda page: QuestionPageLoaded(page, question_id),
+            "opening the question failed",
+        )
+
+    @on(QuestionPageLoaded)
+    def _page_loaded(self, message: QuestionPageLoaded) -> None:
+        self._stop_loading()
+        if message.page is None:
+            self.notify(
+                f"Question {message.question_id} is not in this corpus.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.page = message.page
+        self.query_one(ReadingPane).show_page(
+            message.page,
+            more_info_folded=self.more_info_folded,
+            highlight=ListQuery(self.filters).highlight,
+        )
+        self.query_one(RelatedLinks).show_page(message.page)
+        self.remember_opened(message.page)
+
+    @on(WorkFailed)
+    def _work_failed(self) -> None:
+        """A page that failed to load stops showing "loading" (the app reports the failure)."""
+        self._stop_loading()
+
+    # -- back and forward ------------------------------------------------------------------
+
+    def remember_place(self) -> None:
+        self.history.visit(Place(self.page.id if self.page else None, self.filters))
+
+    def _go_to(self, place: Place | None) -> None:
+        if place is None:
+            self.app.bell()
+            return
+        if place.filters != self.filters:
+            self.filters = place.filters
+        if place.question_id is not None and (
+            self.page is None or self.page.id != place.question_id
+        ):
+            self.open_question(place.question_id, remember=False)
+
+    def action_go_back(self) -> None:
+        """Go back to what was open before (and the filters then)."""
+        self._go_to(self.history.back())
+
+    def action_go_forward(self) -> None:
+        """Go forward again after going back."""
+        self._go_to(self.history.forward())
+
+    # -- list and pane actions -------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one(FilterBar).focus_search()
+
+    def action_focus_dates(self) -> None:
+        self.query_one(FilterBar).focus_dates()
+
+    def action_focus_pane(self, pane_id: str) -> None:
+        self.query_one(f"#{pane_id}").focus()
+
+    def action_flip_order(self) -> None:
+        """Newest first <-> oldest first."""
+        self.filters = replace(self.filters, newest_first=not self.filters.newest_first)
+
+    def action_clear_filters(self) -> None:
+        """Drop specialty, dates and search words; reread the counts (new imports show up)."""
+        self._counted = None
+        self.filters = self.filters.cleared()
+
+    def action_toggle_more_info(self) -> None:
+        """Fold or unfold the More Info article."""
+        self.more_info_folded = not self.more_info_folded
+        self.query_one(ReadingPane).set_more_info_folded(self.more_info_folded)
+
+    def action_back_out(self) -> None:
+        """Escape: leave a field or pane for the question list; clear a search being typed."""
+        focused = self.focused
+        questions = self.query_one(QuestionList)
+        if isinstance(focused, Input) and focused.id == "search" and focused.value:
+            self.filters = replace(self.filters, search=None)
+            return
+        if focused is questions:
+            if self.filters.search:
+                self.filters = replace(self.filters, search=None)
+            return
+        questions.focus()
+
+    def action_next_match(self) -> None:
+        """Jump to the next highlighted search word in the reading pane."""
+        if self.query_one(ReadingPane).next_match(1) is None:
+            self.app.bell()
+
+    def action_previous_match(self) -> None:
+        """Jump to the previous highlighted search word in the reading pane."""
+        if self.query_one(ReadingPane).next_match(-1) is None:
+            self.app.bell()
+
+    def action_toggle_ranking(self) -> None:
+        """Search results: best matches first <-> newest first."""
+        if not self.filters.search:
+            self.notify("Ranking applies to a search: type one with /", markup=False)
+            return
+        self.filters = replace(self.filters, ranked=not self.filters.ranked)
+
+    def action_cycle_view(self) -> None:
+        """Show every question, only unread ones, or only bookmarked ones."""
+        if not isinstance(self.corpus, StateAwareCorpus):
+            self.notify("Views need the reading state.", severity="warning", markup=False)
+            return
+        self.filters = next_view(self.filters)
+
+    def action_cycle_sort(self) -> None:
+        """Sort by ask date or by reply delay (o flips the direction)."""
+        order: SortOrder = "delay" if self.filters.order == "date" else "date"
+        self.filters = replace(self.filters, order=order)
+        if order == "delay" and ListQuery(self.filters).is_search:
+            self.notify(
+                "Search results keep their own order; the reply-delay order applies without one.",
+                markup=False,
+            )
+
+    def action_timeline(self) -> None:
+        """Questions per month or year, and the asker facets, under the current filters."""
+        self.app.push_screen(TimelineScreen(self.corpus, self.filters), self._timeline_chosen)
+
+    def _timeline_chosen(self, chosen: Filters | None) -> None:
+        if chosen is not None and chosen != self.filters:
+            self.filters = chosen

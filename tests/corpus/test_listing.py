@@ -1,0 +1,132 @@
+"""ListQuery: one filtered list, asked the same questions by every caller (the reader, the
+timeline, the exports, ``qatui search``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from qatui.corpus.facets import histogram
+from qatui.corpus.filters import Filters
+from qatui.corpus.listing import Highlight, ListQuery
+from qatui.corpus.model import Record, Reply, SimilarLink
+from qatui.corpus.store.reader import CorpusReader, QuestionRow
+from qatui.corpus.store.writer import Store
+
+MakeStore = Callable[..., Store]
+
+
+def record(n: int, title: str, specialty: str, asked_on: str, question: str) -> Record:
+    return Record(
+        id=n,
+        title=title,
+        specialty=specialty,
+        question=question,
+        asked_on=asked_on,
+        replies=(Reply("Lai", specialty, f"Reply {n}.", asked_on),),
+    )
+
+
+@pytest.fixture
+def reader(make_store: MakeStore) -> CorpusReader:
+    """Six questions, three about knees, and one partial known only from a link."""
+    store = make_store()
+    with store.transaction():
+        store.upsert(record(1, "Knee pain", "Orthopedics", "2016-03-05", "My knee hurts."))
+        store.upsert(record(2, "Kneeling at work", "Orthopedics", "2018-05-01", "Kneel all day."))
+        store.upsert(record(3, "Knee after surgery", "Surgery", "2020-01-10", "Knee swelling."))
+        store.upsert(record(4, "Kidney stones", "Urology", "2019-02-02", "Flank pain."))
+        store.upsert(record(5, "Rash", "Dermatology", "2021-06-01", "An itchy rash."))
+        store.upsert(
+            replace(
+                record(6, "Ankle sprain", "Orthopedics", "2022-12-30", "A sprain."),
+                similar=(SimilarLink("Knee brace", "A knee question", "Lai", None, None, None),),
+            )
+        )
+    return CorpusReader(store.conn)
+
+
+def ids(rows: list[QuestionRow]) -> list[int]:
+    return [row.id for row in rows]
+
+
+def test_a_list_without_words_reads_the_date_order(reader: CorpusReader) -> None:
+    query = ListQuery(Filters(specialty="Orthopedics"))
+    assert not query.is_search and query.highlight is None and not query.ranked
+    rows = query.rows(reader, 0, 10)
+    assert [row.title for row in rows] == [
+        "Ankle sprain",
+        "Kneeling at work",
+        "Knee pain",
+        "Knee brace",  # the partial: no date, last
+    ]
+    assert all(row.snippet.text == "" for row in rows)
+    assert query.count(reader) == 4
+
+
+def test_typed_words_match_a_prefix_and_given_words_do_not(reader: CorpusReader) -> None:
+    typed = ListQuery(Filters(search="kne"))
+    given = ListQuery(Filters(search="kne"), typed=False)
+    assert typed.as_you_type and not given.as_you_type
+    titles = {row.title for row in typed.rows(reader, 0, 10)}
+    assert titles == {"Knee pain", "Kneeling at work", "Knee after surgery", "Knee brace"}
+    assert typed.count(reader) == 4
+    assert given.count(reader) == 0
+    assert typed.highlight == Highlight("kne", as_you_type=True)
+
+
+def test_search_rows_share_the_list_row_shape(reader: CorpusReader) -> None:
+    rows = ListQuery(Filters(search="knee")).rows(reader, 0, 10)
+    assert rows and all(row.snippet.text for row in rows)
+    assert {row.is_partial for row in rows} == {True, False}  # the partial keeps its mark
+
+
+def test_ranked_only_for_a_search(reader: CorpusReader) -> None:
+    assert ListQuery(Filters(search="knee")).ranked
+    assert not ListQuery(Filters(search="knee", ranked=False)).ranked
+    assert not ListQuery(Filters(topic="knee")).ranked  # a topic's list is by date
+    assert ListQuery(Filters(order="delay")).by_delay
+    assert not ListQuery(Filters(order="delay", search="knee")).by_delay
+
+
+def test_a_topic_and_a_search_combine(reader: CorpusReader) -> None:
+    query = ListQuery(Filters(topic="knee", search="surgery"))
+    assert query.text == "knee surgery"
+    assert ids(query.rows(reader, 0, 10)) == [3]
+
+
+def test_counts_stop_at_the_cap(reader: CorpusReader) -> None:
+    query = ListQuery(Filters(search="knee"))
+    assert query.count(reader, cap=2) == 2 and query.is_capped(2, cap=2)
+    assert query.count(reader, cap=None) == 4 and not query.is_capped(4, cap=5)
+    assert not ListQuery(Filters()).is_capped(10**6, cap=2)  # only a search is capped
+
+
+def test_the_specialty_counts_ignore_the_specialty_the_words_and_the_order() -> None:
+    filters = Filters(
+        specialty="Urology", since="2018-01-01", search="knee", topic="x", order="delay"
+    )
+    counted = ListQuery(filters).counts_filters
+    assert counted == Filters(since="2018-01-01")
+    assert ListQuery(replace(filters, newest_first=False)).counts_filters == counted
+
+
+def test_selecting_gives_plain_filters_for_the_same_questions(reader: CorpusReader) -> None:
+    for filters in (
+        Filters(search="knee"),
+        Filters(topic="knee", since="2017-01-01"),
+        Filters(search="kne", specialty="Orthopedics"),
+        Filters(since="2019-01-01"),
+    ):
+        query = ListQuery(filters)
+        plain = query.selecting(reader.conn)
+        assert plain.query_text is None
+        assert reader.count(plain) == query.count(reader, cap=None), filters
+        listed = set(ids(query.rows(reader, 0, 100)))
+        assert {r.id for r in query.records(reader)} == listed - {
+            row.id for row in query.rows(reader, 0, 100) if row.is_partial
+        }
+        per_year = sum(count for _, count in histogram(reader.conn, plain, "year"))
+        assert per_year == len([r for r in query.rows(reader, 0, 100) if r.asked_on])

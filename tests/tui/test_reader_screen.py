@@ -1,0 +1,195 @@
+"""The reader screen owns the filters: every pane shows them, every change is one assignment,
+and failed work is reported once, by the app. Assertions are on the messages the panes, the
+palette and the workers post (``run_test(message_hook=...)``)."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import pytest
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input
+
+from qatui.corpus.filters import Filters
+from qatui.corpus.store.reader import CorpusReader
+from qatui.tui.messages import (
+    DateRangeChanged,
+    QuestionChosen,
+    QuestionPageLoaded,
+    SpecialtyChosen,
+    WorkFailed,
+)
+from qatui.tui.scenes import settle
+from qatui.tui.screens.bookmarks import BookmarksScreen
+from qatui.tui.widgets.filter_bar import FilterBar
+from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.reading_pane import ReadingPane
+from qatui.userstate import UserState
+from tests.tui.state_helpers import notices, state_app
+from tests.tui.waiting import MessageLog, wait_until
+
+SIZE = (120, 40)
+
+
+def has_options(hits: CommandList) -> bool:
+    return hits.option_count > 0
+
+
+def field(app: object, field_id: str) -> Input:
+    return app.query_one(f"#{field_id}", Input)  # type: ignore[attr-defined, no-any-return]
+
+
+async def test_back_shows_the_restored_dates_in_the_date_fields(
+    reader_db: Path, tmp_path: Path, message_log: MessageLog
+) -> None:
+    """The bug this design fixes: since=2020, open, x, open another, b. The filters came back
+    but the since field stayed empty, and editing the until field then dropped the bound."""
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await pilot.press("d", *"2020", "escape")  # escape: back to the list
+        await settle(pilot)
+        assert app.reader.filters.since == "2020-01-01"
+        await pilot.press("enter")  # open the first of 2020's questions
+        await settle(pilot)
+        await pilot.press("x", "j", "enter")  # clear, open another
+        await settle(pilot)
+        assert app.reader.filters == Filters()
+        assert field(app, "since").value == ""
+        await pilot.press("b")  # back to the first question and its filters
+        await settle(pilot)
+        assert app.reader.filters.since == "2020-01-01"
+        assert field(app, "since").value == "2020-01-01"
+        message_log.clear()
+        field(app, "until").focus()
+        await pilot.press(*"2021")
+        await settle(pilot)
+        assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged("2020-01-01", "2021-12-31")
+        assert (app.reader.filters.since, app.reader.filters.until) == (
+            "2020-01-01",
+            "2021-12-31",
+        )
+
+
+async def test_typed_dates_stay_as_typed_while_the_filters_follow(
+    reader_db: Path, message_log: MessageLog
+) -> None:
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await pilot.press("d", *"2020")
+        await settle(pilot)
+        assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged("2020-01-01", None)
+        assert field(app, "since").value == "2020"  # not rewritten to 2020-01-01 under the cursor
+        assert app.query_one(QuestionList).matching == 5
+
+
+async def test_x_empties_half_typed_fields_even_when_no_filter_is_on(reader_db: Path) -> None:
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d", *"20x")  # not a date: no filter, the field marked
+        await settle(pilot)
+        assert app.reader.filters == Filters()
+        assert field(app, "since").has_class("-invalid")
+        await pilot.press("escape", "x")
+        await settle(pilot)
+        assert field(app, "since").value == ""
+        assert not field(app, "since").has_class("-invalid")
+
+
+async def test_enter_posts_the_chosen_question_and_its_page_arrives(
+    reader_db: Path, message_log: MessageLog
+) -> None:
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        row = app.query_one(QuestionList).current_row
+        assert row is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [m.question_id for m in message_log.of(QuestionChosen)] == [row.id]
+        loaded = message_log.of(QuestionPageLoaded)
+        assert [m.question_id for m in loaded] == [row.id]
+        assert loaded[0].page is not None and app.reader.page == loaded[0].page
+
+
+async def test_the_palette_posts_what_the_panes_post(
+    reader_db: Path, message_log: MessageLog
+) -> None:
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        for typed in ("Specialty: Urol", "Date: year 2019", "kidney sto"):
+            await pilot.press("ctrl+p", *typed)
+            palette = app.screen
+            assert isinstance(palette, CommandPalette)
+            hits = palette.query_one(CommandList)
+            await wait_until(pilot, partial(has_options, hits), f"a hit for {typed!r}")
+            await pilot.press("enter")
+            await settle(pilot)
+        assert message_log.of(SpecialtyChosen)[-1] == SpecialtyChosen("Urology")
+        assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged("2019-01-01", "2019-12-31")
+        assert message_log.of(QuestionChosen), "the title hit opens the question"
+        assert app.reader.filters.specialty == "Urology"
+        assert app.reader.page is not None and app.reader.page.record.title == "Kidney stone pain"
+
+
+async def test_a_failed_query_is_reported_once_and_stops_the_loading_indicator(
+    reader_db: Path, message_log: MessageLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: CorpusReader, question_id: int) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(CorpusReader, "page", broken)
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [m.reason for m in message_log.of(WorkFailed)] == [
+            "opening the question failed: disk on fire"
+        ]
+        assert notices(app).count("opening the question failed: disk on fire") == 1
+        assert not app.query_one(ReadingPane).loading
+        assert app.is_running
+
+
+async def test_a_failed_bookmark_edit_is_reported(
+    reader_db: Path, tmp_path: Path, message_log: MessageLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await pilot.press("m", *"a note", "enter")
+        await settle(pilot)
+
+        def broken(self: UserState, question_id: int) -> bool:
+            raise OSError("read-only file system")
+
+        monkeypatch.setattr(UserState, "remove_bookmark", broken)
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BookmarksScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        assert [m.reason for m in message_log.of(WorkFailed)] == [
+            "removing the bookmark failed: read-only file system"
+        ]
+        assert "removing the bookmark failed: read-only file system" in notices(app)
+
+
+async def test_a_debounced_search_is_posted_once_typing_pauses(
+    reader_db: Path, message_log: MessageLog
+) -> None:
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"knee")
+        await wait_until(
+            pilot, lambda: bool(message_log.of(FilterBar.SearchChanged)), "the search posted"
+        )
+        assert [m.text for m in message_log.of(FilterBar.SearchChanged)] == ["knee"]
+        assert app.reader.filters.search == "knee"
+        assert app.query_one(QuestionList).matching == 3
