@@ -7,10 +7,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.ingest.identity import content_hash, derived_id, normalise
+from qatui.corpus.ingest.identity import content_hash, derived_id
 from qatui.corpus.ingest.sanitize import clean_record
 from qatui.corpus.model import Record, Reply, SimilarLink
 from qatui.corpus.store.database import (
@@ -23,6 +22,7 @@ from qatui.corpus.store.database import (
 )
 from qatui.corpus.store.migrations import existing_version, migrate
 from qatui.corpus.store.schema import SCHEMA_VERSION
+from qatui.corpus.store.specialties import SpecialtyIds
 
 
 class Outcome(enum.Enum):
@@ -39,7 +39,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, info: DatabaseInfo) -> None:
         self.conn = conn
         self.info = info
-        self._specialty_ids: dict[str, int] = {}
+        self._specialties = SpecialtyIds(conn)
 
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool | None = None) -> Store:
@@ -82,23 +82,26 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it."""
         self.conn.execute("BEGIN IMMEDIATE")
+        mark = self._specialties.mark()
         try:
             yield
         except BaseException:
-            self._specialty_ids.clear()  # ids made in this transaction are gone
+            self._specialties.forget_since(mark)  # ids made in this transaction are gone
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+        self._specialties.committed()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested unit inside a transaction: a failure undoes only this part."""
         self.conn.execute("SAVEPOINT record")
+        mark = self._specialties.mark()
         try:
             yield
         except BaseException:
-            self._specialty_ids.clear()  # ids made in this savepoint are gone
+            self._specialties.forget_since(mark)  # ids made in this savepoint are gone
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK TO record")
                 self.conn.execute("RELEASE record")
@@ -109,16 +112,7 @@ class Store:
 
     def specialty_id(self, name: str) -> int:
         """The id of a specialty, created on first use."""
-        key = normalise(name)
-        cached = self._specialty_ids.get(key)
-        if cached is not None:
-            return cached
-        for row_id, row_name in self.conn.execute("SELECT id, name FROM specialties"):
-            self._specialty_ids[normalise(row_name)] = row_id
-        if key not in self._specialty_ids:
-            cursor = self.conn.execute("INSERT INTO specialties(name) VALUES (?)", (name.strip(),))
-            self._specialty_ids[key] = int(cursor.lastrowid or 0)
-        return self._specialty_ids[key]
+        return self._specialties.id_of(name)
 
     def find_by_title(self, specialty_id: int, title: str) -> tuple[int, bool] | None:
         """The question with this title in this specialty (full pages first): (id, is_partial)."""
