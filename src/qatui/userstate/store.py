@@ -20,16 +20,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import normalise
 from qatui.corpus.ingest.sanitize import clean_line, clean_text
+from qatui.corpus.store.database import DatabaseKind, connect
+from qatui.corpus.store.migrations import Schema, migrate
 from qatui.paths import state_db_path
-from qatui.userstate.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from qatui.userstate.schema import APPLICATION_ID, MIGRATIONS
 
 STATE_DB_ENV = "QATUI_STATE_DB"
 HISTORY_LIMIT = 10_000
 """History keeps this many most recent opens; older ones are dropped."""
-BUSY_TIMEOUT_MS = 10_000
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 Clock = Callable[[], dt.datetime]
 
@@ -93,6 +94,13 @@ class HistoryEntry:
     opened_at: dt.datetime
 
 
+STATE_DATABASE = DatabaseKind(
+    "qatui state database",
+    "`sqlite3 FILE .recover` may save part of your read marks, bookmarks and history",
+    STATE_DB_ENV,
+)
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         return
@@ -101,13 +109,6 @@ def _check_file(path: Path) -> None:
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise UserStateError(
             f"{path} is read-only: read marks, bookmarks and history cannot be saved there."
-        )
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        raise UserStateError(
-            f"{path} is not a qatui state database (not an SQLite file). "
-            f"Move it away, or choose another with {STATE_DB_ENV}."
         )
 
 
@@ -118,12 +119,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     except OSError as error:
         raise UserStateError(f"cannot create {path.parent}: {error.strerror}") from None
     try:
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as error:
-        raise UserStateError(f"{path} cannot be opened as a state database ({error}).") from None
+        conn = connect(path, kind=STATE_DATABASE)
+    except StoreError as error:
+        raise UserStateError(str(error)) from None
     conn.create_function("qatui_fold", 1, _fold, deterministic=True)
     return conn
 
@@ -132,8 +130,8 @@ def _fold(text: str | None) -> str:
     return normalise(text)
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the state database to :data:`SCHEMA_VERSION`, backing up an older one first."""
+def _state_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The state schema version of ``path`` (0 for a new file); refuses any other database."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -142,25 +140,24 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} is an SQLite file but not a qatui state database (a corpus?). "
             f"Choose another with {STATE_DB_ENV}."
         )
-    if version > SCHEMA_VERSION:
+    if version > STATE_SCHEMA.version:
         raise UserStateError(
             f"{path} was made by a newer qatui (state schema {version}, this one knows "
-            f"{SCHEMA_VERSION}). It is left untouched."
+            f"{STATE_SCHEMA.version}). It is left untouched."
         )
-    if version == SCHEMA_VERSION:
-        return
-    if version:
-        conn.execute("PRAGMA wal_checkpoint(FULL)")
-        shutil.copyfile(path, path.with_name(f"{path.name}.v{version}.bak"))
-    conn.execute("BEGIN IMMEDIATE")
+    return version
+
+
+STATE_SCHEMA = Schema(MIGRATIONS, _state_version)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the state database to the current schema, backing up an older one first (an
+    earlier backup is never replaced)."""
     try:
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[target](conn)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        migrate(conn, path, STATE_SCHEMA)
+    except StoreError as error:
+        raise UserStateError(str(error)) from None
 
 
 def _search_clause(haystack: str, search: str) -> tuple[str, list[str]]:
