@@ -140,22 +140,19 @@ def _state_version(conn: sqlite3.Connection, path: Path) -> int:
             f"{path} is an SQLite file but not a qatui state database (a corpus?). "
             f"Choose another with {STATE_DB_ENV}."
         )
-    if version > STATE_SCHEMA.version:
+    if version > max(MIGRATIONS):
         raise UserStateError(
             f"{path} was made by a newer qatui (state schema {version}, this one knows "
-            f"{STATE_SCHEMA.version}). It is left untouched."
+            f"{max(MIGRATIONS)}). It is left untouched."
         )
     return version
-
-
-STATE_SCHEMA = Schema(MIGRATIONS, _state_version)
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring the state database to the current schema, backing up an older one first (an
     earlier backup is never replaced)."""
     try:
-        migrate(conn, path, STATE_SCHEMA)
+        migrate(conn, path, Schema(MIGRATIONS, _state_version, max(MIGRATIONS)))
     except StoreError as error:
         raise UserStateError(str(error)) from None
 

@@ -18,17 +18,13 @@ from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 
 @dataclass(frozen=True)
 class Schema:
-    """A kind of database: its migrations by ``PRAGMA user_version``, and ``version_of``,
-    which reads a file's version and raises (saying why) when the file is not of this kind
-    or is newer than :attr:`version`."""
+    """A kind of database: its migrations by ``PRAGMA user_version`` up to ``version``, and
+    ``version_of``, which reads a file's version and raises (saying why) when the file is not
+    of this kind or is newer than ``version``."""
 
     migrations: Mapping[int, Migration]
     version_of: Callable[[sqlite3.Connection, Path], int]
-
-    @property
-    def version(self) -> int:
-        """The current version: the last migration's."""
-        return max(self.migrations)
+    version: int
 
 
 def existing_version(conn: sqlite3.Connection, path: Path) -> int:
@@ -48,7 +44,10 @@ def existing_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-CORPUS_SCHEMA = Schema(MIGRATIONS, existing_version)
+def corpus_schema() -> Schema:
+    """The corpus database's schema (read when asked: tests build older databases by
+    lowering :data:`SCHEMA_VERSION`)."""
+    return Schema(MIGRATIONS, existing_version, SCHEMA_VERSION)
 
 
 def _backup_name(path: Path, version: int) -> Path:
@@ -84,14 +83,16 @@ def _back_up(path: Path, version: int, target_version: int) -> Path:
 
 
 def migrate(
-    conn: sqlite3.Connection, path: Path, schema: Schema = CORPUS_SCHEMA
+    conn: sqlite3.Connection, path: Path, schema: Schema | None = None
 ) -> tuple[int | None, Path | None]:
-    """Bring the database to ``schema.version``; back up an older one first.
+    """Bring the database to ``schema.version`` (default: the corpus's); back up an older
+    one first.
 
     Returns the version it was migrated from (None for a new or current file) and the backup.
     Safe when several processes open a new or old file at once: the version is read again
     under the write lock, so only the first one migrates.
     """
+    schema = schema or corpus_schema()
     if schema.version_of(conn, path) == schema.version:
         return None, None
     backup: Path | None = None
