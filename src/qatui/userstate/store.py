@@ -134,9 +134,11 @@ def _fold(text: str | None) -> str:
 
 def _state_version(conn: sqlite3.Connection, path: Path) -> int:
     """The state schema version of ``path`` (0 for a new file); refuses any other database."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    version, app_id, tables = conn.execute(  # one statement, so one moment
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT application_id FROM pragma_application_id), "
+        "(SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
     if (version and app_id != APPLICATION_ID) or (not version and tables):
         raise UserStateError(
             f"{path} is an SQLite file but not a qatui state database (a corpus?). "
@@ -147,7 +149,7 @@ def _state_version(conn: sqlite3.Connection, path: Path) -> int:
             f"{path} was made by a newer qatui (state schema {version}, this one knows "
             f"{max(MIGRATIONS)}). It is left untouched."
         )
-    return version
+    return int(version)
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:

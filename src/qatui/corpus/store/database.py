@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,9 +87,24 @@ def connect(
 
 
 def use_wal(conn: sqlite3.Connection, path: Path) -> None:
-    if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+    """WAL with ``synchronous = NORMAL``. Switching takes the file for a moment; another
+    process's transaction may hold it, and SQLite then answers "locked" at once, without
+    waiting (it would deadlock), so the switch is tried again for up to the busy timeout."""
+    if str(path) == ":memory:":
+        return
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as error:
+            name = getattr(error, "sqlite_errorname", "") or ""
+            if not name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+    conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def connect_uri(uri: str) -> sqlite3.Connection:

@@ -6,6 +6,7 @@ to check that a file is one of its kind).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,8 +30,12 @@ class Schema:
 
 def existing_version(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a qatui database (0 for an empty file); refuses any other."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    # One statement, so one moment: another process may be creating the schema meanwhile.
+    row = conn.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT json_group_array(name) FROM sqlite_master WHERE type = 'table')"
+    ).fetchone()
+    version, tables = int(row[0]), set(json.loads(row[1]))
     if tables and (version == 0 or "questions" not in tables):
         raise StoreError(
             f"{path} is an SQLite database, but not a qatui one. It is left untouched: "
