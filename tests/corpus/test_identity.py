@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qatui.corpus.ingest.identity import (
     DERIVED_ID_BASE,
@@ -163,6 +168,15 @@ def test_a_repeated_row_in_one_import_is_a_duplicate(make_store: MakeStore) -> N
     assert (again.new, again.unchanged, again.duplicate_rows, again.updated) == (0, 2, 2, 0)
 
 
+def test_a_repeat_after_a_change_is_written_again(make_store: MakeStore) -> None:
+    """A row equal to an earlier one is a duplicate only when it changes nothing."""
+    store = make_store()
+    first, second = ask("Words", "T", id=9), ask("Other words", "T", id=9)
+    report = import_records(store, [first, second, first, first])
+    assert (report.new, report.updated, report.duplicate_rows) == (1, 2, 1)
+    assert full_questions(store) == [(9, "T", "Words")]
+
+
 def test_a_duplicate_of_a_rolled_back_row_is_written(make_store: MakeStore) -> None:
     """The rows an import has met roll back with their batch."""
     store = make_store()
@@ -319,3 +333,43 @@ def test_summary_names_every_kind_of_merge() -> None:
         "120 new, 0 updated, 0 unchanged, 1 duplicate row, 293 added replies, 0 failed"
     )
     assert ImportReport(new=3).summary() == "3 new, 0 updated, 0 unchanged, 0 failed"
+
+
+# -- any mix of records -----------------------------------------------------------------------
+
+MIXED_RECORDS = st.builds(
+    lambda title, question, asked_on, site_id, url, body: Record(
+        title=title,
+        specialty="S",
+        question=question,
+        asked_on=asked_on,
+        replies=(Reply("d", None, body),),
+        id=site_id,
+        source_url=url,
+    ),
+    st.sampled_from(["多少？", "多少?", "A"]),
+    st.sampled_from(["q", "Q", "q "]),
+    st.sampled_from([None, "2016-01-01"]),
+    st.sampled_from([None, None, 5, 6]),
+    st.sampled_from([None, None, "https://x/1", "https://x/2"]),
+    st.sampled_from(["one", "two"]),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(MIXED_RECORDS, min_size=1, max_size=10))
+def test_one_question_per_identity_holding_its_last_record(records: list[Record]) -> None:
+    """However records mix numbers, URLs and look-alike titles: one question per identity,
+    never fewer, each holding the last record that had it."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "mixed.db")
+        try:
+            import_records(store, records)
+            last = {identity_of(record): record for record in records}
+            stored = list(CorpusReader(store.conn).iter_records())
+            assert len(stored) == len(last)
+            assert {identity_of(r): replace(r, id=None) for r in stored} == {
+                key: replace(record, id=None) for key, record in last.items()
+            }
+        finally:
+            store.close()

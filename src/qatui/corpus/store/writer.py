@@ -43,7 +43,7 @@ class Outcome(enum.Enum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     DUPLICATE = "duplicate row"
-    """The row repeats one met before in the same import: nothing written."""
+    """The row repeats one met before in the same import, and changes nothing."""
     ADDED_REPLY = "added reply"
     """(One row per answer) the row's reply joined its question's replies."""
     CONFLICTING = "conflicting row"
@@ -166,25 +166,26 @@ class Store:
         """
         record = clean_record(record)
         identity = identity_of(record, by_question_text=replies_per_row)
-        session = self._session
-        digest = row_digest(record, identity) if session is not None else b""
-        if session is not None and session.has_row(digest):
-            return Outcome.DUPLICATE
         specialty_id = self.specialty_id(record.specialty)
         found = self._find(identity)
+        wrote = True
         if found is None:
             question_id = self._add_question(record, identity, specialty_id)
             outcome = Outcome.NEW
         elif replies_per_row:
             question_id = found[0]
-            outcome = self._merge_row(record, identity, specialty_id, found)
+            outcome, wrote = self._merge_row(record, identity, specialty_id, found)
         else:
             question_id, stored_hash = found
-            outcome = Outcome.UNCHANGED
+            outcome, wrote = Outcome.UNCHANGED, False
             if content_hash(record.to_json()) != stored_hash:
                 self._rewrite(record, question_id, identity, specialty_id)
-                outcome = Outcome.UPDATED
+                outcome, wrote = Outcome.UPDATED, True
+        session = self._session
         if session is not None:
+            digest = row_digest(record, identity)
+            if not wrote and session.has_row(digest):
+                outcome = Outcome.DUPLICATE  # a repeat that changes nothing
             session.note(digest, question_id)
         return outcome
 
@@ -249,8 +250,9 @@ class Store:
 
     def _merge_row(
         self, record: Record, identity: Identity, specialty_id: int, found: tuple[int, str]
-    ) -> Outcome:
-        """One row of a stored question (one row per answer): its reply joins the others."""
+    ) -> tuple[Outcome, bool]:
+        """One row of a stored question (one row per answer): its reply joins the others.
+        What it did, and whether it wrote anything."""
         question_id, stored_hash = found
         replies = self._replies_of(question_id)
         added = tuple(dict.fromkeys(r for r in record.replies if r not in replies))
@@ -259,13 +261,13 @@ class Store:
         if not same_fields and not met:  # the first row of it in this import decides
             merged = replace(record, replies=replies + added)
             self._rewrite(merged, question_id, identity, specialty_id)
-            return Outcome.UPDATED
+            return Outcome.UPDATED, True
         if not added:
-            return Outcome.UNCHANGED if same_fields else Outcome.CONFLICTING
-        kept = record if same_fields else CorpusReader(self.conn).record(question_id)
-        assert kept is not None
+            return Outcome.UNCHANGED if same_fields else Outcome.CONFLICTING, False
+        stored = None if same_fields else CorpusReader(self.conn).record(question_id)
+        kept = stored or record
         self._append_replies(question_id, replace(kept, replies=replies + added), len(replies))
-        return Outcome.ADDED_REPLY if same_fields else Outcome.CONFLICTING
+        return Outcome.ADDED_REPLY if same_fields else Outcome.CONFLICTING, True
 
     def _replies_of(self, question_id: int) -> tuple[Reply, ...]:
         return tuple(
