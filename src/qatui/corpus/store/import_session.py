@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-from qatui.corpus.ingest.identity import Identity, content_hash
-from qatui.corpus.model import Record
+from qatui.corpus.ingest.identity import Identity
 
 
-def row_digest(record: Record, identity: Identity) -> bytes:
-    """What makes two rows the same row: the question they are and everything they say."""
+def row_digest(record_hash: str, identity: Identity) -> bytes:
+    """What makes two rows the same row: the question they are and everything they say
+    (``record_hash``, the record's content hash)."""
     who = identity.hex() if isinstance(identity, bytes) else f"site {identity}"
-    text = f"{who}\x1f{content_hash(record.to_json())}"
+    text = f"{who}\x1f{record_hash}"
     return hashlib.sha256(text.encode("utf-8")).digest()[:16]
 
 

@@ -168,9 +168,10 @@ class Store:
         identity = identity_of(record, by_question_text=replies_per_row)
         specialty_id = self.specialty_id(record.specialty)
         found = self._find(identity)
+        record_hash = content_hash(record.to_json())
         wrote = True
         if found is None:
-            question_id = self._add_question(record, identity, specialty_id)
+            question_id = self._add_question(record, record_hash, identity, specialty_id)
             outcome = Outcome.NEW
         elif replies_per_row:
             question_id = found[0]
@@ -178,12 +179,12 @@ class Store:
         else:
             question_id, stored_hash = found
             outcome, wrote = Outcome.UNCHANGED, False
-            if content_hash(record.to_json()) != stored_hash:
-                self._rewrite(record, question_id, identity, specialty_id)
+            if record_hash != stored_hash:
+                self._rewrite(record, record_hash, question_id, identity, specialty_id)
                 outcome, wrote = Outcome.UPDATED, True
         session = self._session
         if session is not None:
-            digest = row_digest(record, identity)
+            digest = row_digest(record_hash, identity)
             if not wrote and session.has_row(digest):
                 outcome = Outcome.DUPLICATE  # a repeat that changes nothing
             session.note(digest, question_id)
@@ -202,7 +203,9 @@ class Store:
             ).fetchone()
         return (int(row[0]), str(row[1])) if row else None
 
-    def _add_question(self, record: Record, identity: Identity, specialty_id: int) -> int:
+    def _add_question(
+        self, record: Record, record_hash: str, identity: Identity, specialty_id: int
+    ) -> int:
         """Write a question not stored yet; a partial standing for it is filled in place,
         under the question's own id (links follow through ON UPDATE CASCADE)."""
         partial = self._partial_of(record, specialty_id)
@@ -213,9 +216,8 @@ class Store:
             question_id = self._free_id(record, identity, partial_id)
         if partial_id is not None and partial_id != question_id:
             self.conn.execute("UPDATE questions SET id = ? WHERE id = ?", (question_id, partial_id))
-        digest = content_hash(record.to_json())
         self._write_question(
-            record, question_id, identity, specialty_id, digest, exists=partial_id is not None
+            record, question_id, identity, specialty_id, record_hash, exists=partial_id is not None
         )
         self._absorb_partials(record, question_id, specialty_id)
         return question_id
@@ -241,11 +243,15 @@ class Store:
         return taken.fetchone() is None
 
     def _rewrite(
-        self, record: Record, question_id: int, identity: Identity, specialty_id: int
+        self,
+        record: Record,
+        record_hash: str,
+        question_id: int,
+        identity: Identity,
+        specialty_id: int,
     ) -> None:
-        """Write ``record`` over the stored question ``question_id``."""
-        digest = content_hash(record.to_json())
-        self._write_question(record, question_id, identity, specialty_id, digest, exists=True)
+        """Write ``record`` (whose content hash is ``record_hash``) over the stored question."""
+        self._write_question(record, question_id, identity, specialty_id, record_hash, exists=True)
         self._absorb_partials(record, question_id, specialty_id)
 
     def _merge_row(
@@ -260,7 +266,8 @@ class Store:
         met = self._session is not None and self._session.has_question(question_id)
         if not same_fields and not met:  # the first row of it in this import decides
             merged = replace(record, replies=replies + added)
-            self._rewrite(merged, question_id, identity, specialty_id)
+            merged_hash = content_hash(merged.to_json())
+            self._rewrite(merged, merged_hash, question_id, identity, specialty_id)
             return Outcome.UPDATED, True
         if not added:
             return Outcome.UNCHANGED if same_fields else Outcome.CONFLICTING, False
