@@ -15,6 +15,7 @@ pytest_plugins = ["tests.hostile_plugin"]  # the hostile_cases fixture and its s
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT.parent / "shared" / "seed"
 SAMPLE_PAGES_DIR = REPO_ROOT / "data" / "pages"
+REALDATA_DIRS = (REPO_ROOT.parent / "shared" / "realdata", Path("/work/shared/realdata"))
 
 StoreFactory = Callable[..., Store]
 
@@ -40,6 +41,15 @@ def seed_dir() -> Path:
     if not SEED_DIR.is_dir():
         pytest.skip(f"no seed folder at {SEED_DIR}")
     return SEED_DIR
+
+
+@pytest.fixture
+def realdata_dir() -> Path:
+    """The shared samples of real scraped data (../shared/realdata); skips when absent."""
+    for folder in REALDATA_DIRS:
+        if folder.is_dir():
+            return folder
+    pytest.skip(f"no real-data samples in {' or '.join(map(str, REALDATA_DIRS))}")
 
 
 @pytest.fixture

@@ -199,7 +199,7 @@ def test_broken_inputs_are_each_named_and_every_valid_page_is_imported(
     code, out, err = run("import", "--db", db, str(tmp_path / "in"))
     assert code == cli.EXIT_INPUT_FAILED
     assert "3 new" not in out
-    assert "1 unchanged" in out  # the copy of the good page
+    assert "1 duplicate row," in out  # the copy of the good page
     failed = [line for line in err.splitlines() if line.startswith("  failed: ")]
     expected = [
         f"{files['binary']}:1: binary file",

@@ -198,7 +198,7 @@ def test_duplicated_pages_are_one_question(
     same = json.dumps({"title": "Twice", "specialty": "S", "id": 7})
     write(tmp_path / "in" / "twice.jsonl", f"{same}\n{same}\n")
     report = import_paths(store, [str(tmp_path / "in")])
-    assert (report.new, report.unchanged, report.failed) == (2, 2, 0)
+    assert (report.new, report.duplicate_rows, report.unchanged, report.failed) == (2, 2, 0, 0)
     assert titles(store) == ["Same", "Twice"]
 
 

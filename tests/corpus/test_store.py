@@ -173,6 +173,55 @@ def _can_write(folder: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
+def _open_and_write(path: Path, start: float, title: str, answers: Any) -> None:
+    """In a child process: wait for ``start``, open the new database and write one page."""
+    import time
+
+    while time.time() < start:
+        pass
+    try:
+        store = Store.open(path)
+        try:
+            with store.transaction():
+                store.upsert(page(title))
+        finally:
+            store.close()
+        answers.put("ok")
+    except Exception as error:  # reported to the test
+        answers.put(f"{type(error).__name__}: {error}")
+
+
+def test_first_opens_at_once_all_succeed(tmp_path: Path) -> None:
+    """First-time imports into one new database at once: each created the schema again once
+    the first had committed ("damaged (table specialties already exists)"), read the version
+    and the tables at two moments ("not a qatui one"), or lost the race to switch to WAL
+    ("busy")."""
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("fork")
+    titles = [f"T{n}" for n in range(6)]
+    for trial in range(4):
+        path = tmp_path / f"new{trial}.db"
+        answers = context.Queue()
+        start = time.time() + 0.3
+        workers = [
+            context.Process(target=_open_and_write, args=(path, start, title, answers))
+            for title in titles
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert sorted(answers.get(timeout=5) for _ in workers) == ["ok"] * len(titles)
+        store = Store.open(path)
+        try:
+            assert sorted(question_ids(store)) == titles
+            assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        finally:
+            store.close()
+
+
 # -- ids ------------------------------------------------------------------------------------
 
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from qatui.config import LoadedConfig
 from qatui.corpus.model import Asker, Record, Reply
+from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
 from qatui.tui.app import QATuiApp
 from qatui.tui.startup import make_app
 from qatui.tui.widgets.question_list import QuestionList
+from qatui.userstate import UserState, use_state_of_corpus
 
 SIZE = (120, 40)
 
@@ -22,6 +24,17 @@ def state_app(db: Path, tmp_path: Path, config: LoadedConfig | None = None) -> Q
         config=config,
         export_folder=tmp_path / "exports",
     )
+
+
+def saved_state(db: Path, tmp_path: Path) -> UserState:
+    """The state the reader over ``db`` keeps in ``tmp_path/state.db``: that corpus's own."""
+    state = UserState.open(tmp_path / "state.db")
+    store = Store.open(db)
+    try:
+        use_state_of_corpus(state, CorpusReader(store.conn), db)
+    finally:
+        store.close()
+    return state
 
 
 def notices(app: QATuiApp) -> list[str]:

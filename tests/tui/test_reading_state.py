@@ -16,14 +16,22 @@ from qatui.tui.state_bridge import BOOKMARK_MARK, READ_MARK, view_of
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.userstate import UserState
 from tests.tui.corpus_builder import build_reader_corpus
-from tests.tui.state_helpers import SIZE, move_to, notices, row_line, rows, state_app
+from tests.tui.state_helpers import (
+    SIZE,
+    move_to,
+    notices,
+    row_line,
+    rows,
+    saved_state,
+    state_app,
+)
 
 KNEE = "Knee pain when climbing stairs"
 ACNE = "Acne in my thirties"
 
 
-def stored(tmp_path: Path) -> UserState:
-    return UserState.open(tmp_path / "state.db")
+def stored(db: Path, tmp_path: Path) -> UserState:
+    return saved_state(db, tmp_path)
 
 
 def shown_title(app) -> str:  # type: ignore[no-untyped-def]
@@ -47,7 +55,7 @@ async def test_opening_records_history_and_marks_the_row_read(
         question_id, title = rows(app)[0]
         assert app.query_one(QuestionList).marks == {question_id: READ_MARK}
         assert row_line(app, 0).startswith(READ_MARK + " ")
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     assert state.is_read(question_id)
     assert [(e.question_id, e.title) for e in state.history()] == [(question_id, title)]
     state.close()
@@ -68,7 +76,7 @@ async def test_u_marks_the_highlighted_row_read_then_unread(
         await settle(pilot)
         assert question_id not in app.query_one(QuestionList).marks
         assert any(f"Marked unread: {ACNE}" in text for text in notices(app))
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     assert not state.is_read(question_id)
     assert state.history() == []  # marking is not opening
     state.close()
@@ -86,7 +94,7 @@ async def test_u_acts_on_the_open_question_from_the_reading_pane(
         other_id = move_to(app, "Kidney stone pain")  # the list now highlights another row
         await pilot.press("3", "u")  # reading pane focused: the open question
         await settle(pilot)
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     assert not state.is_read(question_id)
     assert not state.is_read(other_id)  # u left the highlighted row alone
     state.close()
@@ -105,7 +113,7 @@ async def test_m_bookmarks_with_a_note_and_m_again_removes_it(
         await settle(pilot)
         assert not isinstance(app.screen, NoteScreen)
         assert app.query_one(QuestionList).marks[question_id] == BOOKMARK_MARK
-        state = stored(tmp_path)
+        state = stored(reader_db, tmp_path)
         bookmark = state.bookmark(question_id)
         assert bookmark is not None
         assert (bookmark.title, bookmark.specialty, bookmark.note) == (
@@ -128,7 +136,7 @@ async def test_escape_in_the_note_dialog_bookmarks_nothing(reader_db: Path, tmp_
         await settle(pilot)
         assert not isinstance(app.screen, NoteScreen)
         assert app.query_one(QuestionList).marks == {}
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     assert state.bookmarks() == []
     state.close()
 
@@ -199,7 +207,7 @@ async def test_bookmarks_screen_searches_opens_edits_and_removes(
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, BookmarksScreen)
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     assert [(b.title, b.note) for b in state.bookmarks()] == [(KNEE, "both knees")]
     state.close()
 
@@ -234,7 +242,7 @@ async def test_history_screen_opens_again_and_clears_only_when_confirmed(
         await settle(pilot)
         assert option_texts(app.screen) == ["Nothing opened yet."]
         await pilot.press("escape")
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     assert state.history() == []
     assert len(state.read_ids()) == 2  # read marks stay
     state.close()
@@ -270,6 +278,30 @@ async def test_state_survives_a_full_reimport(tmp_path: Path) -> None:
         await pilot.press("H")
         await settle(pilot)
         assert KNEE in option_texts(again.screen)[0]
+
+
+async def test_another_corpus_does_not_show_this_ones_bookmarks(tmp_path: Path) -> None:
+    """One state.db for every corpus: the bookmarks of one showed in another's reader."""
+    first = build_reader_corpus(tmp_path / "first.db")
+    app = state_app(first, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        marked_id = move_to(app, ACNE)
+        await pilot.press("m", "enter")
+        await settle(pilot)
+    app.corpus.close()
+    app.state.close()
+    other = state_app(build_reader_corpus(tmp_path / "other.db"), tmp_path)
+    async with other.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert marked_id in [question_id for question_id, _ in rows(other)]
+        assert other.query_one(QuestionList).marks == {}
+    other.corpus.close()
+    other.state.close()
+    again = state_app(first, tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.query_one(QuestionList).marks == {marked_id: BOOKMARK_MARK}
 
 
 async def test_a_state_that_cannot_be_opened_gives_a_session_state_and_a_notice(

@@ -20,8 +20,7 @@ from qatui.tui.screens.timeline import TimelineScreen
 from qatui.tui.startup import run_reader
 from qatui.tui.widgets.histogram import Histogram
 from qatui.tui.widgets.question_list import QuestionList
-from qatui.userstate import UserState
-from tests.tui.state_helpers import SIZE, notices, state_app
+from tests.tui.state_helpers import SIZE, notices, saved_state, state_app
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
@@ -62,7 +61,7 @@ async def test_the_config_remaps_a_key_by_binding_id(reader_db: Path, tmp_path: 
         await pilot.press("z")
         await settle(pilot)
         assert question_id in app.query_one(QuestionList).marks
-    state = UserState.open(tmp_path / "state.db")
+    state = saved_state(reader_db, tmp_path)
     assert state.is_read(question_id)
     state.close()
 

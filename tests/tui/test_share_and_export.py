@@ -22,9 +22,8 @@ from qatui.tui.export_files import ExportRequest, export_name
 from qatui.tui.messages import SpecialtyChosen
 from qatui.tui.scenes import settle
 from qatui.tui.screens.export_dialog import ExportScreen
-from qatui.userstate import UserState
 from tests.tui.corpus_builder import HOSTILE_TITLE
-from tests.tui.state_helpers import SIZE, move_to, notices, rows, state_app
+from tests.tui.state_helpers import SIZE, move_to, notices, rows, saved_state, state_app
 
 KNEE = "Knee pain when climbing stairs"
 ACNE = "Acne in my thirties"
@@ -155,7 +154,7 @@ async def test_export_the_bookmarks_with_their_notes(reader_db: Path, tmp_path: 
         await choose_export(pilot, app, "bookmarks", "markdown")
         assert any("Exported 2 bookmarks" in text for text in notices(app))
     json_file, md_file = exported(tmp_path)
-    state = UserState.open(tmp_path / "state.db")
+    state = saved_state(reader_db, tmp_path)
     bookmarks = state.bookmarks()
     state.close()
     records = {r.id: r for r in corpus_records(reader_db, Filters()) if r.id is not None}

@@ -21,6 +21,7 @@ from qatui.userstate import (
     only_bookmarked,
     only_read,
     only_unread,
+    use_state_of_corpus,
 )
 
 
@@ -114,7 +115,7 @@ def test_attached_state_is_read_only(tmp_path: Path, state: UserState) -> None:
     try:
         attach_state(conn, state.path)
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
-            conn.execute("INSERT INTO state.read_marks VALUES (1, 'x')")
+            conn.execute("INSERT INTO state.read_marks VALUES (0, 1, 'x')")
         detach_state(conn)
         detach_state(conn)
         assert [row[1] for row in conn.execute("PRAGMA database_list")] == ["main"]
@@ -133,20 +134,31 @@ def test_attach_refuses_a_missing_file_and_odd_names(tmp_path: Path) -> None:
         conn.close()
 
 
+def use_corpus_at(state: UserState, path: Path) -> None:
+    """Make ``state`` the state of the corpus at ``path`` (as the reader does)."""
+    store = Store.open(path)
+    try:
+        use_state_of_corpus(state, CorpusReader(store.conn), path)
+    finally:
+        store.close()
+
+
 def test_state_survives_a_full_reimport(tmp_path: Path, state: UserState) -> None:
     first = build(tmp_path / "corpus.db", PAGES)
+    use_corpus_at(state, tmp_path / "corpus.db")
     state.record_open(first["Rash on arms"], "Rash on arms", "Dermatology")
     state.record_open(first["Knee pain"], "Knee pain", "Orthopedics")
     state.add_bookmark(first["Rash on arms"], "Rash on arms", "Dermatology", note="show doctor")
     state.add_bookmark(first["Kidney stone"], "Kidney stone", "Urology")
 
     # The corpus file is thrown away and rebuilt, from the same pages in another order,
-    # with one page changed and one new page.
+    # with one page changed and one new page: a new corpus at the same place.
     (tmp_path / "corpus.db").unlink()
     changed = [*reversed(PAGES), page("Shoulder stiffness", "Orthopedics", "2021-01-01")]
     changed[0] = replace(changed[0], question="Reworded question about the stone.")
     second = build(tmp_path / "corpus.db", changed)
     assert {title: second[title] for title in first} == first
+    use_corpus_at(state, tmp_path / "corpus.db")
 
     store = Store.open(tmp_path / "corpus.db")
     try:

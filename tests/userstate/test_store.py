@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -13,7 +14,6 @@ import pytest
 from qatui.paths import state_db_path
 from qatui.userstate import STATE_DB_ENV, UserState, UserStateError
 from qatui.userstate import schema as state_schema
-from qatui.userstate import store as state_store
 
 from .conftest import START, SteppingClock
 
@@ -281,6 +281,7 @@ def test_temporary_state_works_and_is_removed(clock: SteppingClock) -> None:
 def test_migration_keeps_data_and_backs_up(
     state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    current = state_schema.SCHEMA_VERSION
     with UserState.open(state_path) as state:
         state.add_bookmark(1, "Kept", note="note")
         state.mark_read(2)
@@ -288,15 +289,34 @@ def test_migration_keeps_data_and_backs_up(
     def add_colour(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE bookmarks ADD COLUMN colour TEXT")
 
-    monkeypatch.setitem(state_schema.MIGRATIONS, 2, add_colour)
-    monkeypatch.setattr(state_store, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(state_schema.MIGRATIONS, current + 1, add_colour)
     with UserState.open(state_path) as migrated:
         assert [(b.question_id, b.note) for b in migrated.bookmarks()] == [(1, "note")]
         assert migrated.read_ids() == {2}
         columns = {row[1] for row in migrated.conn.execute("PRAGMA table_info(bookmarks)")}
         assert "colour" in columns
-        assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert state_path.with_name("state.db.v1.bak").exists()
+        assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
+    assert state_path.with_name(f"state.db.v{current}.bak").exists()
+
+
+def test_a_second_migration_keeps_the_first_backup(
+    state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state once copied itself over ``.bak``: the backup of an earlier migration was lost."""
+    current = state_schema.SCHEMA_VERSION
+    with UserState.open(state_path) as state:
+        state.add_bookmark(1, "First")
+    monkeypatch.setitem(state_schema.MIGRATIONS, current + 1, lambda conn: None)
+    UserState.open(state_path).close()
+    first_backup = state_path.with_name(f"state.db.v{current}.bak")
+    kept = first_backup.read_bytes()
+    shutil.copyfile(first_backup, state_path)  # the user goes back to the old file
+    for leftover in state_path.parent.glob("state.db-*"):
+        leftover.unlink()
+    with UserState.open(state_path) as state:  # ... and it is migrated again
+        assert state.bookmarked_ids() == {1}
+    assert first_backup.read_bytes() == kept
+    assert state_path.with_name(f"state.db.v{current}.2.bak").exists()
 
 
 def test_failed_migration_changes_nothing(
@@ -309,13 +329,13 @@ def test_failed_migration_changes_nothing(
         conn.execute("DROP TABLE bookmarks")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setitem(state_schema.MIGRATIONS, 2, broken)
-    monkeypatch.setattr(state_store, "SCHEMA_VERSION", 2)
-    with pytest.raises(RuntimeError):
-        UserState.open(state_path)
-    monkeypatch.setattr(state_store, "SCHEMA_VERSION", 1)
+    with monkeypatch.context() as patch:
+        patch.setitem(state_schema.MIGRATIONS, state_schema.SCHEMA_VERSION + 1, broken)
+        with pytest.raises(RuntimeError):
+            UserState.open(state_path)
     with UserState.open(state_path) as state:
         assert state.bookmarked_ids() == {1}
+    assert not list(state_path.parent.glob("*.bak"))
 
 
 def test_workers_in_threads_share_one_state(state: UserState) -> None:

@@ -41,6 +41,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="input format (default: by file suffix)",
     )
     importer.add_argument(
+        "--replies-per-row",
+        action="store_true",
+        help="each row is one answer: rows of the same question (same id, else same source "
+        "URL, else same question text) become one question with every reply",
+    )
+    importer.add_argument(
         "--batch-size", type=int, default=500, help="records per transaction (default 500)"
     )
 
@@ -77,10 +83,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 mapping=mapping,
                 batch_size=max(1, args.batch_size),
                 progress=lambda n: progress.advance(task, n),
+                replies_per_row=args.replies_per_row,
             )
     except KeyboardInterrupt as interrupt:
         kept = getattr(interrupt, "report", None)
-        counts = f" ({kept.new} new, {kept.updated} updated)" if kept else ""
+        added = f", {kept.added_replies} added replies" if kept and kept.added_replies else ""
+        counts = f" ({kept.new} new, {kept.updated} updated{added})" if kept else ""
         print(
             f"qatui import: interrupted; the batch in progress was rolled back, batches "
             f"committed so far are kept{counts}",
@@ -101,11 +109,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_INPUT_FAILED
     finally:
         store.close()
-    print(
-        f"imported into {clean_line(str(store.info.path))}: {report.new} new, "
-        f"{report.updated} updated, {report.unchanged} unchanged, {report.failed} failed",
-        file=out,
-    )
+    print(f"imported into {clean_line(str(store.info.path))}: {report.summary()}", file=out)
     for failure in report.failures:
         print(f"  failed: {clean_text(str(failure))}", file=err)
     return EXIT_INPUT_FAILED if report.failures else EXIT_OK

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.ingest.identity import content_hash
-from qatui.corpus.model import Asker, SimilarLink
+from qatui.corpus.ingest.identity import content_hash, identity_of
+from qatui.corpus.model import Asker, Record, SimilarLink
 from qatui.corpus.store.writer import Store
 from qatui.synthetic import DEFAULT_SEED
 from qatui.synthetic.generate import SPECIALTIES, CorpusPlan, Progress
@@ -35,10 +35,10 @@ FTS_INSERT_TRIGGER = "questions_fts_insert"
 CACHE_KIB = 256 * 1024
 QUESTION_COLUMNS = (
     "id, specialty_id, title, subject, question, asker_name, asker_age, asker_gender, "
-    "asked_on, reply_text, doctor, more_info, source_url, is_partial, content_hash"
+    "asked_on, reply_text, doctor, more_info, source_url, is_partial, content_hash, identity"
 )
 INSERTS = {
-    "questions": f"INSERT INTO questions ({QUESTION_COLUMNS}) VALUES ({', '.join('?' * 15)})",
+    "questions": f"INSERT INTO questions ({QUESTION_COLUMNS}) VALUES ({', '.join('?' * 16)})",
     "replies": "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on) "
     "VALUES (?, ?, ?, ?, ?, ?)",
     "similar_links": "INSERT INTO similar_links (question_id, position, target_id, title, "
@@ -83,7 +83,7 @@ def chunk_rows(plan: CorpusPlan, index: int) -> ChunkRows:
              asker.age, asker.gender, record.asked_on,
              "\n\n".join(reply.body for reply in record.replies),
              record.reply.doctor if record.reply else None, record.more_info,
-             record.source_url, 0, content_hash(record.to_json()))
+             record.source_url, 0, content_hash(record.to_json()), _identity(record))
         )  # fmt: skip
         rows.replies += [
             (page.id, n, reply.doctor, reply.specialty, reply.body, reply.replied_on)
@@ -104,6 +104,12 @@ def chunk_rows(plan: CorpusPlan, index: int) -> ChunkRows:
     return rows
 
 
+def _identity(record: Record) -> bytes | None:
+    """The ``identity`` column an import writes for this record."""
+    identity = identity_of(record)
+    return identity if isinstance(identity, bytes) else None
+
+
 def _partial_rows(question_id: int, specialty: int, link: SimilarLink) -> tuple[Row, Row]:
     """A question known only from a Similar Q&A entry, and its reply, as the store writes them."""
     question = (
@@ -122,6 +128,7 @@ def _partial_rows(question_id: int, specialty: int, link: SimilarLink) -> tuple[
         None,
         1,
         "",
+        None,
     )
     reply = (question_id, 0, link.doctor, link.specialty, link.reply_excerpt or "", None)
     return question, reply  # fmt: skip

@@ -26,6 +26,7 @@ from qatui.userstate import (
     attach_state,
     only_bookmarked,
     only_unread,
+    use_state_of_corpus,
 )
 
 READ_MARK = "✓"
@@ -62,9 +63,12 @@ class StateAwareCorpus(Corpus):
 
     @classmethod
     def open_with_state(cls, path: Path, state: UserState) -> StateAwareCorpus:
-        """Open the corpus at ``path`` (as :meth:`Corpus.open`) with ``state`` attached."""
+        """Open the corpus at ``path`` (as :meth:`Corpus.open`) with ``state`` attached, and
+        make ``state`` this corpus's own (its bookmarks, read marks and history)."""
         corpus = cast(StateAwareCorpus, cls.open(path))
         corpus.state_path = state.path
+        with corpus.reader() as reader, contextlib.suppress(UserStateError):
+            use_state_of_corpus(state, reader, path)  # else: the state of no corpus
         return corpus
 
     @contextmanager

@@ -10,6 +10,7 @@ from qatui.userstate.corpus_filter import (
     only_bookmarked,
     only_read,
     only_unread,
+    use_state_of_corpus,
 )
 from qatui.userstate.store import (
     STATE_DB_ENV,
@@ -33,4 +34,5 @@ __all__ = [
     "only_read",
     "only_unread",
     "resolve_state_path",
+    "use_state_of_corpus",
 ]

@@ -20,18 +20,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import normalise
 from qatui.corpus.ingest.sanitize import clean_line, clean_text
+from qatui.corpus.store.database import DatabaseKind, connect
+from qatui.corpus.store.migrations import Schema, migrate
 from qatui.paths import state_db_path
-from qatui.userstate.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from qatui.userstate.schema import APPLICATION_ID, MIGRATIONS, NO_CORPUS
 
 STATE_DB_ENV = "QATUI_STATE_DB"
 HISTORY_LIMIT = 10_000
 """History keeps this many most recent opens; older ones are dropped."""
-BUSY_TIMEOUT_MS = 10_000
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 Clock = Callable[[], dt.datetime]
+HeldIds = Callable[[list[int]], set[int]]
+"""Which of these question ids a corpus holds."""
 
 
 class UserStateError(Exception):
@@ -93,6 +96,13 @@ class HistoryEntry:
     opened_at: dt.datetime
 
 
+STATE_DATABASE = DatabaseKind(
+    "qatui state database",
+    "`sqlite3 FILE .recover` may save part of your read marks, bookmarks and history",
+    STATE_DB_ENV,
+)
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         return
@@ -101,13 +111,6 @@ def _check_file(path: Path) -> None:
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise UserStateError(
             f"{path} is read-only: read marks, bookmarks and history cannot be saved there."
-        )
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        raise UserStateError(
-            f"{path} is not a qatui state database (not an SQLite file). "
-            f"Move it away, or choose another with {STATE_DB_ENV}."
         )
 
 
@@ -118,12 +121,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     except OSError as error:
         raise UserStateError(f"cannot create {path.parent}: {error.strerror}") from None
     try:
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as error:
-        raise UserStateError(f"{path} cannot be opened as a state database ({error}).") from None
+        conn = connect(path, kind=STATE_DATABASE)
+    except StoreError as error:
+        raise UserStateError(str(error)) from None
     conn.create_function("qatui_fold", 1, _fold, deterministic=True)
     return conn
 
@@ -132,35 +132,33 @@ def _fold(text: str | None) -> str:
     return normalise(text)
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the state database to :data:`SCHEMA_VERSION`, backing up an older one first."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+def _state_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The state schema version of ``path`` (0 for a new file); refuses any other database."""
+    version, app_id, tables = conn.execute(  # one statement, so one moment
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT application_id FROM pragma_application_id), "
+        "(SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
     if (version and app_id != APPLICATION_ID) or (not version and tables):
         raise UserStateError(
             f"{path} is an SQLite file but not a qatui state database (a corpus?). "
             f"Choose another with {STATE_DB_ENV}."
         )
-    if version > SCHEMA_VERSION:
+    if version > max(MIGRATIONS):
         raise UserStateError(
             f"{path} was made by a newer qatui (state schema {version}, this one knows "
-            f"{SCHEMA_VERSION}). It is left untouched."
+            f"{max(MIGRATIONS)}). It is left untouched."
         )
-    if version == SCHEMA_VERSION:
-        return
-    if version:
-        conn.execute("PRAGMA wal_checkpoint(FULL)")
-        shutil.copyfile(path, path.with_name(f"{path.name}.v{version}.bak"))
-    conn.execute("BEGIN IMMEDIATE")
+    return int(version)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the state database to the current schema, backing up an older one first (an
+    earlier backup is never replaced)."""
     try:
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[target](conn)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        migrate(conn, path, Schema(MIGRATIONS, _state_version, max(MIGRATIONS)))
+    except StoreError as error:
+        raise UserStateError(str(error)) from None
 
 
 def _search_clause(haystack: str, search: str) -> tuple[str, list[str]]:
@@ -193,6 +191,7 @@ class UserState:
         self.history_limit = history_limit
         self._lock = threading.Lock()
         self._temporary_dir = temporary_dir
+        self._corpus = NO_CORPUS
 
     @classmethod
     def open(
@@ -273,15 +272,109 @@ class UserState:
             return {
                 int(row[0])
                 for row in conn.execute(
-                    f"SELECT question_id FROM {table} "
-                    "WHERE question_id IN (SELECT value FROM json_each(?))",
-                    (json.dumps(wanted),),
+                    f"SELECT question_id FROM {table} WHERE corpus = ? "
+                    "AND question_id IN (SELECT value FROM json_each(?))",
+                    (self._corpus, json.dumps(wanted)),
                 )
             }
 
     def _all_ids(self, table: str) -> set[int]:
         with self._reading() as conn:
-            return {int(row[0]) for row in conn.execute(f"SELECT question_id FROM {table}")}
+            rows = conn.execute(
+                f"SELECT question_id FROM {table} WHERE corpus = ?", (self._corpus,)
+            )
+            return {int(row[0]) for row in rows}
+
+    # -- the corpus ---------------------------------------------------------------------------
+
+    def use_corpus(self, corpus_id: str, path: Path, holds: HeldIds) -> None:
+        """From now on, read and write the state of the corpus ``corpus_id`` (the corpus
+        database's own id), found at ``path``.
+
+        The first time a corpus is met it takes a copy of the state that was made for it
+        before it had an id here, for the questions it holds (``holds(ids)`` says which):
+        the rows from before state belonged to a corpus, and those of an earlier corpus at the
+        same path (the same pages imported again into a new file). The rows copied stay where
+        they were. Until this is called, the state is that of no corpus (the earlier rows).
+        """
+        place = str(Path(path).resolve())
+        try:
+            with self._writing() as conn:
+                stamp = self._now(None)
+                known = conn.execute(
+                    "SELECT id FROM corpora WHERE corpus_id = ?", (corpus_id,)
+                ).fetchone()
+                if known is not None:
+                    corpus = int(known[0])
+                    conn.execute(
+                        "UPDATE corpora SET path = ?, last_opened = ? WHERE id = ?",
+                        (place, stamp, corpus),
+                    )
+                else:
+                    corpus = self._add_corpus(conn, corpus_id, place, stamp, holds)
+        except sqlite3.Error as error:
+            raise UserStateError(
+                f"{self.path}: the reading state of this corpus could not be opened ({error})."
+            ) from None
+        self._corpus = corpus
+
+    def _add_corpus(
+        self, conn: sqlite3.Connection, corpus_id: str, place: str, stamp: str, holds: HeldIds
+    ) -> int:
+        """Register a corpus met for the first time, with its copy of earlier rows."""
+        earlier = [NO_CORPUS] + [
+            int(row[0]) for row in conn.execute("SELECT id FROM corpora WHERE path = ?", (place,))
+        ]
+        cursor = conn.execute(
+            "INSERT INTO corpora (corpus_id, path, first_opened, last_opened) VALUES (?, ?, ?, ?)",
+            (corpus_id, place, stamp, stamp),
+        )
+        corpus = int(cursor.lastrowid or 0)
+        self._adopt(conn, corpus, earlier, holds)
+        return corpus
+
+    def _adopt(
+        self, conn: sqlite3.Connection, corpus: int, earlier: list[int], holds: HeldIds
+    ) -> None:
+        """Copy the rows of the ``earlier`` corpora whose question the current one holds."""
+        sources = json.dumps(earlier)
+        candidates = sorted(
+            int(row[0])
+            for row in conn.execute(
+                "SELECT question_id FROM read_marks WHERE corpus IN (SELECT value FROM "
+                "json_each(:s)) UNION SELECT question_id FROM bookmarks WHERE corpus IN "
+                "(SELECT value FROM json_each(:s)) UNION SELECT question_id FROM history "
+                "WHERE corpus IN (SELECT value FROM json_each(:s))",
+                {"s": sources},
+            )
+        )
+        if not candidates:
+            return
+        held = json.dumps(sorted(holds(candidates)))
+        chosen = (
+            "corpus IN (SELECT value FROM json_each(:sources)) "
+            "AND question_id IN (SELECT value FROM json_each(:held))"
+        )
+        names = {"corpus": corpus, "sources": sources, "held": held}
+        conn.execute(
+            "INSERT OR IGNORE INTO read_marks (corpus, question_id, read_at) "
+            f"SELECT :corpus, question_id, read_at FROM read_marks WHERE {chosen} "
+            "ORDER BY read_at DESC",
+            names,
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO bookmarks (corpus, question_id, title, specialty, note, "
+            "created_at, updated_at) SELECT :corpus, question_id, title, specialty, note, "
+            f"created_at, updated_at FROM bookmarks WHERE {chosen} ORDER BY updated_at DESC",
+            names,
+        )
+        conn.execute(
+            "INSERT INTO history (corpus, question_id, title, specialty, opened_at) "
+            f"SELECT :corpus, question_id, title, specialty, opened_at FROM history "
+            f"WHERE {chosen} ORDER BY opened_at, id",
+            names,
+        )
+        self._trim_history(conn, corpus)
 
     # -- read marks ---------------------------------------------------------------------------
 
@@ -292,16 +385,15 @@ class UserState:
     def mark_many_read(self, ids: Iterable[int], when: dt.datetime | None = None) -> None:
         stamp = self._now(when)
         with self._writing() as conn:
-            conn.executemany(
-                "INSERT INTO read_marks (question_id, read_at) VALUES (?, ?) "
-                "ON CONFLICT (question_id) DO UPDATE SET read_at = excluded.read_at",
-                [(int(i), stamp) for i in ids],
-            )
+            conn.executemany(_MARK_READ, [(self._corpus, int(i), stamp) for i in ids])
 
     def mark_unread(self, question_id: int) -> bool:
         """Forget that a question was read; False if it was not marked."""
         with self._writing() as conn:
-            cursor = conn.execute("DELETE FROM read_marks WHERE question_id = ?", (question_id,))
+            cursor = conn.execute(
+                "DELETE FROM read_marks WHERE corpus = ? AND question_id = ?",
+                (self._corpus, question_id),
+            )
             return cursor.rowcount > 0
 
     def is_read(self, question_id: int) -> bool:
@@ -311,7 +403,8 @@ class UserState:
         """When the question was last marked read, or None."""
         with self._reading() as conn:
             row = conn.execute(
-                "SELECT read_at FROM read_marks WHERE question_id = ?", (question_id,)
+                "SELECT read_at FROM read_marks WHERE corpus = ? AND question_id = ?",
+                (self._corpus, question_id),
             ).fetchone()
         return _time(row[0]) if row else None
 
@@ -326,7 +419,7 @@ class UserState:
     def clear_read_marks(self) -> int:
         """Mark everything unread; returns how many marks were removed."""
         with self._writing() as conn:
-            return conn.execute("DELETE FROM read_marks").rowcount
+            return conn.execute("DELETE FROM read_marks WHERE corpus = ?", (self._corpus,)).rowcount
 
     # -- bookmarks ----------------------------------------------------------------------------
 
@@ -345,12 +438,13 @@ class UserState:
         stamp = self._now(when)
         with self._writing() as conn:
             conn.execute(
-                "INSERT INTO bookmarks (question_id, title, specialty, note, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO UPDATE SET "
-                "title = excluded.title, specialty = excluded.specialty, "
+                "INSERT INTO bookmarks (corpus, question_id, title, specialty, note, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (corpus, question_id) "
+                "DO UPDATE SET title = excluded.title, specialty = excluded.specialty, "
                 "note = CASE WHEN ? THEN excluded.note ELSE note END, "
                 "updated_at = excluded.updated_at",
                 (
+                    self._corpus,
                     question_id,
                     clean_line(title),
                     clean_line(specialty) if specialty is not None else None,
@@ -360,7 +454,7 @@ class UserState:
                     note is not None,
                 ),
             )
-            row = conn.execute(_BOOKMARK_SELECT + " WHERE question_id = ?", (question_id,))
+            row = conn.execute(_BOOKMARK_SELECT + _ONE_QUESTION, (self._corpus, question_id))
             return _bookmark(row.fetchone())
 
     def set_bookmark_note(
@@ -369,21 +463,24 @@ class UserState:
         """Change a bookmark's note; False if the question is not bookmarked."""
         with self._writing() as conn:
             cursor = conn.execute(
-                "UPDATE bookmarks SET note = ?, updated_at = ? WHERE question_id = ?",
-                (clean_text(note), self._now(when), question_id),
+                "UPDATE bookmarks SET note = ?, updated_at = ?" + _ONE_QUESTION,
+                (clean_text(note), self._now(when), self._corpus, question_id),
             )
             return cursor.rowcount > 0
 
     def remove_bookmark(self, question_id: int) -> bool:
         """Remove a bookmark; False if there was none."""
         with self._writing() as conn:
-            cursor = conn.execute("DELETE FROM bookmarks WHERE question_id = ?", (question_id,))
+            cursor = conn.execute(
+                "DELETE FROM bookmarks WHERE corpus = ? AND question_id = ?",
+                (self._corpus, question_id),
+            )
             return cursor.rowcount > 0
 
     def bookmark(self, question_id: int) -> Bookmark | None:
         with self._reading() as conn:
             row = conn.execute(
-                _BOOKMARK_SELECT + " WHERE question_id = ?", (question_id,)
+                _BOOKMARK_SELECT + _ONE_QUESTION, (self._corpus, question_id)
             ).fetchone()
         return _bookmark(row) if row else None
 
@@ -403,9 +500,9 @@ class UserState:
         where, params = _search_clause(_BOOKMARK_TEXT, search)
         with self._reading() as conn:
             rows = conn.execute(
-                f"{_BOOKMARK_SELECT} b WHERE {where} "
+                f"{_BOOKMARK_SELECT} b WHERE b.corpus = ? AND {where} "
                 "ORDER BY b.created_at DESC, b.question_id DESC LIMIT ? OFFSET ?",
-                [*params, limit, offset],
+                [self._corpus, *params, limit, offset],
             ).fetchall()
         return [_bookmark(row) for row in rows]
 
@@ -413,9 +510,10 @@ class UserState:
         where, params = _search_clause(_BOOKMARK_TEXT, search)
         with self._reading() as conn:
             return int(
-                conn.execute(f"SELECT count(*) FROM bookmarks b WHERE {where}", params).fetchone()[
-                    0
-                ]
+                conn.execute(
+                    f"SELECT count(*) FROM bookmarks b WHERE b.corpus = ? AND {where}",
+                    [self._corpus, *params],
+                ).fetchone()[0]
             )
 
     # -- history ------------------------------------------------------------------------------
@@ -438,7 +536,9 @@ class UserState:
         specialty = clean_line(specialty) if specialty is not None else None
         with self._writing() as conn:
             last = conn.execute(
-                "SELECT id, question_id FROM history ORDER BY opened_at DESC, id DESC LIMIT 1"
+                "SELECT id, question_id FROM history WHERE corpus = ? "
+                "ORDER BY opened_at DESC, id DESC LIMIT 1",
+                (self._corpus,),
             ).fetchone()
             if last is not None and last[1] == question_id:
                 conn.execute(
@@ -447,28 +547,20 @@ class UserState:
                 )
             else:
                 conn.execute(
-                    "INSERT INTO history (question_id, title, specialty, opened_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (question_id, title, specialty, stamp),
+                    "INSERT INTO history (corpus, question_id, title, specialty, opened_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (self._corpus, question_id, title, specialty, stamp),
                 )
-            conn.execute(
-                "DELETE FROM history WHERE id IN (SELECT id FROM history "
-                "ORDER BY opened_at DESC, id DESC LIMIT -1 OFFSET ?)",
-                (self.history_limit,),
-            )
+            self._trim_history(conn, self._corpus)
             if mark_read:
-                conn.execute(
-                    "INSERT INTO read_marks (question_id, read_at) VALUES (?, ?) "
-                    "ON CONFLICT (question_id) DO UPDATE SET read_at = excluded.read_at",
-                    (question_id, stamp),
-                )
+                conn.execute(_MARK_READ, (self._corpus, question_id, stamp))
         return HistoryEntry(question_id, title, specialty, _time(stamp))
 
     def history(
         self, search: str = "", limit: int = -1, offset: int = 0, *, distinct: bool = True
     ) -> list[HistoryEntry]:
         """Opened questions, newest first; ``distinct`` lists each question once (last open)."""
-        sql, params = self._history_sql(search, distinct)
+        sql, params = self._history_sql(search, distinct, self._corpus)
         with self._reading() as conn:
             rows = conn.execute(
                 f"{sql} ORDER BY opened_at DESC, id DESC LIMIT ? OFFSET ?",
@@ -477,39 +569,55 @@ class UserState:
         return [HistoryEntry(int(row[0]), row[1], row[2], _time(row[3])) for row in rows]
 
     def history_count(self, search: str = "", *, distinct: bool = True) -> int:
-        sql, params = self._history_sql(search, distinct)
+        sql, params = self._history_sql(search, distinct, self._corpus)
         with self._reading() as conn:
             return int(conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
 
     @staticmethod
-    def _history_sql(search: str, distinct: bool) -> tuple[str, list[str]]:
-        where, params = _search_clause(_HISTORY_TEXT, search)
+    def _history_sql(search: str, distinct: bool, corpus: int) -> tuple[str, list[object]]:
+        where, words = _search_clause(_HISTORY_TEXT, search)
+        params: list[object] = [corpus, *words]
         columns = "h.question_id, h.title, h.specialty, h.opened_at, h.id"
+        rows = f"FROM history h WHERE h.corpus = ? AND {where}"
         if not distinct:
-            return f"SELECT {columns} FROM history h WHERE {where}", params
+            return f"SELECT {columns} {rows}", params
         return (
             "SELECT question_id, title, specialty, opened_at, id FROM ("
             f"SELECT {columns}, row_number() OVER (PARTITION BY h.question_id "
-            f"ORDER BY h.opened_at DESC, h.id DESC) AS n FROM history h WHERE {where}"
+            f"ORDER BY h.opened_at DESC, h.id DESC) AS n {rows}"
             ") WHERE n = 1",
             params,
+        )
+
+    def _trim_history(self, conn: sqlite3.Connection, corpus: int) -> None:
+        """Keep the corpus's :attr:`history_limit` most recent openings."""
+        conn.execute(
+            "DELETE FROM history WHERE id IN (SELECT id FROM history WHERE corpus = ? "
+            "ORDER BY opened_at DESC, id DESC LIMIT -1 OFFSET ?)",
+            (corpus, self.history_limit),
         )
 
     def remove_from_history(self, question_id: int) -> int:
         """Forget every opening of one question; returns how many were removed."""
         with self._writing() as conn:
             return conn.execute(
-                "DELETE FROM history WHERE question_id = ?", (question_id,)
+                "DELETE FROM history WHERE corpus = ? AND question_id = ?",
+                (self._corpus, question_id),
             ).rowcount
 
     def clear_history(self) -> int:
         """Forget every opening (read marks and bookmarks stay); returns how many."""
         with self._writing() as conn:
-            return conn.execute("DELETE FROM history").rowcount
+            return conn.execute("DELETE FROM history WHERE corpus = ?", (self._corpus,)).rowcount
 
 
 _BOOKMARK_SELECT = (
     "SELECT question_id, title, specialty, note, created_at, updated_at FROM bookmarks"
+)
+_ONE_QUESTION = " WHERE corpus = ? AND question_id = ?"
+_MARK_READ = (
+    "INSERT INTO read_marks (corpus, question_id, read_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (corpus, question_id) DO UPDATE SET read_at = excluded.read_at"
 )
 
 

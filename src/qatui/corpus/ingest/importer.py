@@ -7,6 +7,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,6 +35,9 @@ class ImportReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicate_rows: int = 0
+    added_replies: int = 0
+    conflicting_rows: int = 0
     failures: list[CorpusInputError] = field(default_factory=list)
 
     @property
@@ -42,10 +46,41 @@ class ImportReport:
 
     @property
     def total(self) -> int:
-        return self.new + self.updated + self.unchanged + self.failed
+        return sum(self.counts().values()) + self.failed
 
     def count(self, outcome: Outcome) -> None:
-        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+        name = _REPORT_FIELDS[outcome]
+        setattr(self, name, getattr(self, name) + 1)
+
+    def counts(self) -> dict[Outcome, int]:
+        return {outcome: getattr(self, name) for outcome, name in _REPORT_FIELDS.items()}
+
+    def summary(self) -> str:
+        """``3 new, 0 updated, 0 unchanged, 11 duplicate rows, 0 failed``: new, updated and
+        unchanged always, the merges when there were any."""
+        parts = []
+        for outcome, number in self.counts().items():
+            if outcome in _PLURALS and number:
+                parts.append(f"{number} {outcome.value if number == 1 else _PLURALS[outcome]}")
+            elif outcome not in _PLURALS:
+                parts.append(f"{number} {outcome.value}")
+        return ", ".join([*parts, f"{self.failed} failed"])
+
+
+_REPORT_FIELDS = {
+    Outcome.NEW: "new",
+    Outcome.UPDATED: "updated",
+    Outcome.UNCHANGED: "unchanged",
+    Outcome.DUPLICATE: "duplicate_rows",
+    Outcome.ADDED_REPLY: "added_replies",
+    Outcome.CONFLICTING: "conflicting_rows",
+}
+_PLURALS = {
+    Outcome.DUPLICATE: "duplicate rows",
+    Outcome.ADDED_REPLY: "added replies",
+    Outcome.CONFLICTING: "conflicting rows",
+}
+"""The merges, named in the summary only when there were any."""
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
@@ -129,15 +164,20 @@ def import_records(
     *,
     batch_size: int = 500,
     progress: ProgressCallback | None = None,
+    replies_per_row: bool = False,
 ) -> ImportReport:
     """Write records in batches, one transaction each; errors are collected, never raised.
 
     A failure inside a batch (other than one record's own) rolls back that batch alone; batches
     already committed stay. Ctrl+C raises :class:`ImportInterrupted`, whose report counts the
-    committed batches only.
+    committed batches only. A record repeating one met before in this import is counted as a
+    duplicate row. ``replies_per_row``: each record is one answer to a question, and records of
+    one question (same id, else same source URL, else same question text) become one question
+    with every reply (see :meth:`Store.upsert`).
     """
     report = ImportReport()
     batch: list[Record] = []
+    write = partial(store.upsert, replies_per_row=True) if replies_per_row else store.upsert
 
     def flush() -> None:
         if not batch:
@@ -148,7 +188,7 @@ def import_records(
             for record in batch:
                 try:
                     with store.savepoint():
-                        outcomes.append(store.upsert(record))
+                        outcomes.append(write(record))
                 except (ValueError, OverflowError, sqlite3.IntegrityError) as error:
                     failures.append(
                         CorpusInputError(record.title[:60], None, f"not written: {error}")
@@ -161,16 +201,17 @@ def import_records(
             progress(len(outcomes) + len(failures))
 
     try:
-        for item in items:
-            if isinstance(item, CorpusInputError):
-                report.failures.append(item)
-                if progress:
-                    progress(1)
-                continue
-            batch.append(item)
-            if len(batch) >= batch_size:
-                flush()
-        flush()
+        with store.importing():
+            for item in items:
+                if isinstance(item, CorpusInputError):
+                    report.failures.append(item)
+                    if progress:
+                        progress(1)
+                    continue
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    flush()
+            flush()
     except KeyboardInterrupt:
         raise ImportInterrupted(report) from None
     return report
@@ -185,11 +226,14 @@ def import_paths(
     mapping: FieldMap | None = None,
     batch_size: int = 500,
     progress: ProgressCallback | None = None,
+    replies_per_row: bool = False,
 ) -> ImportReport:
-    """Import every input under ``paths``."""
+    """Import every input under ``paths`` (``replies_per_row``: see :func:`import_records`)."""
     items = (
         item
         for source in expand_paths(paths)
         for item in read_source(source, encoding=encoding, fmt=fmt, mapping=mapping)
     )
-    return import_records(store, items, batch_size=batch_size, progress=progress)
+    return import_records(
+        store, items, batch_size=batch_size, progress=progress, replies_per_row=replies_per_row
+    )

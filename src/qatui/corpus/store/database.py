@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,24 @@ from qatui.corpus.errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class DatabaseKind:
+    """What a database file is, for messages: its name, how to save a damaged one, and how
+    to choose another."""
+
+    name: str
+    salvage: str
+    choose_another: str
+
+
+CORPUS_DATABASE = DatabaseKind(
+    "qatui database",
+    "keep it if it holds pages you cannot import again: `sqlite3 FILE .recover` may save "
+    "part of it) and re-import your pages",
+    "--db or QATUI_DB",
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +43,7 @@ class DatabaseInfo:
     backup: Path | None = None
 
 
-def _check_header(path: Path) -> None:
+def _check_header(path: Path, kind: DatabaseKind) -> None:
     """Refuse a file that is not SQLite before sqlite3 gives a cryptic error later."""
     try:
         with path.open("rb") as handle:
@@ -33,20 +52,26 @@ def _check_header(path: Path) -> None:
         raise StoreError(f"cannot read {path}: {error.strerror}") from None
     if header and header != SQLITE_HEADER:
         raise StoreError(
-            f"{path} is not a qatui database (not an SQLite file). "
-            "Move it away, or choose another with --db or QATUI_DB."
+            f"{path} is not a {kind.name} (not an SQLite file). "
+            f"Move it away, or choose another with {kind.choose_another}."
         )
 
 
-def connect(path: Path | str, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
+def connect(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    wal: bool = True,
+    kind: DatabaseKind = CORPUS_DATABASE,
+) -> sqlite3.Connection:
     """Open a connection with the project's pragmas (WAL, busy timeout, foreign keys).
 
     ``wal=False`` leaves the journal mode alone (it is written into the file), so a database
-    can be checked before anything in it changes.
+    can be checked before anything in it changes. Errors name ``kind`` of database.
     """
     path = Path(path)
     if str(path) != ":memory:" and path.exists():
-        _check_header(path)
+        _check_header(path, kind)
     try:
         if read_only:
             conn = _open_read_only(path)
@@ -57,14 +82,29 @@ def connect(path: Path | str, *, read_only: bool = False, wal: bool = True) -> s
         if wal and not read_only:
             use_wal(conn, path)
     except sqlite3.DatabaseError as error:
-        raise StoreError(describe_database_error(path, error)) from None
+        raise StoreError(describe_database_error(path, error, kind)) from None
     return conn
 
 
 def use_wal(conn: sqlite3.Connection, path: Path) -> None:
-    if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+    """WAL with ``synchronous = NORMAL``. Switching takes the file for a moment; another
+    process's transaction may hold it, and SQLite then answers "locked" at once, without
+    waiting (it would deadlock), so the switch is tried again for up to the busy timeout."""
+    if str(path) == ":memory:":
+        return
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as error:
+            name = getattr(error, "sqlite_errorname", "") or ""
+            if not name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+    conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def connect_uri(uri: str) -> sqlite3.Connection:
@@ -88,11 +128,10 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _damaged_message(path: Path, error: object) -> str:
+def _damaged_message(path: Path, error: object, kind: DatabaseKind = CORPUS_DATABASE) -> str:
     return (
-        f"{path} is damaged or not a qatui database ({error}). Move it away (keep it if it "
-        "holds pages you cannot import again: `sqlite3 FILE .recover` may save part of it) and "
-        "re-import your pages, or choose another database with --db or QATUI_DB."
+        f"{path} is damaged or not a {kind.name} ({error}). Move it away ({kind.salvage}), "
+        f"or choose another with {kind.choose_another}."
     )
 
 
@@ -125,7 +164,9 @@ def is_database_problem(error: BaseException) -> bool:
     )
 
 
-def describe_database_error(path: Path, error: sqlite3.Error) -> str:
+def describe_database_error(
+    path: Path, error: sqlite3.Error, kind: DatabaseKind = CORPUS_DATABASE
+) -> str:
     """What went wrong with the database at ``path``, and what the user can do, in words."""
     name = getattr(error, "sqlite_errorname", None) or ""
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
@@ -141,7 +182,7 @@ def describe_database_error(path: Path, error: sqlite3.Error) -> str:
         return f"{path} cannot be opened ({error}): check that it and its folder can be read."
     if name.startswith("SQLITE_IOERR"):
         return f"{path} could not be read or written ({error}): check the disk, then try again."
-    return _damaged_message(path, error)
+    return _damaged_message(path, error, kind)
 
 
 def writable(path: Path) -> bool:

@@ -1,19 +1,41 @@
-"""Bringing a corpus database to the current schema, with a backup of an older one first."""
+"""Bringing a database to its current schema, with a backup of an older one first.
+
+The corpus and the user state share this: each is a :class:`Schema` (its migrations and how
+to check that a file is one of its kind).
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.store.database import connect_uri, is_damage
-from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION
+from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A kind of database: its migrations by ``PRAGMA user_version`` up to ``version``, and
+    ``version_of``, which reads a file's version and raises (saying why) when the file is not
+    of this kind or is newer than ``version``."""
+
+    migrations: Mapping[int, Migration]
+    version_of: Callable[[sqlite3.Connection, Path], int]
+    version: int
 
 
 def existing_version(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a qatui database (0 for an empty file); refuses any other."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    # One statement, so one moment: another process may be creating the schema meanwhile.
+    row = conn.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT json_group_array(name) FROM sqlite_master WHERE type = 'table')"
+    ).fetchone()
+    version, tables = int(row[0]), set(json.loads(row[1]))
     if tables and (version == 0 or "questions" not in tables):
         raise StoreError(
             f"{path} is an SQLite database, but not a qatui one. It is left untouched: "
@@ -27,7 +49,14 @@ def existing_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+def corpus_schema() -> Schema:
+    """The corpus database's schema (read when asked: tests build older databases by
+    lowering :data:`SCHEMA_VERSION`)."""
+    return Schema(MIGRATIONS, existing_version, SCHEMA_VERSION)
+
+
 def _backup_name(path: Path, version: int) -> Path:
+    """``NAME.vN.bak``, or ``NAME.vN.2.bak`` and on when that exists: no backup is replaced."""
     candidate = path.with_name(f"{path.name}.v{version}.bak")
     number = 1
     while candidate.exists():
@@ -36,7 +65,7 @@ def _backup_name(path: Path, version: int) -> Path:
     return candidate
 
 
-def _back_up(path: Path, version: int) -> Path:
+def _back_up(path: Path, version: int, target_version: int) -> Path:
     """Copy the database through SQLite, on a connection of its own: while the migrating
     connection holds the write lock, this copy is the very database it is about to change."""
     backup = _backup_name(path, version)
@@ -51,26 +80,39 @@ def _back_up(path: Path, version: int) -> Path:
     except (sqlite3.Error, OSError) as error:
         backup.unlink(missing_ok=True)
         raise StoreError(
-            f"{path} needs upgrading from schema {version} to {SCHEMA_VERSION}, but the backup "
+            f"{path} needs upgrading from schema {version} to {target_version}, but the backup "
             f"copy {backup} could not be written ({error}). Nothing was changed: free some "
             "space (or make the folder writable) and try again."
         ) from None
     return backup
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> tuple[int | None, Path | None]:
-    """Bring the schema to :data:`SCHEMA_VERSION`; back up an older database first."""
-    version = existing_version(conn, path)
-    if version == SCHEMA_VERSION:
+def migrate(
+    conn: sqlite3.Connection, path: Path, schema: Schema | None = None
+) -> tuple[int | None, Path | None]:
+    """Bring the database to ``schema.version`` (default: the corpus's); back up an older
+    one first.
+
+    Returns the version it was migrated from (None for a new or current file) and the backup.
+    Safe when several processes open a new or old file at once: the version is read again
+    under the write lock, so only the first one migrates.
+    """
+    schema = schema or corpus_schema()
+    if schema.version_of(conn, path) == schema.version:
         return None, None
     backup: Path | None = None
     conn.execute("BEGIN IMMEDIATE")  # no other writer until the migration commits
+    version = 0
     try:
+        version = schema.version_of(conn, path)
+        if version == schema.version:  # another process migrated it while we waited
+            conn.execute("COMMIT")
+            return None, None
         if version > 0 and str(path) != ":memory:":
-            backup = _back_up(path, version)
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[target](conn)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            backup = _back_up(path, version, schema.version)
+        for target in range(version + 1, schema.version + 1):
+            schema.migrations[target](conn)
+        conn.execute(f"PRAGMA user_version = {schema.version}")
         conn.execute("COMMIT")
     except BaseException as error:
         if conn.in_transaction:
@@ -79,7 +121,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> tuple[int | None, Path | No
             backup.unlink(missing_ok=True)  # the database is unchanged: the copy is not needed
         if isinstance(error, sqlite3.Error) and version > 0 and not is_damage(error):
             raise StoreError(
-                f"{path} could not be upgraded from schema {version} to {SCHEMA_VERSION} "
+                f"{path} could not be upgraded from schema {version} to {schema.version} "
                 f"({error}). It is unchanged."
             ) from None
         raise

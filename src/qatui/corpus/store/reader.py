@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -304,6 +305,25 @@ class CorpusReader:
             record = self.record(question_id)
             if record is not None:
                 yield record
+
+    def corpus_id(self) -> str | None:
+        """The corpus database's own random id (made once, kept across imports), or None for
+        a database without one."""
+        try:
+            row = self.conn.execute(
+                "SELECT value FROM corpus_meta WHERE key = 'corpus_id'"
+            ).fetchone()
+        except sqlite3.OperationalError:  # no such table: not made by this qatui
+            return None
+        return str(row[0]) if row else None
+
+    def held_ids(self, ids: list[int]) -> set[int]:
+        """Those of ``ids`` that are questions of this corpus."""
+        rows = self.conn.execute(
+            "SELECT id FROM questions WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+        return {int(row[0]) for row in rows}
 
     def stats(self) -> CorpusStats:
         """Counts by specialty and by year, and the date range."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 
+from qatui.corpus.ingest.identity import DERIVED_ID_BASE, identity_of, kept_apart_key
+from qatui.corpus.model import Asker, Record
 from qatui.corpus.search.cjk import index_statements, populate_statement
 from qatui.corpus.store.delay_column import column_statements
 
@@ -115,9 +118,75 @@ def _add_reply_delay(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _row_identity(
+    question_id: int,
+    specialty: str,
+    title: str,
+    subject: str | None,
+    question: str,
+    asked_on: str | None,
+    asker_name: str | None,
+    asker_age: str | None,
+    asker_gender: str | None,
+    source_url: str | None,
+) -> bytes | None:
+    """The identity the writer gives the record this stored row came from."""
+    asker = Asker(asker_name, asker_age, asker_gender)
+    record = Record(
+        id=question_id,
+        title=title,
+        specialty=specialty,
+        subject=subject,
+        question=question,
+        asked_on=asked_on,
+        asker=asker if any((asker_name, asker_age, asker_gender)) else None,
+        source_url=source_url,
+    )
+    identity = identity_of(record)
+    return identity if isinstance(identity, bytes) else None
+
+
+def _add_identity(conn: sqlite3.Connection) -> None:
+    """v4: each question's identity (see ingest/identity.py), unique, and the corpus's own
+    random id (user state belongs to a corpus by it). Ids stay as they are.
+
+    Questions with a site number need no key (the number is their identity); partial ones
+    have none (they are found by title). Two questions an older qatui kept apart that now
+    have the same identity stay apart: the later one gets a key of its own.
+    """
+    conn.execute("ALTER TABLE questions ADD COLUMN identity BLOB")
+    conn.execute(
+        "CREATE UNIQUE INDEX questions_by_identity ON questions(identity) "
+        "WHERE identity IS NOT NULL"
+    )
+    conn.create_function("qatui_row_identity", 10, _row_identity, deterministic=True)
+    conn.create_function("qatui_kept_apart_key", 2, kept_apart_key, deterministic=True)
+    row_identity = (
+        "qatui_row_identity(id, (SELECT name FROM specialties WHERE id = specialty_id), "
+        "title, subject, question, asked_on, asker_name, asker_age, asker_gender, source_url)"
+    )
+    derived = f"is_partial = 0 AND id >= {DERIVED_ID_BASE}"
+    conn.execute(f"UPDATE OR IGNORE questions SET identity = {row_identity} WHERE {derived}")
+    conn.execute(
+        f"UPDATE questions SET identity = qatui_kept_apart_key({row_identity}, id) "
+        f"WHERE {derived} AND identity IS NULL"
+    )
+    conn.execute(
+        "CREATE TABLE corpus_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
+    )
+    conn.execute(
+        "INSERT INTO corpus_meta (key, value) VALUES ('corpus_id', ?)", (uuid.uuid4().hex,)
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _add_cjk_index, 3: _add_reply_delay}
+MIGRATIONS: dict[int, Migration] = {
+    1: _create_v1,
+    2: _add_cjk_index,
+    3: _add_reply_delay,
+    4: _add_identity,
+}
 """``MIGRATIONS[n]`` takes a database at version n-1 to version n, inside a transaction."""
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.ingest.identity import content_hash, derived_id, normalise
+from qatui.corpus.ingest.identity import (
+    DERIVED_ID_BASE,
+    Identity,
+    another_id,
+    content_hash,
+    derived_id,
+    identity_of,
+)
 from qatui.corpus.ingest.sanitize import clean_record
 from qatui.corpus.model import Record, Reply, SimilarLink
 from qatui.corpus.store.database import (
@@ -20,16 +29,26 @@ from qatui.corpus.store.database import (
     use_wal,
     writable,
 )
+from qatui.corpus.store.import_session import ImportSession, row_digest
 from qatui.corpus.store.migrations import existing_version, migrate
+from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.schema import SCHEMA_VERSION
+from qatui.corpus.store.specialties import SpecialtyIds
 
 
 class Outcome(enum.Enum):
-    """What importing one record did."""
+    """What importing one record (one row of the input) did."""
 
     NEW = "new"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate row"
+    """The row repeats one met before in the same import, and changes nothing."""
+    ADDED_REPLY = "added reply"
+    """(One row per answer) the row's reply joined its question's replies."""
+    CONFLICTING = "conflicting row"
+    """(One row per answer) the row's question says something else than the first row of it
+    in this import: the first row's fields are kept, the row's reply joined the question."""
 
 
 class Store:
@@ -38,7 +57,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, info: DatabaseInfo) -> None:
         self.conn = conn
         self.info = info
-        self._specialty_ids: dict[str, int] = {}
+        self._specialties = SpecialtyIds(conn)
+        self._session: ImportSession | None = None
 
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool | None = None) -> Store:
@@ -81,23 +101,26 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it."""
         self.conn.execute("BEGIN IMMEDIATE")
+        mark = self._specialties.mark()
         try:
             yield
         except BaseException:
-            self._specialty_ids.clear()  # ids made in this transaction are gone
+            self._specialties.forget_since(mark)  # ids made in this transaction are gone
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+        self._specialties.committed()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested unit inside a transaction: a failure undoes only this part."""
         self.conn.execute("SAVEPOINT record")
+        mark = self._specialties.mark()
         try:
             yield
         except BaseException:
-            self._specialty_ids.clear()  # ids made in this savepoint are gone
+            self._specialties.forget_since(mark)  # ids made in this savepoint are gone
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK TO record")
                 self.conn.execute("RELEASE record")
@@ -108,16 +131,7 @@ class Store:
 
     def specialty_id(self, name: str) -> int:
         """The id of a specialty, created on first use."""
-        key = normalise(name)
-        cached = self._specialty_ids.get(key)
-        if cached is not None:
-            return cached
-        for row_id, row_name in self.conn.execute("SELECT id, name FROM specialties"):
-            self._specialty_ids[normalise(row_name)] = row_id
-        if key not in self._specialty_ids:
-            cursor = self.conn.execute("INSERT INTO specialties(name) VALUES (?)", (name.strip(),))
-            self._specialty_ids[key] = int(cursor.lastrowid or 0)
-        return self._specialty_ids[key]
+        return self._specialties.id_of(name)
 
     def find_by_title(self, specialty_id: int, title: str) -> tuple[int, bool] | None:
         """The question with this title in this specialty (full pages first): (id, is_partial)."""
@@ -128,36 +142,157 @@ class Store:
         ).fetchone()
         return (int(row[0]), bool(row[1])) if row else None
 
-    def upsert(self, record: Record) -> Outcome:
+    @contextmanager
+    def importing(self) -> Iterator[None]:
+        """One import: inside it, a row equal to one met before is a duplicate row, and with
+        one row per answer the first row of a question decides its fields."""
+        self._session = ImportSession(self.conn)
+        try:
+            yield
+        finally:
+            session, self._session = self._session, None
+            with contextlib.suppress(sqlite3.Error):  # a failing disk must not hide its error
+                session.close()
+
+    def upsert(self, record: Record, *, replies_per_row: bool = False) -> Outcome:
         """Write one record: new, updated in place, or unchanged when nothing differs.
 
-        Its text is cleaned of control characters here, whatever made the record.
+        Which question a record is: its site number, else its source URL, else what its asker
+        wrote (see :mod:`qatui.corpus.ingest.identity`); two different questions are never
+        one. ``replies_per_row``: the record is one row of a question with one row per answer
+        (rows without a URL are the same question when their question text agrees): its
+        reply joins the question's replies. Its text is cleaned of control characters here,
+        whatever made the record.
         """
         record = clean_record(record)
+        identity = identity_of(record, by_question_text=replies_per_row)
         specialty_id = self.specialty_id(record.specialty)
-        record_id = record.id or derived_id(record.specialty, record.title, record.asked_on)
-        digest = content_hash(record.to_json())
-        row = self.conn.execute(
-            "SELECT content_hash, is_partial FROM questions WHERE id = ?", (record_id,)
-        ).fetchone()
-        outcome = Outcome.UPDATED
-        if row is None:
+        found = self._find(identity)
+        record_hash = content_hash(record.to_json())
+        wrote = True
+        if found is None:
+            question_id = self._add_question(record, record_hash, identity, specialty_id)
             outcome = Outcome.NEW
-            partial = self._partial_of(record, specialty_id)
-            if partial is not None:
-                # The page was known only from a Similar Q&A link: fill it in place, under its
-                # own id (links follow through ON UPDATE CASCADE).
-                self.conn.execute(
-                    "UPDATE questions SET id = ? WHERE id = ?", (record_id, partial[0])
-                )
-                row = ("", 1)
-        elif row[0] == digest and not row[1]:
-            return Outcome.UNCHANGED
-        elif row[1]:
-            outcome = Outcome.NEW
-        self._write_question(record, record_id, specialty_id, digest, exists=row is not None)
-        self._absorb_partials(record, record_id, specialty_id)
+        elif replies_per_row:
+            question_id = found[0]
+            outcome, wrote = self._merge_row(record, identity, specialty_id, found)
+        else:
+            question_id, stored_hash = found
+            outcome, wrote = Outcome.UNCHANGED, False
+            if record_hash != stored_hash:
+                self._rewrite(record, record_hash, question_id, identity, specialty_id)
+                outcome, wrote = Outcome.UPDATED, True
+        session = self._session
+        if session is not None:
+            digest = row_digest(record_hash, identity)
+            if not wrote and session.has_row(digest):
+                outcome = Outcome.DUPLICATE  # a repeat that changes nothing
+            session.note(digest, question_id)
         return outcome
+
+    def _find(self, identity: Identity) -> tuple[int, str] | None:
+        """The stored question that is ``identity``: (id, content hash), or None."""
+        if isinstance(identity, int):
+            row = self.conn.execute(
+                "SELECT id, content_hash FROM questions WHERE id = ? AND is_partial = 0",
+                (identity,),
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT id, content_hash FROM questions WHERE identity = ?", (identity,)
+            ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def _add_question(
+        self, record: Record, record_hash: str, identity: Identity, specialty_id: int
+    ) -> int:
+        """Write a question not stored yet; a partial standing for it is filled in place,
+        under the question's own id (links follow through ON UPDATE CASCADE)."""
+        partial = self._partial_of(record, specialty_id)
+        partial_id = partial[0] if partial else None
+        if isinstance(identity, int):
+            question_id = identity
+        else:
+            question_id = self._free_id(record, identity, partial_id)
+        if partial_id is not None and partial_id != question_id:
+            self.conn.execute("UPDATE questions SET id = ? WHERE id = ?", (question_id, partial_id))
+        self._write_question(
+            record, question_id, identity, specialty_id, record_hash, exists=partial_id is not None
+        )
+        self._absorb_partials(record, question_id, specialty_id)
+        return question_id
+
+    def _free_id(self, record: Record, key: bytes, partial_id: int | None) -> int:
+        """The id a new question without a site number gets: the one it carries from an
+        export if free, else the one derived from its specialty, title and date if free,
+        else the first free one derived from its identity ``key``."""
+        carried = record.id if _is_derived(record.id) else None
+        offered = derived_id(record.specialty, record.title, record.asked_on)
+        for candidate in (carried, offered):
+            if candidate is not None and self._is_free(candidate, partial_id):
+                return candidate
+        attempt = 1
+        while not self._is_free(other := another_id(key, attempt), partial_id):
+            attempt += 1
+        return other
+
+    def _is_free(self, question_id: int, partial_id: int | None) -> bool:
+        if question_id == partial_id:
+            return True
+        taken = self.conn.execute("SELECT 1 FROM questions WHERE id = ?", (question_id,))
+        return taken.fetchone() is None
+
+    def _rewrite(
+        self,
+        record: Record,
+        record_hash: str,
+        question_id: int,
+        identity: Identity,
+        specialty_id: int,
+    ) -> None:
+        """Write ``record`` (whose content hash is ``record_hash``) over the stored question."""
+        self._write_question(record, question_id, identity, specialty_id, record_hash, exists=True)
+        self._absorb_partials(record, question_id, specialty_id)
+
+    def _merge_row(
+        self, record: Record, identity: Identity, specialty_id: int, found: tuple[int, str]
+    ) -> tuple[Outcome, bool]:
+        """One row of a stored question (one row per answer): its reply joins the others.
+        What it did, and whether it wrote anything."""
+        question_id, stored_hash = found
+        replies = self._replies_of(question_id)
+        added = tuple(dict.fromkeys(r for r in record.replies if r not in replies))
+        same_fields = content_hash(replace(record, replies=replies).to_json()) == stored_hash
+        met = self._session is not None and self._session.has_question(question_id)
+        if not same_fields and not met:  # the first row of it in this import decides
+            merged = replace(record, replies=replies + added)
+            merged_hash = content_hash(merged.to_json())
+            self._rewrite(merged, merged_hash, question_id, identity, specialty_id)
+            return Outcome.UPDATED, True
+        if not added:
+            return Outcome.UNCHANGED if same_fields else Outcome.CONFLICTING, False
+        stored = None if same_fields else CorpusReader(self.conn).record(question_id)
+        kept = stored or record
+        self._append_replies(question_id, replace(kept, replies=replies + added), len(replies))
+        return Outcome.ADDED_REPLY if same_fields else Outcome.CONFLICTING, True
+
+    def _replies_of(self, question_id: int) -> tuple[Reply, ...]:
+        return tuple(
+            Reply(*row)
+            for row in self.conn.execute(
+                "SELECT doctor, specialty, body, replied_on FROM replies WHERE question_id = ? "
+                "ORDER BY position",
+                (question_id,),
+            )
+        )
+
+    def _append_replies(self, question_id: int, merged: Record, start: int) -> None:
+        """Store the replies of ``merged`` from position ``start`` on, and its new text."""
+        self._write_replies(question_id, merged.replies[start:], start=start)
+        self.conn.execute(
+            "UPDATE questions SET reply_text = ?, content_hash = ? WHERE id = ?",
+            (_reply_text(merged), content_hash(merged.to_json()), question_id),
+        )
 
     def _partial_of(self, record: Record, specialty_id: int) -> tuple[int] | None:
         """The partial question standing for this page: same specialty and title, the title
@@ -180,7 +315,14 @@ class Store:
             self.conn.execute("DELETE FROM questions WHERE id = ?", partial)
 
     def _write_question(
-        self, record: Record, record_id: int, specialty_id: int, digest: str, *, exists: bool
+        self,
+        record: Record,
+        record_id: int,
+        identity: Identity,
+        specialty_id: int,
+        digest: str,
+        *,
+        exists: bool,
     ) -> None:
         asker = record.asker
         values = {
@@ -192,12 +334,13 @@ class Store:
             "asker_age": asker.age if asker else None,
             "asker_gender": asker.gender if asker else None,
             "asked_on": record.asked_on,
-            "reply_text": "\n\n".join(reply.body for reply in record.replies),
+            "reply_text": _reply_text(record),
             "doctor": record.reply.doctor if record.reply else None,
             "more_info": record.more_info,
             "source_url": record.source_url,
             "is_partial": 0,
             "content_hash": digest,
+            "identity": identity if isinstance(identity, bytes) else None,
         }
         old_targets = self._partial_targets(record_id) if exists else set()
         if exists:
@@ -242,13 +385,15 @@ class Store:
             )
         self._drop_orphan_partials(old_targets)
 
-    def _write_replies(self, question_id: int, replies: tuple[Reply, ...]) -> None:
+    def _write_replies(
+        self, question_id: int, replies: tuple[Reply, ...], *, start: int = 0
+    ) -> None:
         self.conn.executemany(
             "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (question_id, n, r.doctor, r.specialty, r.body, r.replied_on)
-                for n, r in enumerate(replies)
+                for n, r in enumerate(replies, start=start)
             ],
         )
 
@@ -294,3 +439,12 @@ class Store:
                 "(SELECT 1 FROM similar_links WHERE target_id = ?)",
                 (target, target),
             )
+
+
+def _reply_text(record: Record) -> str:
+    """Every reply's text, as the full-text index holds it."""
+    return "\n\n".join(reply.body for reply in record.replies)
+
+
+def _is_derived(question_id: int | None) -> bool:
+    return question_id is not None and DERIVED_ID_BASE <= question_id < 2 * DERIVED_ID_BASE
