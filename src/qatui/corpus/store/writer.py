@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import content_hash, derived_id, normalise
@@ -245,10 +244,10 @@ class Store:
 
     def _write_replies(self, question_id: int, replies: tuple[Reply, ...]) -> None:
         self.conn.executemany(
-            "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on, "
+            "hospital) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (question_id, n, r.doctor, r.specialty, r.body, r.replied_on)
+                (question_id, n, r.doctor, r.specialty, r.body, r.replied_on, r.hospital)
                 for n, r in enumerate(replies)
             ],
         )
