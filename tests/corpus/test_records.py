@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.ingest.dates import parse_bound, parse_date
+from qatui.corpus.ingest.problems import InputLog
 from qatui.corpus.ingest.records import (
     Parsed,
     parse_field_map,
@@ -21,8 +22,6 @@ from qatui.corpus.ingest.records import (
     read_jsonl,
     record_from_mapping,
 )
-from qatui.corpus.ingest.problems import InputLog
-from qatui.corpus.ingest.sanitize import clean_text
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 
 FULL_RECORD: dict[str, Any] = {

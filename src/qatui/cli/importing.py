@@ -283,6 +283,8 @@ def _import(args: argparse.Namespace, mapping: RecordMapping, out: TextIO, err: 
 
 def print_report(report: ImportReport, database: str, out: TextIO, err: TextIO) -> None:
     """Problems first (grouped by kind, the first few of each), the summary last."""
+    from qatui.corpus.ingest.importer import SUPPORTED
+
     log = report.log
     for line in report.problems.lines("failed"):
         print(clean_text(line), file=err)
@@ -292,7 +294,10 @@ def print_report(report: ImportReport, database: str, out: TextIO, err: TextIO) 
         print(clean_text(line), file=err)
     notes: list[str] = []
     if log.skipped:
-        notes.append(f"skipped {log.skipped.total:,} files of no importable kind (listed above)")
+        notes.append(
+            f"skipped {log.skipped.total:,} files of no importable kind (listed above); "
+            f"qatui imports {SUPPORTED}"
+        )
     if log.warnings:
         notes.append(f"{log.warnings.total:,} warnings (listed above): those fields are empty")
     if log.repairs:

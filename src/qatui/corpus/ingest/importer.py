@@ -120,8 +120,8 @@ def _skip_reason(suffix: str) -> str:
     if suffix in SQLITE_SUFFIXES:
         return f"an SQLite {suffix} file is read only when named (or renamed .sqlite)"
     if not suffix:
-        return f"no file suffix, so not imported from a folder; qatui reads {SUPPORTED}"
-    return f"{suffix} is not a format qatui imports; it reads {SUPPORTED}"
+        return "no file suffix (name it to import it, or give it one)"
+    return f"{suffix} is not a format qatui imports"
 
 
 def input_kind(source: str, head: bytes, fmt: str | None) -> str:

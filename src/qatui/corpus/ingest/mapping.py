@@ -121,6 +121,11 @@ class ColumnPath:
         return node
 
 
+def parse_columns(text: str) -> tuple[ColumnPath, ...]:
+    """``a|b.c|d?``: columns to try in turn (the first that is not empty wins)."""
+    return tuple(ColumnPath.parse(part) for part in text.split("|"))
+
+
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
@@ -231,16 +236,18 @@ class RecordMapping:
             return value
         if not value:
             return EMPTY_MAPPING
-        return cls(
-            columns={check_field(k, "--map"): (ColumnPath.parse(v),) for k, v in value.items()}
-        )
+        return cls(columns={check_field(k, "--map"): parse_columns(v) for k, v in value.items()})
 
-    def determined(self) -> set[str]:
+    def determined(self) -> frozenset[str]:
         """The fields this mapping fills itself (by map, set, template or split)."""
-        fields = set(self.columns) | set(self.constants) | set(self.templates)
-        for split in self.splits:
-            fields.update(record_field for _, record_field in split.fields)
-        return fields
+        cached: frozenset[str] | None = self.__dict__.get("_determined")
+        if cached is None:
+            fields = set(self.columns) | set(self.constants) | set(self.templates)
+            for split in self.splits:
+                fields.update(record_field for _, record_field in split.fields)
+            cached = frozenset(fields)
+            object.__setattr__(self, "_determined", cached)
+        return cached
 
     def named_columns(self) -> list[ColumnPath]:
         """Every input column the mapping reads."""
@@ -326,9 +333,7 @@ def mapping_from_options(
     """A mapping from the command line's options (each a list of ``FIELD=...`` strings)."""
     columns: dict[str, tuple[ColumnPath, ...]] = {}
     for target, source in split_pairs(maps, "--map", "COLUMN"):
-        columns[check_field(target, "--map")] = tuple(
-            ColumnPath.parse(part) for part in source.split("|") if part.strip()
-        )
+        columns[check_field(target, "--map")] = parse_columns(source)
     split_list = [
         Split.parse(column, pattern) for column, pattern in split_pairs(splits, "--split", "REGEX")
     ]
@@ -416,7 +421,7 @@ def _mapping_from_document(document: Mapping[str, Any]) -> RecordMapping:
     for target, source in _table(document, "map").items():
         sources = source if isinstance(source, list) else [source]
         columns[check_field(target, "[map]")] = tuple(
-            ColumnPath.parse(_text(item, f"map.{target}")) for item in sources
+            path for item in sources for path in parse_columns(_text(item, f"map.{target}"))
         )
     splits = []
     raw_splits = document.get("split", [])

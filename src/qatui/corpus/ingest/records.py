@@ -62,7 +62,8 @@ BLOCK_FIELDS = ("question", "body", "more_info", "question_excerpt", "reply_exce
 """Multi-line text: leading indentation is content; trailing white space and outer blank
 lines are not (the page layout's text rules)."""
 
-DATE_FIELDS = ("asked_on", "replied_on")
+UNSPECIFIED = "Unspecified"
+"""The specialty of a record whose source gives none (``--default specialty=…`` names another)."""
 
 
 def _block(text: str) -> str:
@@ -100,7 +101,7 @@ class _RecordBuilder:
         where: CorpusInputError,
         repair: TextRepair | None,
         problems: list[str] | None = None,
-        warnings: list[str] | None = None,
+        warnings: list[tuple[str, str]] | None = None,
         prefix: str = "",
     ) -> None:
         self.data = data
@@ -108,7 +109,8 @@ class _RecordBuilder:
         self.where = where
         self.repair = repair
         self.problems: list[str] = [] if problems is None else problems
-        self.warnings: list[str] = [] if warnings is None else warnings
+        self.warnings: list[tuple[str, str]] = [] if warnings is None else warnings
+        """(what is wrong, what was done about it) for each problem that keeps the record."""
         self.prefix = prefix
         self._split_values: dict[str, Any] | None = None
 
@@ -127,8 +129,11 @@ class _RecordBuilder:
                 match = split.pattern.search(str(value))
                 if match is None:
                     self.warnings.append(
-                        f"column {split.column.text!r} does not match the split pattern "
-                        f"{split.pattern.pattern!r}: its fields are left empty"
+                        (
+                            f"column {split.column.text!r} does not match the split pattern "
+                            f"{split.pattern.pattern!r}",
+                            "its fields are left empty",
+                        )
                     )
                     continue
                 for group, field in split.fields:
@@ -145,6 +150,8 @@ class _RecordBuilder:
 
     def _mapped(self, field: str) -> Any:
         mapping = self.mapping
+        if field not in mapping.determined():
+            return self._own(field)
         if field in mapping.constants:
             return mapping.constants[field]
         if field in mapping.columns:
@@ -156,9 +163,10 @@ class _RecordBuilder:
             return value
         if field in mapping.templates:
             return mapping.templates[field].render(self.data)
-        splits = self._splits() if mapping.splits else {}
-        if field in splits:
-            return splits[field]
+        return self._splits().get(field, MISSING)
+
+    def _own(self, field: str) -> Any:
+        """The input's own field of this name, or inside its parent object."""
         if "." in field and field not in self.data:
             parent, _, child = field.partition(".")
             node = self.get(parent)
@@ -224,7 +232,9 @@ class _RecordBuilder:
         try:
             return parse_date(value, self.mapping.date_formats)
         except ValueError as error:
-            self.warnings.append(f"field {self.prefix}{field!r}: {error}; the field is left empty")
+            self.warnings.append(
+                (f"field {self.prefix}{field!r}: {error}", "the field is left empty")
+            )
             return None
 
     def sub(self, value: Any, what: str) -> _RecordBuilder | None:
@@ -340,6 +350,18 @@ class _RecordBuilder:
             )
         return "", False
 
+    def specialty(self) -> str:
+        """The record's specialty; without one, :data:`UNSPECIFIED` with a warning (a
+        question is never dropped for lacking one)."""
+        specialty = self.text("specialty")
+        if specialty:
+            return specialty
+        column = self._column_name("specialty")
+        self.warnings.append(
+            (f"no specialty (column {column!r} is empty)", f"filed under {UNSPECIFIED!r}")
+        )
+        return UNSPECIFIED
+
     def build(self) -> tuple[Record, bool]:
         """The record and whether its title was made from the question; a CorpusInputError
         listing every problem (and warning) of the row when it cannot be imported."""
@@ -350,7 +372,7 @@ class _RecordBuilder:
         record = Record(
             id=record_id,
             title=title,
-            specialty=self.text("specialty", required=True) or "",
+            specialty=self.specialty(),
             subject=self.text("subject"),
             question=question,
             asker=asker if any((asker.name, asker.age, asker.gender)) else None,
@@ -363,7 +385,7 @@ class _RecordBuilder:
         )
         if self.problems:
             where = self.where
-            reasons = self.problems + self.warnings
+            reasons = self.problems + [reason for reason, _ in self.warnings]
             raise CorpusInputError(where.source, where.line, "; ".join(reasons), unit=where.unit)
         return record, derived
 
@@ -417,7 +439,8 @@ class _RowBuilder:
         for step in self.repair.take_changes():
             self.log.repairs[step] += 1
         self.log.derived_titles += derived
-        for warning in builder.warnings:
+        for reason, consequence in builder.warnings:
+            warning = f"{reason}; {consequence}"
             self.log.warn(f"{where.place}: {warning}", warning)
         return record
 
