@@ -40,9 +40,18 @@ def test_a_reply_without_a_hospital_keeps_its_json_and_its_hash() -> None:
         "replied_on": "2016-01-03",
     }
     record = Record(title="T", specialty="S", question="Q", replies=(reply,))
-    before: dict[str, object] = {"title": "T", "specialty": "S", "subject": None, "question": "Q", "asker": None,
-              "asked_on": None, "reply": reply.to_json(), "more_info": None, "similar": [],
-              "related_faq": []}  # fmt: skip
+    before: dict[str, object] = {
+        "title": "T",
+        "specialty": "S",
+        "subject": None,
+        "question": "Q",
+        "asker": None,
+        "asked_on": None,
+        "reply": reply.to_json(),
+        "more_info": None,
+        "similar": [],
+        "related_faq": [],
+    }  # the record's JSON before reply.hospital existed
     assert content_hash(record.to_json()) == content_hash(before)
 
 
