@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shlex
 import sqlite3
 from pathlib import Path
 
@@ -109,3 +110,18 @@ def test_one_big_file_shows_a_progress_bar_by_bytes_and_the_summary_comes_last(
     assert "importing" in err and "kB" in err  # the bar, counting bytes
     assert err.rindex("failed:") > err.rindex("importing")  # problems after the bar
     assert out.splitlines()[-1] == f"imported into {db}: 200 new, 0 updated, 0 unchanged, 1 failed"
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readme_import_commands_are_ones_qatui_accepts() -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### Importing real data", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = section.replace("\\\n", " ").splitlines()
+    imports = [line.split("#")[0] for line in commands if line.startswith("qatui import")]
+    assert len(imports) >= 5
+    parser = cli.build_parser()
+    for line in imports:
+        args = parser.parse_args(shlex.split(line)[1:])
+        assert importing.build_mapping(args) is not None, line
