@@ -83,7 +83,7 @@ def test_date_format_and_bad_dates(tmp_path: Path) -> None:
     code, out, err = run("import", "--db", str(db), "--date-format", "%d.%m.%Y", str(source))
     assert code == cli.EXIT_OK
     assert f"  warning: {source}:3: field 'asked_on'" in err and "'31.02.2000'" in err
-    assert "1 warnings (listed above): those fields are empty" in out
+    assert "1 warnings (listed above): those records are kept" in out
     dates = sorted((str(r["title"]), r["asked_on"]) for r in exported(db))
     assert dates == [("A", "2000-08-16"), ("B", None)]
 

@@ -175,3 +175,31 @@ def test_repairs_are_counted_per_record(tmp_path: Path) -> None:
     stored = [row[0] for row in store.conn.execute("SELECT question FROM questions ORDER BY id")]
     assert sorted(stored) == sorted(["排水功能", "stool’s", "café", "fine"])
     store.close()
+
+
+PAGE = """排水功\\能 - 神經外科
+
+Subject
+
+The stool\u00e2\x80\x99s colour, 功\\能.
+
+Ada, 30~39 year old female. Ask Date: 2016/01/03
+
+Dr. Lai reply 神經外科
+
+Reply.
+
+Reply Date: 2016/01/04
+"""
+
+
+def test_a_page_file_is_repaired_before_its_control_characters_go(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE, encoding="utf-8")
+    store = Store.open(tmp_path / "c.db")
+    report = import_paths(store, [str(path)])
+    assert (report.new, report.failed) == (1, 0)
+    assert dict(report.log.repairs) == {BACKSLASHES: 1, MOJIBAKE: 1}
+    (row,) = store.conn.execute("SELECT title, question FROM questions").fetchall()
+    assert row == ("排水功能", "The stool’s colour, 功能.")
+    store.close()

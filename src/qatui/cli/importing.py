@@ -299,7 +299,7 @@ def print_report(report: ImportReport, database: str, out: TextIO, err: TextIO) 
             f"qatui imports {SUPPORTED}"
         )
     if log.warnings:
-        notes.append(f"{log.warnings.total:,} warnings (listed above): those fields are empty")
+        notes.append(f"{log.warnings.total:,} warnings (listed above): those records are kept")
     if log.repairs:
         steps = ", ".join(
             f"{step} in {log.repairs[step]:,}" for step in REPAIR_STEPS if log.repairs[step]

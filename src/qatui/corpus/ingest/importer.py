@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.ingest.mapping import RecordMapping
 from qatui.corpus.ingest.pagetext import parse_page
 from qatui.corpus.ingest.problems import InputLog, ProblemLog
 from qatui.corpus.ingest.records import (
@@ -22,6 +23,7 @@ from qatui.corpus.ingest.records import (
     read_json_chunks,
     read_jsonl_lines,
 )
+from qatui.corpus.ingest.repair import TextRepair
 from qatui.corpus.ingest.sqlite_source import SQLITE_SUFFIXES, is_sqlite, read_sqlite
 from qatui.corpus.ingest.streams import InputReader, sniff_format
 from qatui.corpus.model import Record
@@ -185,7 +187,7 @@ def read_source(
                 return
             reader.check_text()
             if kind == "page":
-                yield parse_page(reader.page_text(), name)
+                yield parse_page(_repaired_page(reader.page_text(), mapping, log), name)
             elif kind == "json":
                 chunks = reader.text_chunks("surrogateescape")
                 yield from read_json_chunks(chunks, name, mapping, log, encoding=encoding)
@@ -200,6 +202,17 @@ def read_source(
         yield error
     except OSError as error:
         yield CorpusInputError(name, None, f"cannot read: {error.strerror or error}")
+
+
+def _repaired_page(text: str, mapping: FieldMap | None, log: InputLog | None) -> str:
+    """A page's text with the mapping's repairs run over it (before its control characters
+    are stripped, as a record's are), each counted in ``log``."""
+    repair = TextRepair(RecordMapping.of(mapping).repair)
+    repaired = repair(text)
+    if log is not None:
+        for step in repair.take_changes():
+            log.repairs[step] += 1
+    return repaired
 
 
 ProgressCallback = Callable[[int], None]
