@@ -350,3 +350,12 @@ def test_a_plain_dict_is_a_mapping_of_columns() -> None:
     mapping = RecordMapping.of({"title": "heading"})
     assert mapping.columns["title"][0].text == "heading"
     assert RecordMapping.of(mapping) is mapping
+
+
+def test_a_field_of_control_characters_only_counts_as_missing() -> None:
+    log = InputLog()
+    rows = [{"title": "\x1b[2J\x07", "specialty": "\x1b\x7f", "question": "Real question? Yes."}]
+    (record,) = records_of(list(read_json(json.dumps(rows), "in.json", log=log)))
+    assert (record.title, record.specialty) == ("Real question", UNSPECIFIED)
+    with pytest.raises(CorpusInputError, match="only control characters"):
+        record_from_mapping({"title": "T", "specialty": "S", "similar": [{"title": "\x1b\x1b"}]})
