@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from qatui.corpus.export import record_markdown
 from qatui.corpus.ingest.identity import content_hash
 from qatui.corpus.model import Record, Reply
 from qatui.corpus.store import schema
@@ -82,3 +83,8 @@ def test_a_v3_database_gets_the_column_and_keeps_every_reply(tmp_path: Path) -> 
     assert record is not None
     assert record.replies == (Reply("Dr Lin", "ENT", "Rest.", "2016-01-03"),)
     store.close()
+
+
+def test_the_markdown_export_names_the_hospital() -> None:
+    markdown = record_markdown(WITH_HOSPITAL)
+    assert "Reply from Dr. 丁賢偉 (神經外科, 成大醫院), 2000-08-24" in markdown
