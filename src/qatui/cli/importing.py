@@ -53,7 +53,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     importer.add_argument(
         "--profile",
         metavar="NAME",
-        help="a shipped mapping for a real source (e.g. ehospital-spider)",
+        help="a shipped mapping for a real source: ehospital-spider, answer-rows",
     )
     importer.add_argument(
         "--mapping", metavar="FILE", type=Path, help="a TOML mapping file (--map's vocabulary)"

@@ -77,6 +77,7 @@ class _RecordBuilder:
         """(what is wrong, what was done about it) for each problem that keeps the record."""
         self.prefix = prefix
         self._split_values: dict[str, Any] | None = None
+        self._determined = mapping.determined()
 
     def problem(self, reason: str) -> None:
         self.problems.append(self.prefix + reason)
@@ -114,7 +115,7 @@ class _RecordBuilder:
 
     def _mapped(self, field: str) -> Any:
         mapping = self.mapping
-        if field not in mapping.determined():
+        if field not in self._determined:
             return self._own(field)
         if field in mapping.constants:
             return mapping.constants[field]

@@ -75,8 +75,8 @@ def _columns_of(rows: Iterable[Row]) -> list[str]:
     return list(columns)
 
 
-def _unused_columns(mapping: RecordMapping) -> set[str]:
-    """Record fields read under their own name (not taken over by the mapping)."""
+def _own_name_fields(mapping: RecordMapping) -> set[str]:
+    """Record fields read from the input column of the same name (none of them mapped)."""
     determined = mapping.determined()
     return {name for name in RECORD_FIELDS if name not in determined}
 
@@ -107,7 +107,7 @@ def records_from_rows(
                 yield CorpusInputError(source, None, f"{error} (nothing of it was imported)")
                 return
     builder = RowBuilder(chosen, log)
-    taken = {path.head for path in chosen.named_columns()} | _unused_columns(chosen)
+    taken = {path.head for path in chosen.named_columns()} | _own_name_fields(chosen)
     unused_by_shape: dict[tuple[str, ...], list[str]] = {}
     for item in itertools.chain(ahead, items):
         if isinstance(item, CorpusInputError):

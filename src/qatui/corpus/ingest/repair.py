@@ -124,6 +124,8 @@ class TextRepair:
         """The steps that changed something since the last :meth:`take_changes`."""
 
     def __call__(self, text: str) -> str:
+        if text.isascii() and "\\" not in text:  # nothing any step would change
+            return text
         for step, function in self._functions:
             repaired = function(text)
             if repaired != text:
