@@ -66,6 +66,7 @@ def parse_all(pages: Path) -> tuple[list[dict[str, Any]], float]:
     records = [
         parse_page_bytes(Path(source).read_bytes(), source).to_json()
         for source in expand_paths([str(pages)])
+        if isinstance(source, str)
     ]
     return records, time.perf_counter() - started
 

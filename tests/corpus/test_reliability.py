@@ -215,22 +215,26 @@ def test_half_valid_json_list_keeps_every_record_before_the_break(
     text = "[\n" + ",\n".join(json.dumps(item) for item in items) + ',\n{"title": "E", "spec'
     path = write(tmp_path / "cut.json", text)
     failures = failures_of(store, path)
-    assert [(f.line, f.unit) for f in failures] == [(2, "record"), (3, "record"), (6, "line")]
+    assert [(f.line, f.unit) for f in failures] == [(2, "record"), (6, "line")]
     assert "missing required field 'title'" in failures[0].reason
-    assert "2016/02/30" in failures[1].reason
-    assert "record 5" in failures[2].reason
-    assert titles(store) == ["A", "D"]
+    assert "record 5 is cut short" in failures[1].reason
+    assert titles(store) == ["A", "C", "D"]  # C's impossible date is emptied, C kept
 
 
-def test_json_list_with_a_broken_record_stops_there(
+def test_json_list_with_a_broken_record_costs_that_record(
     tmp_path: Path, store: Store, hostile_cases: HostileCases
 ) -> None:
     hostile_cases.add()
-    text = '[{"title": "A", "specialty": "S"},\n {"title": "B" "specialty": "S"},\n {"title": "C"}]'
-    (failure,) = failures_of(store, write(tmp_path / "bad.json", text))
-    assert failure.line == 2
-    assert "record 2 is not valid JSON" in failure.reason
-    assert titles(store) == ["A"]
+    text = (
+        '[{"title": "A", "specialty": "S"},\n {"title": "B" "specialty": "S"},\n'
+        ' {"title": "C", "specialty": "S", "question": "a \\" quote, a [ and a {"},\n'
+        ' {"title": "D\n, "specialty": "S"},\n {"title": "E", "specialty": "S"}]'
+    )
+    first, second = failures_of(store, write(tmp_path / "bad.json", text))
+    assert (first.line, second.line) == (2, 4)
+    assert "record 2 is not valid JSON" in first.reason
+    assert "record 4 is not valid JSON" in second.reason
+    assert titles(store) == ["A", "C", "E"]
 
 
 def test_half_valid_jsonl_names_each_bad_line(
@@ -269,14 +273,15 @@ def test_half_valid_csv_names_each_bad_line(
     assert titles(store) == ["A", "F", "Multi line"]  # a title is one line
 
 
-def test_a_csv_in_the_wrong_encoding_keeps_the_rows_before(
+def test_a_csv_row_in_the_wrong_encoding_costs_that_row(
     tmp_path: Path, store: Store, hostile_cases: HostileCases
 ) -> None:
     hostile_cases.add()
     data = b"title,specialty\nA,S\n" + "乳癌,S\n".encode("big5") + b"C,S\n"
     (failure,) = failures_of(store, write(tmp_path / "b.csv", data))
     assert failure.line == 3
-    assert titles(store) == ["A"]
+    assert "not utf-8" in failure.reason
+    assert titles(store) == ["A", "C"]
 
 
 def test_a_line_longer_than_a_record_may_be_is_skipped(

@@ -13,11 +13,17 @@ class CorpusInputError(Exception):
         self.unit = unit
         super().__init__(str(self))
 
+    @property
+    def place(self) -> str:
+        """Where: ``file:line``, ``file (record 3)`` or just ``file``."""
+        if self.line is None:
+            return self.source
+        if self.unit != "line":
+            return f"{self.source} ({self.unit} {self.line})"
+        return f"{self.source}:{self.line}"
+
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line is not None else self.source
-        if self.unit != "line" and self.line is not None:
-            where = f"{self.source} ({self.unit} {self.line})"
-        return f"{where}: {self.reason}"
+        return f"{self.place}: {self.reason}"
 
 
 class StoreError(Exception):

@@ -92,7 +92,8 @@ def record_markdown(record: Record, *, level: int = 1, notice: bool = True) -> s
     lines += [f"{sub} Question", "", markdown_text(record.question) or "(no text)", ""]
     for reply in record.replies:
         who = markdown_inline(f"Dr. {reply.doctor}") if reply.doctor else "the doctor"
-        where = f" ({markdown_inline(reply.specialty)})" if reply.specialty else ""
+        place = ", ".join(part for part in (reply.specialty, reply.hospital) if part)
+        where = f" ({markdown_inline(place)})" if place else ""
         when = f", {reply.replied_on}" if reply.replied_on else ""
         lines += [f"{sub} Reply from {who}{where}{when}", "", markdown_text(reply.body), ""]
     if record.more_info:

@@ -20,20 +20,26 @@ class Asker:
 
 @dataclass(frozen=True)
 class Reply:
-    """A doctor's reply to the question."""
+    """A doctor's reply to the question; ``hospital`` is where the doctor works, when known."""
 
     doctor: str | None
     specialty: str | None
     body: str
     replied_on: str | None = None
+    hospital: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """FORMAT.md's reply; ``hospital`` only when known (a record without one keeps its
+        content hash)."""
+        out: dict[str, Any] = {
             "doctor": self.doctor,
             "specialty": self.specialty,
             "body": self.body,
             "replied_on": self.replied_on,
         }
+        if self.hospital is not None:
+            out["hospital"] = self.hospital
+        return out
 
 
 @dataclass(frozen=True)

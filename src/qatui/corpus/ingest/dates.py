@@ -1,27 +1,88 @@
-"""Dates in the corpus: the site writes ``YYYY/MM/DD``; records hold ISO ``YYYY-MM-DD``."""
+"""Dates in the corpus: records hold ISO ``YYYY-MM-DD``; inputs write them in many ways.
+
+Read: ``YYYY/MM/DD`` (also with ``-`` or ``.``, and with a time after it: ``2000-08-16T00:00:00``,
+``2000-08-16 00:00:00``), ``20000816``, ``2000年8月16日``, and the Republic of China calendar the
+Taiwanese site uses (``089/08/16``, ``89/08/16``, ``民國89年8月16日``: year + 1911), plus any
+``strptime`` formats the user names. A date outside :data:`EARLIEST` .. a year from today is
+refused like a malformed one: no Q&A page was written then, and such a date is a typo or an attack.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Sequence
 
-_DATE = re.compile(r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})\s*$")
+EARLIEST = dt.date(1990, 1, 1)
+"""The earliest date a record may carry (the web's Q&A sites start in the late 1990s)."""
+
+ROC_OFFSET = 1911
+"""Year 1 of the Republic of China calendar is 1912."""
+
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+_SEPARATED = re.compile(rf"(\d{{4}})([/.\-])(\d{{1,2}})\2(\d{{1,2}}){_TIME}")
+_ROC = re.compile(r"(?:民國)?(\d{2,3})([/.\-])(\d{1,2})\2(\d{1,2})")
+_HAN = re.compile(r"(?:民國)?(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
-def parse_date(text: str) -> str:
-    """Return the ISO form of a ``YYYY/MM/DD``, ``YYYY-MM-DD`` or ``YYYY.MM.DD`` date.
+def latest() -> dt.date:
+    """The latest date a record may carry: a year from today (time zones and typos aside)."""
+    return dt.date.today() + dt.timedelta(days=366)
 
-    Raises ValueError naming what was wrong.
+
+def _ymd(text: str) -> tuple[int, int, int] | None:
+    if match := _SEPARATED.fullmatch(text):
+        return int(match[1]), int(match[3]), int(match[4])
+    if match := _ROC.fullmatch(text):
+        return int(match[1]) + ROC_OFFSET, int(match[3]), int(match[4])
+    if match := _HAN.fullmatch(text):
+        year = int(match[1])
+        return year + ROC_OFFSET if year < 1000 else year, int(match[2]), int(match[3])
+    if match := _COMPACT.fullmatch(text):
+        return int(match[1]), int(match[2]), int(match[3])
+    return None
+
+
+def _in_range(date: dt.date, shown: str) -> str:
+    if not EARLIEST <= date <= latest():
+        raise ValueError(f"date {shown!r} is outside {EARLIEST.isoformat()} .. a year from today")
+    return date.isoformat()
+
+
+def parse_date(text: str, formats: Sequence[str] = ()) -> str:
+    """The ISO form of a date in any form this module reads; ``formats`` (``strptime``) first.
+
+    Raises ValueError naming what was wrong (malformed, not a real date, or out of range).
     """
-    match = _DATE.match(text)
-    if not match:
-        raise ValueError(f"expected a date YYYY/MM/DD, got {text.strip()[:40]!r}")
-    year, month, day = (int(part) for part in match.groups())
+    shown = text.strip()[:40]
+    plain = unicodedata.normalize("NFKC", text).strip()
+    for form in formats:
+        try:
+            return _in_range(dt.datetime.strptime(plain, form).date(), shown)
+        except ValueError as error:
+            if "outside" in str(error):
+                raise
+    parts = _ymd(plain)
+    if parts is None:
+        raise ValueError(
+            f"expected a date such as 2000/08/16, 2000-08-16 00:00:00, 089/08/16 or "
+            f"2000年8月16日, got {shown!r}"
+        )
     try:
-        return dt.date(year, month, day).isoformat()
+        date = dt.date(*parts)
     except ValueError as error:
-        raise ValueError(f"not a real date: {text.strip()!r} ({error})") from None
+        raise ValueError(f"not a real date: {shown!r} ({error})") from None
+    return _in_range(date, shown)
+
+
+def check_date_format(form: str) -> str:
+    """A ``--date-format`` checked for use: a ``strptime`` format that names a year."""
+    if not any(code in form for code in ("%Y", "%y")):
+        raise ValueError(f"date format {form!r} needs a year (%Y or %y), e.g. %d.%m.%Y")
+    return form
 
 
 def site_date(iso: str) -> str:

@@ -1,8 +1,10 @@
-"""Import inputs (page files, JSON, JSONL, CSV; files, folders, stdin) into a store in batches."""
+"""Import inputs (page files, JSON, JSONL, CSV, SQLite; files, folders, stdin) into a store in
+batches."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -12,7 +14,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.ingest.mapping import RecordMapping
 from qatui.corpus.ingest.pagetext import parse_page
+from qatui.corpus.ingest.problems import InputLog, ProblemLog
 from qatui.corpus.ingest.records import (
     FieldMap,
     Parsed,
@@ -20,17 +24,28 @@ from qatui.corpus.ingest.records import (
     read_json_chunks,
     read_jsonl_lines,
 )
+from qatui.corpus.ingest.repair import TextRepair
+from qatui.corpus.ingest.sqlite_source import SQLITE_SUFFIXES, is_sqlite, read_sqlite
 from qatui.corpus.ingest.streams import InputReader, sniff_format
 from qatui.corpus.model import Record
 from qatui.corpus.store.writer import Outcome, Store
 
 PAGE_SUFFIXES = {".txt", ".page"}
-RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
+RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".sqlite", ".sqlite3"}
+"""What a folder import reads. An SQLite ``.db`` is read only when named (in a folder it is
+as likely a corpus or some program's own database)."""
+SUPPORTED = (
+    "pages (.txt, .page), JSON (.json), JSON Lines (.jsonl, .ndjson), CSV (.csv) and SQLite "
+    f"({', '.join(SQLITE_SUFFIXES)})"
+)
+MAX_KEPT_FAILURES = 100
+"""Failures kept whole in a report; past them only counts by kind (see ProblemLog)."""
 
 
 @dataclass
 class ImportReport:
-    """What an import did: counts by outcome and every failure with its reason."""
+    """What an import did: counts by outcome, failures grouped by kind (the first
+    :data:`MAX_KEPT_FAILURES` kept whole), and what reading noticed (:class:`InputLog`)."""
 
     new: int = 0
     updated: int = 0
@@ -38,11 +53,10 @@ class ImportReport:
     duplicate_rows: int = 0
     added_replies: int = 0
     conflicting_rows: int = 0
+    failed: int = 0
     failures: list[CorpusInputError] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
+    problems: ProblemLog = field(default_factory=ProblemLog)
+    log: InputLog = field(default_factory=InputLog)
 
     @property
     def total(self) -> int:
@@ -66,6 +80,13 @@ class ImportReport:
                 parts.append(f"{number} {outcome.value}")
         return ", ".join([*parts, f"{self.failed} failed"])
 
+    def fail(self, error: CorpusInputError) -> None:
+        """Count one failure; keep it whole while few have been kept."""
+        self.failed += 1
+        self.problems.add(str(error), error.reason)
+        if len(self.failures) < MAX_KEPT_FAILURES:
+            self.failures.append(error)
+
 
 _REPORT_FIELDS = {
     Outcome.NEW: "new",
@@ -83,67 +104,150 @@ _PLURALS = {
 """The merges, named in the summary only when there were any."""
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Files as given, folders walked recursively (sorted, importable suffixes only), ``-``."""
+def expand_paths(
+    paths: Iterable[str], log: InputLog | None = None
+) -> Iterator[str | CorpusInputError]:
+    """Files as given, folders walked recursively (sorted), ``-``. In a folder, a file of no
+    importable kind is skipped and noted in ``log`` with why; a folder that cannot be read is
+    an error."""
     for raw in paths:
         if raw == "-":
             yield raw
             continue
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in PAGE_SUFFIXES | RECORD_SUFFIXES:
-                    yield str(child)
+            yield from _walk(path, log)
         else:
             yield raw
 
 
-def _kind(source: str, head: bytes, fmt: str | None) -> str:
+def _walk(
+    folder: Path, log: InputLog | None, seen: set[tuple[int, int]] | None = None
+) -> Iterator[str | CorpusInputError]:
+    """The folder's files in sorted path order, its subfolders read in place (a folder met
+    again through a link is read once)."""
+    seen = set() if seen is None else seen
+    try:
+        status = folder.stat()
+        if (status.st_dev, status.st_ino) in seen:
+            return
+        seen.add((status.st_dev, status.st_ino))
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        yield CorpusInputError(str(folder), None, f"cannot read this folder ({error.strerror})")
+        return
+    for entry in entries:
+        child = Path(entry.path)
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            yield from _walk(child, log, seen)
+            continue
+        suffix = child.suffix.lower()
+        if suffix in PAGE_SUFFIXES | RECORD_SUFFIXES:
+            yield str(child)
+        elif log is not None:
+            log.skip(str(child), _skip_reason(suffix))
+
+
+def _skip_reason(suffix: str) -> str:
+    if suffix in SQLITE_SUFFIXES:
+        return f"an SQLite {suffix} file is read only when named (or renamed .sqlite)"
+    if not suffix:
+        return "no file suffix (name it to import it, or give it one)"
+    return f"{suffix} is not a format qatui imports"
+
+
+def input_kind(source: str, head: bytes, fmt: str | None) -> str:
     if fmt:
         return fmt
+    if is_sqlite(head):
+        return "sqlite"
     suffix = Path(source).suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     if suffix in (".json", ".csv"):
         return suffix[1:]
-    return sniff_format(head) if source == "-" else "page"
+    if suffix in PAGE_SUFFIXES:
+        return "page"
+    if source == "-" or not suffix:
+        return sniff_format(head)
+    raise CorpusInputError(
+        source,
+        None,
+        f"{suffix} is not a format qatui imports; it reads {SUPPORTED} (or name one with --format)",
+    )
 
 
-def _open_binary(source: str) -> contextlib.AbstractContextManager[BinaryIO]:
+def open_input(source: str) -> contextlib.AbstractContextManager[BinaryIO]:
     if source == "-":
         return contextlib.nullcontext(sys.stdin.buffer)
     return Path(source).open("rb")
 
 
 def read_source(
-    source: str, *, encoding: str = "utf-8", fmt: str | None = None, mapping: FieldMap | None = None
+    source: str,
+    *,
+    encoding: str = "utf-8",
+    fmt: str | None = None,
+    mapping: FieldMap | None = None,
+    log: InputLog | None = None,
+    bytes_read: ProgressCallback | None = None,
 ) -> Iterator[Parsed]:
     """Every record (or error) one input holds; never raises for a bad input.
 
     Pages are read whole (up to a limit); JSON Lines and CSV a line at a time and JSON lists an
     element at a time, so a file of any size streams through
-    (see :mod:`qatui.corpus.ingest.streams`).
+    (see :mod:`qatui.corpus.ingest.streams`); SQLite a row at a time. ``bytes_read`` hears how
+    many bytes each piece read held.
     """
     name = "<stdin>" if source == "-" else source
     try:
-        with _open_binary(source) as stream:
-            reader = InputReader(stream, name, encoding)
+        with open_input(source) as stream:
+            reader = InputReader(stream, name, encoding, bytes_read)
+            kind = input_kind(source, reader.head, fmt)
+            if kind == "sqlite":
+                if source == "-":
+                    raise CorpusInputError(
+                        name,
+                        None,
+                        "an SQLite database cannot be read from standard input: name its file",
+                    )
+                yield from read_sqlite(source, mapping, log, source=name)
+                if bytes_read:
+                    bytes_read(os.fstat(stream.fileno()).st_size)
+                return
             reader.check_text()
-            kind = _kind(source, reader.head, fmt)
             if kind == "page":
-                yield parse_page(reader.page_text(), name)
+                yield parse_page(_repaired_page(reader.page_text(), mapping, log), name)
             elif kind == "json":
-                yield from read_json_chunks(reader.text_chunks(), name, mapping)
+                chunks = reader.text_chunks("surrogateescape")
+                yield from read_json_chunks(chunks, name, mapping, log, encoding=encoding)
             elif kind == "jsonl":
-                yield from read_jsonl_lines(reader.lines(), name, mapping)
+                yield from read_jsonl_lines(reader.lines(), name, mapping, log)
             elif kind == "csv":
-                yield from read_csv_lines(reader.csv_lines(), name, mapping)
+                lines = reader.csv_lines()
+                yield from read_csv_lines(lines, name, mapping, log, encoding=encoding)
             else:
                 raise CorpusInputError(name, None, f"unknown input format {kind!r}")
     except CorpusInputError as error:
         yield error
     except OSError as error:
         yield CorpusInputError(name, None, f"cannot read: {error.strerror or error}")
+
+
+def _repaired_page(text: str, mapping: FieldMap | None, log: InputLog | None) -> str:
+    """A page's text with the mapping's repairs run over it (before its control characters
+    are stripped, as a record's are), each counted in ``log``."""
+    repair = TextRepair(RecordMapping.of(mapping).repair)
+    repaired = repair(text)
+    if log is not None:
+        for step in repair.take_changes():
+            log.repairs[step] += 1
+    return repaired
 
 
 ProgressCallback = Callable[[int], None]
@@ -195,7 +299,8 @@ def import_records(
                     )
         for outcome in outcomes:  # counted once committed
             report.count(outcome)
-        report.failures.extend(failures)
+        for failure in failures:
+            report.fail(failure)
         batch.clear()
         if progress:
             progress(len(outcomes) + len(failures))
@@ -204,7 +309,7 @@ def import_records(
         with store.importing():
             for item in items:
                 if isinstance(item, CorpusInputError):
-                    report.failures.append(item)
+                    report.fail(item)
                     if progress:
                         progress(1)
                     continue
@@ -227,13 +332,36 @@ def import_paths(
     batch_size: int = 500,
     progress: ProgressCallback | None = None,
     replies_per_row: bool = False,
+    bytes_read: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Import every input under ``paths`` (``replies_per_row``: see :func:`import_records`)."""
-    items = (
-        item
-        for source in expand_paths(paths)
-        for item in read_source(source, encoding=encoding, fmt=fmt, mapping=mapping)
-    )
-    return import_records(
-        store, items, batch_size=batch_size, progress=progress, replies_per_row=replies_per_row
-    )
+    """Import every input under ``paths`` (``replies_per_row``: see :func:`import_records`);
+    what reading noticed is in the report's ``log``."""
+    log = InputLog()
+
+    def items() -> Iterator[Parsed]:
+        for source in expand_paths(paths, log):
+            if isinstance(source, CorpusInputError):
+                yield source
+                continue
+            yield from read_source(
+                source,
+                encoding=encoding,
+                fmt=fmt,
+                mapping=mapping,
+                log=log,
+                bytes_read=bytes_read,
+            )
+
+    try:
+        report = import_records(
+            store,
+            items(),
+            batch_size=batch_size,
+            progress=progress,
+            replies_per_row=replies_per_row,
+        )
+    except ImportInterrupted as interrupted:
+        interrupted.report.log = log
+        raise
+    report.log = log
+    return report

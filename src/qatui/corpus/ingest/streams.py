@@ -15,10 +15,11 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.ingest import jsontext
 from qatui.corpus.ingest.pagetext import decode_page
 
 MIB = 1024 * 1024
@@ -34,6 +35,27 @@ NumberedLine = tuple[int, str]
 """A line's 1-based number and its text, line break included."""
 
 
+def check_text_encoding(encoding: str) -> str:
+    """``encoding`` if it names a text encoding; ValueError saying what it is otherwise
+    (unknown, or a bytes-to-bytes codec such as base64, zlib or rot13)."""
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, ValueError):
+        raise ValueError(f"unknown encoding {encoding[:40]!r}") from None
+    try:
+        b"ab".decode(encoding)
+    except LookupError:
+        raise ValueError(
+            f"{encoding!r} is not a text encoding (it transforms bytes or text, like base64, "
+            "zlib or rot13); give the encoding the text was written in, e.g. utf-8, big5, gb18030"
+        ) from None
+    except UnicodeError:
+        raise ValueError(
+            f"{encoding!r} decodes no text at all; e.g. utf-8, big5, gb18030"
+        ) from None
+    return encoding
+
+
 def _wide_encoding(codec: str) -> bool:
     return codec.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
 
@@ -41,16 +63,23 @@ def _wide_encoding(codec: str) -> bool:
 class InputReader:
     """One input, opened: its first bytes (to tell the format), then the rest in pieces."""
 
-    def __init__(self, stream: BinaryIO, name: str, encoding: str = "utf-8") -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        name: str,
+        encoding: str = "utf-8",
+        bytes_read: Callable[[int], None] | None = None,
+    ) -> None:
         self.name = name
         self.encoding = encoding
         normal = encoding.lower().replace("_", "-")
         self.codec = "utf-8-sig" if normal in ("utf-8", "utf8") else encoding
         try:
-            codecs.lookup(self.codec)
-        except LookupError:
-            raise CorpusInputError(name, None, f"unknown encoding {encoding!r}") from None
+            check_text_encoding(encoding)
+        except ValueError as error:
+            raise CorpusInputError(name, None, str(error)) from None
         self._stream = stream
+        self._bytes_read = bytes_read
         self.head = stream.read(HEAD_BYTES)
 
     def fail(self, line: int | None, reason: str) -> CorpusInputError:
@@ -64,10 +93,14 @@ class InputReader:
             raise self.fail(1, "binary file (NUL bytes): not text")
 
     def byte_chunks(self) -> Iterator[bytes]:
-        """The input's bytes, the head first."""
+        """The input's bytes, the head first (each piece told to ``bytes_read``)."""
         if self.head:
+            if self._bytes_read:
+                self._bytes_read(len(self.head))
             yield self.head
         while chunk := self._stream.read(CHUNK_BYTES):
+            if self._bytes_read:
+                self._bytes_read(len(chunk))
             yield chunk
 
     def page_text(self) -> str:
@@ -94,9 +127,10 @@ class InputReader:
             "kilobytes; for many records use JSON Lines or CSV",
         )
 
-    def text_chunks(self) -> Iterator[str]:
-        """The input decoded piece by piece; a CorpusInputError names the line of a bad byte."""
-        decoder = codecs.getincrementaldecoder(self.codec)("strict")
+    def text_chunks(self, errors: str = "strict") -> Iterator[str]:
+        """The input decoded piece by piece; a CorpusInputError names the line of a bad byte
+        (with ``errors="surrogateescape"`` bad bytes stay in the text as :data:`ESCAPED_BYTE`)."""
+        decoder = codecs.getincrementaldecoder(self.codec)(errors)
         lines_before = 0
         for chunk in itertools.chain(self.byte_chunks(), [b""]):
             try:
@@ -148,11 +182,28 @@ class InputReader:
             yield number + 1, pending
 
     def csv_lines(self) -> Iterator[str]:
-        """Lines for the csv module; the first bad line ends the input (its rows span lines)."""
-        for item in self.lines():
-            if isinstance(item, CorpusInputError):
-                raise item
-            yield item[1]
+        """Lines for the csv module. A byte the encoding cannot read stays in its line as
+        :data:`ESCAPED_BYTE` (the row holding it is an error of its own); a line too long ends
+        the input (rows span lines)."""
+        decoder = codecs.getincrementaldecoder(self.codec)("surrogateescape")
+        pending = ""
+        number = 0
+        for raw in _byte_lines(self.byte_chunks(), MAX_RECORD_BYTES):
+            if raw is None:
+                raise self.fail(
+                    number + 1,
+                    f"line longer than {MAX_RECORD_BYTES // MIB} MiB: the rest is skipped",
+                )
+            try:
+                pending += decoder.decode(raw, final=not raw.endswith(b"\n"))
+            except UnicodeError as error:  # a wide encoding's last unit cut short
+                raise self.fail(number + 1, self._not_decodable(error)) from None
+            while (end := pending.find("\n")) >= 0:
+                number += 1
+                yield pending[: end + 1]
+                pending = pending[end + 1 :]
+        if pending:
+            yield pending
 
     def _not_decodable(self, error: UnicodeError) -> str:
         reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
@@ -206,15 +257,33 @@ _RECORDS_WRAPPER = re.compile(rb'\{\s*"records"\s*:')
 
 
 _NOT_SPACE = re.compile("[^ \t\r\n\ufeff]")
-_DECODER = json.JSONDecoder()
+ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+"""A byte the decoder could not read, kept as a lone surrogate (``surrogateescape``)."""
+
+_STRUCTURE = re.compile(r'["\\{}\[\],\n]')
+
+
+class _BadElement(Exception):
+    """One list element that cannot be read; the list goes on after it."""
+
+    def __init__(self, reason: str, pos: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.pos = pos
 
 
 class JsonReader:
-    """A JSON document read from text pieces: a list element by element, anything else whole."""
+    """A JSON document read from text pieces: a list element by element, anything else whole.
 
-    def __init__(self, chunks: Iterable[str], source: str) -> None:
+    The text may hold bytes the decoder could not read (as :data:`ESCAPED_BYTE`): an element
+    holding one is an error of its own, like an element that is not valid JSON; the reader
+    then finds the element's end and goes on with the next one.
+    """
+
+    def __init__(self, chunks: Iterable[str], source: str, encoding: str = "utf-8") -> None:
         self._chunks = iter(chunks)
         self._source = source
+        self._encoding = encoding
         self._buffer = ""
         self._pos = 0
         self._lines_before = 0
@@ -256,38 +325,100 @@ class JsonReader:
             if not self._read_more(CHUNK_BYTES):
                 return None
 
+    def _too_large(self, number: int) -> CorpusInputError:
+        return self._fail(
+            self._pos,
+            f"record {number} is larger than {MAX_RECORD_BYTES // MIB} MiB or never closed; "
+            "the rest of the file is not read",
+        )
+
     def _value(self, number: int) -> Any:
         """The JSON value starting here, reading more text until it is complete (reading
         more keeps it at ``_pos``: only what comes before it is dropped)."""
         while True:
             try:
-                value, end = _DECODER.raw_decode(self._buffer, self._pos)
+                value, end = jsontext.raw_decode(self._buffer, self._pos)
                 if end < len(self._buffer) or self._ended:
+                    bad = ESCAPED_BYTE.search(self._buffer, self._pos, end)
+                    if bad:
+                        raise _BadElement(
+                            f"record {number} holds bytes that are not {self._encoding}; "
+                            "try --encoding",
+                            bad.start(),
+                        )
                     self._pos = end
                     return value
-            except json.JSONDecodeError as error:
-                near_end = error.pos >= len(self._buffer) - 64
-                if self._ended or not (near_end or error.msg.startswith("Unterminated string")):
+            except jsontext.JsonValueError as error:
+                pos = self._pos if error.pos is None else error.pos
+                near_end = pos >= len(self._buffer) - 64
+                unterminated = error.msg.startswith("Unterminated string")
+                if self._ended and (unterminated or not self._buffer[pos:].strip()):
                     raise self._fail(
-                        error.pos,
-                        f"record {number} is not valid JSON ({error.msg}); the rest of the "
-                        "file is not read",
+                        pos,
+                        f"record {number} is cut short ({error.msg}): the file ends inside it "
+                        "(truncated?)",
                     ) from None
-            except RecursionError:
-                raise self._fail(
-                    self._pos, f"record {number} is nested too deeply; the rest is not read"
-                ) from None
+                if self._ended or not (near_end or unterminated):
+                    reason = f"record {number} is not valid JSON ({error.msg})"
+                    raise _BadElement(reason, pos) from None
             if len(self._buffer) - self._pos > MAX_RECORD_BYTES:
-                raise self._fail(
-                    self._pos,
-                    f"record {number} is larger than {MAX_RECORD_BYTES // MIB} MiB or never "
-                    "closed; the rest of the file is not read",
-                )
+                raise self._too_large(number)
             self._read_more(max(len(self._buffer) - self._pos, CHUNK_BYTES))
 
+    def _skip_element(self, number: int) -> None:
+        """Move past the element starting here, to the ``,`` or ``]`` after it. Strings and
+        brackets are followed; a line break ends a string (JSON strings hold none), so one
+        broken quote cannot swallow the rest of the file."""
+        depth = 0
+        in_string = False
+        pos = self._pos
+        while True:
+            match = _STRUCTURE.search(self._buffer, pos)
+            if match is None:
+                scanned = len(self._buffer) - self._pos
+                if scanned > MAX_RECORD_BYTES:
+                    raise self._too_large(number)
+                offset = len(self._buffer) - self._pos
+                if not self._read_more(CHUNK_BYTES):
+                    raise self._fail(
+                        len(self._buffer),
+                        f"the file ends inside record {number} (truncated?); "
+                        "nothing after it could be read",
+                    )
+                pos = offset
+                continue
+            char = match[0]
+            pos = match.end()
+            if char == "\n":
+                in_string = False
+            elif in_string:
+                if char == '"':
+                    in_string = False
+                elif char == "\\":
+                    if pos >= len(self._buffer) and not self._ended:
+                        pos -= 1  # the escaped character is in the next piece
+                        offset = pos - self._pos
+                        self._read_more(CHUNK_BYTES)
+                        pos = offset
+                        continue
+                    pos += 1
+            elif char == '"':
+                in_string = True
+            elif char in "{[":
+                depth += 1
+            elif char in "}]":
+                depth -= 1
+                if depth < 0:  # the list's own "]"
+                    self._pos = match.start()
+                    return
+            elif char == "," and depth <= 0:
+                self._pos = match.start()
+                return
+
     def elements(self) -> Iterator[tuple[int, Any] | CorpusInputError]:
-        """Numbered elements of the list that starts here; an error ends them (after every
-        complete element before it)."""
+        """Numbered elements of the list that starts here. A broken element is an error and
+        the list goes on after it; an error that leaves no way on ends the list (after every
+        element before it)."""
         try:
             self._pos += 1  # the "[" that peek() found
             number = 0
@@ -303,14 +434,19 @@ class JsonReader:
                         raise self._fail(
                             self._pos,
                             f"expected ',' or ']' after record {number}, got "
-                            f"{'the end of the file (truncated?)' if char is None else repr(char)}",
+                            f"{'the end of the file (truncated?)' if char is None else repr(char)}"
+                            "; the rest of the file is not read",
                         )
                     self._pos += 1
                     char = self.peek()
                 if char is None:
                     raise self._fail(self._pos, "the file ends inside the list (truncated?)")
                 number += 1
-                yield number, self._value(number)
+                try:
+                    yield number, self._value(number)
+                except _BadElement as bad:
+                    yield self._fail(bad.pos, bad.reason)
+                    self._skip_element(number)
         except CorpusInputError as error:
             yield error
 
@@ -329,10 +465,14 @@ class JsonReader:
                     f"a JSON document over {MAX_DOCUMENT_BYTES // MIB} MiB that is not a list: "
                     "write the records as a JSON list or as JSON Lines",
                 )
+        text = "".join(parts)
+        if bad := ESCAPED_BYTE.search(text):
+            line = first_line + text.count("\n", 0, bad.start())
+            raise CorpusInputError(
+                self._source, line, f"bytes that are not {self._encoding}; try --encoding"
+            )
         try:
-            return json.loads("".join(parts))
-        except json.JSONDecodeError as error:
-            line = first_line + error.lineno - 1
+            return jsontext.loads(text)
+        except jsontext.JsonValueError as error:
+            line = first_line + (text.count("\n", 0, error.pos) if error.pos else 0)
             raise CorpusInputError(self._source, line, f"not valid JSON: {error.msg}") from None
-        except RecursionError:
-            raise CorpusInputError(self._source, first_line, "JSON nested too deeply") from None

@@ -225,7 +225,7 @@ class CorpusReader:
         replies = tuple(
             Reply(*values)
             for values in self.conn.execute(
-                "SELECT doctor, specialty, body, replied_on FROM replies "
+                "SELECT doctor, specialty, body, replied_on, hospital FROM replies "
                 "WHERE question_id = ? ORDER BY position",
                 (question_id,),
             )

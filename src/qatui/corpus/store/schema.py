@@ -179,6 +179,14 @@ def _add_identity(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_reply_hospital(conn: sqlite3.Connection) -> None:
+    """v5: the replying doctor's hospital (``reply.hospital``; the spider's ``doctor_hospital``),
+    a nullable column: every reply already stored keeps its values and gets NULL."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(replies)")}
+    if "hospital" not in columns:
+        conn.execute("ALTER TABLE replies ADD COLUMN hospital TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, Migration] = {
@@ -186,6 +194,7 @@ MIGRATIONS: dict[int, Migration] = {
     2: _add_cjk_index,
     3: _add_reply_delay,
     4: _add_identity,
+    5: _add_reply_hospital,
 }
 """``MIGRATIONS[n]`` takes a database at version n-1 to version n, inside a transaction."""
 

@@ -389,10 +389,10 @@ class Store:
         self, question_id: int, replies: tuple[Reply, ...], *, start: int = 0
     ) -> None:
         self.conn.executemany(
-            "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on, "
+            "hospital) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (question_id, n, r.doctor, r.specialty, r.body, r.replied_on)
+                (question_id, n, r.doctor, r.specialty, r.body, r.replied_on, r.hospital)
                 for n, r in enumerate(replies, start=start)
             ],
         )

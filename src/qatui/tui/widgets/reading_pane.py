@@ -192,8 +192,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         blocks: list[Content] = []
         for reply in record.replies:
             when = f" · replied {reply.replied_on}" if reply.replied_on else ""
+            at = f" · {reply.hospital}" if reply.hospital else ""
             header = one_line(
-                f"Dr. {reply.doctor or 'unknown'} · {reply.specialty or ''}{when}", "bold"
+                f"Dr. {reply.doctor or 'unknown'}{at} · {reply.specialty or ''}{when}", "bold"
             )
             blocks.append(Content("\n").join([header, plain(reply.body)]))
         return Content("\n\n").join(blocks)

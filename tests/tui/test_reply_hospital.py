@@ -1,0 +1,21 @@
+"""The reading pane names the replying doctor's hospital when the record has one."""
+
+from __future__ import annotations
+
+from qatui.corpus.model import Record, Reply
+from qatui.tui.widgets.reading_pane import ReadingPane
+
+
+def test_the_reading_pane_names_the_hospital() -> None:
+    record = Record(
+        title="T",
+        specialty="神經外科",
+        question="Q",
+        replies=(
+            Reply("丁賢偉", "神經外科", "Body", "2000-08-24", hospital="成大醫院"),
+            Reply("Lin", "ENT", "Other"),
+        ),
+    )
+    lines = ReadingPane._replies(record).plain.splitlines()
+    assert lines[0] == "Dr. 丁賢偉 · 成大醫院 · 神經外科 · replied 2000-08-24"
+    assert "Dr. Lin · ENT" in lines
