@@ -67,7 +67,7 @@ def _export_filters(args: argparse.Namespace, reader: CorpusReader, err: TextIO)
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qatui.corpus.export import iter_filtered_records, write_markdown
 
-    store, reader = open_reader(args)
+    store, reader = open_reader(args, err)
     with contextlib.ExitStack() as stack:
         stack.callback(store.close)
         filters = _export_filters(args, reader, err)
