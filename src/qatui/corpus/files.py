@@ -89,6 +89,8 @@ def _scratch_beside(target: Path) -> tuple[int, Path]:
             return os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), scratch
         except FileExistsError:
             continue
+        except OSError as error:  # named after the file the user asked for, not the scratch
+            raise type(error)(error.errno, error.strerror, str(target)) from None
 
 
 @contextlib.contextmanager
