@@ -53,11 +53,11 @@ def broken_database(path: Path, kind: str) -> Path:
 
 
 def flip_bytes_in(path: Path, table: str) -> None:
-    """Overwrite the middle of ``table``'s root page (its rows), leaving the rest of the file."""
+    """Overwrite the end of ``table``'s root page (where its rows are), leaving the rest."""
     conn = sqlite3.connect(path)
     page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
     conn.close()
     with path.open("r+b") as handle:
-        handle.seek((root - 1) * page_size + page_size // 2)
+        handle.seek(root * page_size - page_size // 4)
         handle.write(bytes(range(256)) * (page_size // 1024))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from qatui.corpus.errors import StoreError
@@ -73,6 +74,13 @@ def open_store(args: argparse.Namespace, *, build_sample: bool = True) -> Store:
     return Store.open(path)
 
 
+def no_such_database(path: Path) -> StoreError:
+    return StoreError(
+        f"{path} does not exist: check the path, or import pages into it first "
+        "(qatui import --db PATH FILES)."
+    )
+
+
 def open_reader(args: argparse.Namespace, err: TextIO) -> tuple[Store, CorpusReader]:
     """The store a reading command names and a reader on its connection.
 
@@ -82,10 +90,7 @@ def open_reader(args: argparse.Namespace, err: TextIO) -> tuple[Store, CorpusRea
     """
     path, is_default = resolve_db_path(getattr(args, "db", None))
     if not is_default and not path.exists():
-        raise StoreError(
-            f"{path} does not exist: check the path, or import pages into it first "
-            "(qatui import --db PATH FILES)."
-        )
+        raise no_such_database(path)
     store = open_store(args)
     if store.info.read_only:
         note = unread_changes(store.info.path)

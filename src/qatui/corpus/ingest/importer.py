@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.files import open_regular
 from qatui.corpus.ingest.pagetext import parse_page
 from qatui.corpus.ingest.records import (
     FieldMap,
@@ -77,7 +78,7 @@ def _kind(source: str, head: bytes, fmt: str | None) -> str:
 def _open_binary(source: str) -> contextlib.AbstractContextManager[BinaryIO]:
     if source == "-":
         return contextlib.nullcontext(sys.stdin.buffer)
-    return Path(source).open("rb")
+    return open_regular(source)  # a FIFO or device is refused at once (it could block for ever)
 
 
 def read_source(

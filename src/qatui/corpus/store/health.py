@@ -22,8 +22,9 @@ from qatui.corpus.store.migrations import existing_version
 from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 FTS_TABLE = "questions_fts"
-PROBLEM_LIMIT = 20
+PROBLEM_LIMIT = 10
 """``PRAGMA integrity_check`` stops after this many problems (one is enough to know)."""
+SHOWN_PROBLEMS = 3
 
 
 @functools.cache
@@ -122,13 +123,19 @@ def _structure(conn: sqlite3.Connection) -> Finding:
     problems = [str(row[0]) for row in conn.execute(f"PRAGMA integrity_check({PROBLEM_LIMIT})")]
     if problems == ["ok"]:
         return Finding("file structure", Verdict.OK, "PRAGMA integrity_check found no problem")
-    return Finding("file structure", Verdict.PROBLEM, "; ".join(problems))
+    shown = [line for problem in problems for line in problem.splitlines() if "***" not in line]
+    more = len(shown) - SHOWN_PROBLEMS
+    detail = "; ".join(shown[:SHOWN_PROBLEMS]) + (f"; and {more} more" if more > 0 else "")
+    return Finding("file structure", Verdict.PROBLEM, detail)
 
 
 def _schema(conn: sqlite3.Connection) -> Finding:
     missing = missing_objects(conn)
     if missing:
-        return Finding("tables and triggers", Verdict.PROBLEM, ", ".join(missing) + " missing")
+        verb = "is" if len(missing) == 1 else "are"
+        return Finding(
+            "tables and triggers", Verdict.PROBLEM, f"{', '.join(missing)} {verb} missing"
+        )
     return Finding("tables and triggers", Verdict.OK, f"all {len(expected_objects())} present")
 
 
