@@ -137,7 +137,11 @@ class _RecordBuilder:
             raise self.fail(f"field {field!r} should be text, got {type(value).__name__}")
         if field.rpartition(".")[2] in BLOCK_FIELDS:
             return _block(clean_text(value))
-        return clean_text(value).strip()
+        cleaned = clean_text(value).strip()
+        if required and not cleaned:  # checked again once cleaned: "\x1b[2J" is no title
+            name = self.mapping.get(field, field)
+            raise self.fail(f"missing required field {name!r} (it holds only control characters)")
+        return cleaned
 
     def date(self, field: str) -> str | None:
         value = self.text(field)
