@@ -72,6 +72,7 @@ def check_before_opening(path: Path) -> None:
         return
     conn = connect(path, read_only=True)
     try:
+        conn.execute("BEGIN")  # one snapshot: another process may be creating the schema now
         if existing_version(conn, path) == SCHEMA_VERSION:
             check_schema(conn, path)
     except sqlite3.DatabaseError:
