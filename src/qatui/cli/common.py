@@ -75,6 +75,7 @@ def open_store(args: argparse.Namespace, *, build_sample: bool = True) -> Store:
 
 
 def no_such_database(path: Path) -> StoreError:
+    """The error for a database path that names nothing (never created by a reading command)."""
     return StoreError(
         f"{path} does not exist: check the path, or import pages into it first "
         "(qatui import --db PATH FILES)."

@@ -13,6 +13,8 @@ from qatui.corpus.files import NotARegularFile, open_regular
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+WAL_HEADER_BYTES = 32
+"""A ``-wal`` file no longer than its header holds no change."""
 
 
 @dataclass(frozen=True)
@@ -120,10 +122,6 @@ def unread_changes(path: Path) -> str | None:
         "where its folder is writable (qatui then merges them in), or copy both files to a "
         "writable folder and open the copy."
     )
-
-
-WAL_HEADER_BYTES = 32
-"""A ``-wal`` file no longer than its header holds no change."""
 
 
 def damaged_message(path: Path, error: object) -> str:
