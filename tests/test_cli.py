@@ -208,7 +208,8 @@ def test_show_json_is_the_record(pages: Path, db: str) -> None:
     assert record["related_faq"] == [{"topic": "Breast Cancer", "specialty": "Oncology"}]
 
 
-def test_show_unknown_id(db: str) -> None:
+def test_show_unknown_id(pages: Path, db: str) -> None:
+    run("import", "--db", db, str(pages))
     code, out, err = run("show", "--db", db, "12345")
     assert code == cli.EXIT_INPUT_FAILED
     assert out == ""
@@ -316,10 +317,11 @@ def test_stats_on_a_chosen_database_does_not_build_the_sample(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QATUI_DB", str(tmp_path / "chosen.db"))
-    code, out, _ = run("stats")
-    assert code == 0
-    assert "questions: 0 full, 0 partial" in out
+    code, out, err = run("stats")
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert "chosen.db does not exist" in err
     assert not default_db_path().exists()
+    assert not (tmp_path / "chosen.db").exists()
 
 
 def test_stats_on_the_default_database_builds_the_sample(sample_pages_dir: Path) -> None:
@@ -336,6 +338,7 @@ def test_import_into_the_default_database_does_not_build_the_sample(pages: Path)
 
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    Store.open(tmp_path / "m.db").close()
     result = subprocess.run(
         [sys.executable, "-m", "qatui", "stats", "--db", str(tmp_path / "m.db")],
         capture_output=True,
@@ -383,7 +386,8 @@ def test_database_failure_mid_import_keeps_earlier_batches(
     assert "questions: 2 full" in run("stats", "--db", db)[1]
 
 
-def test_show_id_beyond_sqlite_integers(db: str) -> None:
+def test_show_id_beyond_sqlite_integers(pages: Path, db: str) -> None:
+    run("import", "--db", db, str(pages))
     code, out, err = run("show", "--db", db, str(2**70))
     assert code == cli.EXIT_INPUT_FAILED
     assert out == ""

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import random
+import sqlite3
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,7 @@ from qatui.corpus.export import NOT_MEDICAL_ADVICE
 from qatui.corpus.model import Asker, Record, Reply
 from qatui.corpus.store.writer import Store
 from qatui.userstate import STATE_DB_ENV, UserState
+from tests.hostile import plain_database
 
 
 def page(number: int, title: str, specialty: str, asked_on: str) -> Record:
@@ -140,3 +145,100 @@ def test_export_help_documents_the_options(capsys: pytest.CaptureFixture[str]) -
     shown = capsys.readouterr().out
     for option in ("--format", "markdown", "--specialty", "--since", "--until", "--bookmarks"):
         assert option in shown
+
+
+# -- failures keep what was there -------------------------------------------------------------
+
+
+def _damaged_after_the_first_pages(path: Path) -> Path:
+    """A corpus whose last third is overwritten: an export reads the first pages, then fails."""
+    plain_database(path, count=300)
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(size * 2 // 3)
+        handle.write(random.Random(3).randbytes(size // 3))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "markdown"])
+def test_a_failing_export_leaves_the_output_file_as_it_was(tmp_path: Path, fmt: str) -> None:
+    db = _damaged_after_the_first_pages(tmp_path / "damaged.db")
+    target = tmp_path / "out" / "export.txt"
+    target.parent.mkdir()
+    target.write_text("an earlier export\n", encoding="utf-8")
+    code, out, err = run("export", "--db", str(db), "--format", fmt, "-o", str(target))
+    assert (code, out) == (EXIT_USAGE, "")
+    assert "is damaged" in err
+    assert target.read_text(encoding="utf-8") == "an earlier export\n"
+    assert [p.name for p in target.parent.iterdir()] == ["export.txt"]
+
+
+def test_an_export_replaces_the_file_a_symlink_names(db: Path, tmp_path: Path) -> None:
+    real = tmp_path / "exports" / "latest.jsonl"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o600)
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(real)
+    assert run("export", "--db", str(db), "-o", str(link))[0] == EXIT_OK
+    assert link.is_symlink()
+    assert ids_of(real.read_text(encoding="utf-8")) == [1, 2, 3, 4]
+    assert real.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_export_to_a_device_is_written_directly(db: Path) -> None:
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null here")
+    assert run("export", "--db", str(db), "-o", "/dev/null")[0] == EXIT_OK
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
+# -- the state database is not the corpus -----------------------------------------------------
+
+
+def test_bookmarks_without_a_state_file_say_how_bookmarks_are_made(
+    db: Path, tmp_path: Path
+) -> None:
+    code, out, err = run("export", "--db", str(db), "--bookmarks")
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err == (
+        f"qatui export: no bookmarks to export: {tmp_path / 'state.db'} does not exist yet "
+        f"(bookmark questions in the reader with m, or choose the state database with "
+        f"{STATE_DB_ENV})\n"
+    )
+
+
+def _damaged_state(path: Path) -> None:
+    with UserState.open(path) as state:
+        for number in range(1, 200):
+            state.add_bookmark(number, f"Bookmark {number} " + "note " * 50)
+            state.record_open(number, f"Bookmark {number}")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(size // 2)
+        handle.write(random.Random(5).randbytes(size // 4))
+
+
+STATE_FILES: dict[str, Callable[[Path], object]] = {
+    "empty": lambda path: path.write_bytes(b""),
+    "not SQLite": lambda path: path.write_text("my notes\n" * 100),
+    "damaged": _damaged_state,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(STATE_FILES))
+def test_a_broken_state_database_is_named_and_the_corpus_is_not_blamed(
+    db: Path, tmp_path: Path, kind: str
+) -> None:
+    state = tmp_path / "state.db"
+    STATE_FILES[kind](state)
+    code, out, err = run("export", "--db", str(db), "--bookmarks")
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err.startswith(f"qatui export: no bookmarks to export: the state database {state} ")
+    assert "The corpus is not affected." in err
+    assert f"{db} is damaged" not in err
+    assert STATE_DB_ENV in err
+    assert run("export", "--db", str(db))[0] == EXIT_OK  # the corpus is fine

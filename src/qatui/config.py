@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qatui.corpus.files import NotARegularFile, read_capped, replacing
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.paths import config_dir
 
 CONFIG_ENV = "QATUI_CONFIG"
 KNOWN_SETTINGS = ("database", "theme", "more_info_folded", "keys")
+MAX_CONFIG_BYTES = 1_048_576
+"""A config file is a few lines: a larger one is not read (it may be a device or a mistake)."""
 Warn = Callable[[str], None]
 _THEME_LINE = re.compile(r"^[ \t]*theme[ \t]*=.*$", re.MULTILINE)
 _TABLE_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
@@ -79,6 +81,38 @@ def _type_name(value: object) -> str:
     )
 
 
+class _Unreadable(Exception):
+    """The config file cannot be used at all; the message says why (after the file's name)."""
+
+
+def _read_text(path: Path) -> str | None:
+    """The file's text (None when it does not exist); :class:`_Unreadable` when it cannot be read:
+    not a regular file (a FIFO would block, ``/dev/zero`` never ends), too large, not UTF-8."""
+    try:
+        raw = read_capped(path, MAX_CONFIG_BYTES)
+    except FileNotFoundError:
+        return None
+    except NotARegularFile as error:
+        raise _Unreadable(f"is {error.strerror}") from None
+    except ValueError:
+        raise _Unreadable(f"is larger than {MAX_CONFIG_BYTES // 1024} KiB") from None
+    except OSError as error:
+        raise _Unreadable(f"cannot be read ({error.strerror or error})") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Unreadable("is not UTF-8 text") from None
+
+
+def _parse(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _Unreadable(f"is not valid TOML ({clean_line(str(error))})") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or tables
+        raise _Unreadable("is nested too deeply to be a qatui config") from None
+
+
 def load_config(path: Path | None = None) -> LoadedConfig:
     """Read the config file (missing is fine); never raises."""
     path = path or config_path()
@@ -88,19 +122,12 @@ def load_config(path: Path | None = None) -> LoadedConfig:
         warnings.append(f"{path}: {message}")
 
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return LoadedConfig(Config(), path, [])
-    except OSError as error:
-        warn(f"cannot be read ({error.strerror or error}); using the defaults")
-        return LoadedConfig(Config(), path, warnings)
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        warn("is not UTF-8 text; using the defaults")
-        return LoadedConfig(Config(), path, warnings)
-    except tomllib.TOMLDecodeError as error:
-        warn(f"is not valid TOML ({clean_line(str(error))}); using the defaults")
+        text = _read_text(path)
+        if text is None:
+            return LoadedConfig(Config(), path, [])
+        data = _parse(text)
+    except _Unreadable as error:
+        warn(f"{error}; using the defaults")
         return LoadedConfig(Config(), path, warnings)
     return LoadedConfig(_settings(data, path, warn), path, warnings)
 
@@ -112,11 +139,13 @@ def _settings(data: dict[str, Any], path: Path, warn: Warn) -> Config:
     values: dict[str, Any] = {}
     database = data.get("database")
     if database is not None:
-        if isinstance(database, str) and database.strip():
+        if not isinstance(database, str) or not database.strip():
+            warn(f"database should be a path in quotes, not {_type_name(database)}; ignored")
+        elif clean_line(database) != database or not database.isprintable():
+            warn(f"database {_show(database)} holds a control character; ignored")
+        else:
             where = Path(database.strip()).expanduser()
             values["database"] = where if where.is_absolute() else path.parent / where
-        else:
-            warn(f"database should be a path in quotes, not {_type_name(database)}; ignored")
     theme = data.get("theme")
     if theme is not None:
         if isinstance(theme, str) and theme.strip() and clean_line(theme) == theme:
@@ -169,10 +198,10 @@ def save_theme(theme: str, path: Path | None = None) -> str | None:
     """
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        before = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return f"{path}: the theme was not saved: the file cannot be read as TOML ({error})"
+        text = _read_text(path) or ""
+        before = _parse(text)
+    except _Unreadable as error:
+        return f"{path}: the theme was not saved: the file {error}"
     line = f"theme = {toml_string(theme)}"
     first_table = _TABLE_LINE.search(text)
     top = text[: first_table.start()] if first_table else text
@@ -194,15 +223,8 @@ def save_theme(theme: str, path: Path | None = None) -> str | None:
 
 
 def _replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a reader sees the old file or the new one)."""
+    """Write ``text`` to ``path`` atomically (a reader sees the old file or the new one); a
+    symlinked config is written through the link."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        if path.exists():
-            temporary.chmod(path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with replacing(path) as out:
+        out.write(text)

@@ -33,7 +33,7 @@ from qatui.corpus.store import migrations, schema, writer
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.schema import SCHEMA_VERSION
 from qatui.corpus.store.writer import Store
-from tests.hostile import DAMAGE, damaged_database, plain_database
+from tests.hostile import plain_database
 from tests.hostile_plugin import HostileCases
 from tests.unprivileged import run_python
 
@@ -547,41 +547,6 @@ def test_ctrl_c_mid_batch_rolls_that_batch_back_and_keeps_the_others(
     report = import_records(again, (record(n) for n in range(10)), batch_size=3)
     assert (report.new, report.unchanged) == (7, 3)
     again.close()
-
-
-# -- damaged databases --------------------------------------------------------------------------
-
-
-def _use_corpus(path: Path) -> None:
-    corpus = Corpus.open(path)
-    try:
-        with corpus.reader() as reader:
-            reader.stats()
-            for _ in reader.iter_records():
-                pass
-        corpus.check_integrity()
-    finally:
-        corpus.close()
-
-
-@pytest.mark.parametrize("kind", sorted(DAMAGE))
-def test_damaged_database_gives_a_store_error_with_path_and_advice(
-    tmp_path: Path, kind: str, hostile_cases: HostileCases
-) -> None:
-    hostile_cases.add()
-    path = damaged_database(tmp_path / "damaged.db", kind)
-    before = path.read_bytes()
-    with pytest.raises(StoreError) as raised:
-        _use_corpus(path)
-    message = str(raised.value)
-    assert str(path) in message
-    assert "--db" in message
-    if kind in ("not a database", "another program's database"):
-        assert path.read_bytes() == before
-
-
-def test_check_integrity_passes_on_aplain_database(tmp_path: Path) -> None:
-    _use_corpus(plain_database(tmp_path / "good.db", count=20))
 
 
 # -- read-only files and folders --------------------------------------------------------------

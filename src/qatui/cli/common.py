@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
 
+from qatui.corpus.errors import StoreError
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line, json_terminal_safe
+from qatui.corpus.store.database import unread_changes
+from qatui.corpus.store.health import check_before_opening
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
 from qatui.paths import resolve_db_path
@@ -58,18 +63,40 @@ def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filt
 
 
 def open_store(args: argparse.Namespace, *, build_sample: bool = True) -> Store:
-    """The database the options name (building the sample corpus when it is the default)."""
+    """The database the options name (building the sample corpus when it is the default), once
+    it is known to hold every table qatui made."""
     path, is_default = resolve_db_path(getattr(args, "db", None))
     if is_default and build_sample and not path.exists():
         from qatui.corpus.ingest.sample import build_sample_database
 
         build_sample_database(path)
+    check_before_opening(path)
     return Store.open(path)
 
 
-def open_reader(args: argparse.Namespace) -> tuple[Store, CorpusReader]:
-    """The store the options name and a reader on its connection."""
+def no_such_database(path: Path) -> StoreError:
+    """The error for a database path that names nothing (never created by a reading command)."""
+    return StoreError(
+        f"{path} does not exist: check the path, or import pages into it first "
+        "(qatui import --db PATH FILES)."
+    )
+
+
+def open_reader(args: argparse.Namespace, err: TextIO) -> tuple[Store, CorpusReader]:
+    """The store a reading command names and a reader on its connection.
+
+    Reading never creates a database: a path that names none is an error (a typo would
+    otherwise leave an empty database and its folders behind). What a read-only open cannot
+    see is said on ``err``.
+    """
+    path, is_default = resolve_db_path(getattr(args, "db", None))
+    if not is_default and not path.exists():
+        raise no_such_database(path)
     store = open_store(args)
+    if store.info.read_only:
+        note = unread_changes(store.info.path)
+        if note:
+            print(f"qatui: warning: {clean_line(note)}", file=err)
     return store, CorpusReader(store.conn)
 
 

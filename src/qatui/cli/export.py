@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sqlite3
 from dataclasses import replace
-from pathlib import Path
 from typing import TextIO
 
 from qatui.cli.common import (
@@ -17,6 +17,7 @@ from qatui.cli.common import (
     json_line,
     open_reader,
 )
+from qatui.corpus.files import replacing
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_text
 from qatui.corpus.store.reader import CorpusReader
@@ -52,43 +53,76 @@ def _export_filters(args: argparse.Namespace, reader: CorpusReader, err: TextIO)
         print(f"qatui export: {clean_text(str(error))}", file=err)
         return None
     if args.bookmarks:
-        from qatui.userstate import UserStateError, attach_state, only_bookmarked
-        from qatui.userstate.store import resolve_state_path
+        from qatui.userstate import only_bookmarked
 
-        try:
-            attach_state(reader.conn, resolve_state_path())
-        except UserStateError as error:
-            print(f"qatui export: no bookmarks to export ({clean_text(str(error))})", file=err)
+        problem = _attach_bookmarks(reader)
+        if problem:
+            print(f"qatui export: {clean_text(problem)}", file=err)
             return None
         filters = replace(filters, extra=(only_bookmarked(),))
     return filters
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qatui.corpus.export import write_markdown
-    from qatui.corpus.listing import ListQuery
+def _attach_bookmarks(reader: CorpusReader) -> str | None:
+    """Attach the user's state database to the corpus connection, checked first (it is small, so
+    ``PRAGMA quick_check`` is cheap); None, or what is wrong with it (never with the corpus)."""
+    from qatui.userstate import STATE_DB_ENV, STATE_SCHEMA, UserStateError, attach_state
+    from qatui.userstate.store import resolve_state_path
 
-    store, reader = open_reader(args)
+    path = resolve_state_path()
+    if not path.exists():
+        return (
+            f"no bookmarks to export: {path} does not exist yet (bookmark questions in the "
+            f"reader with m, or choose the state database with {STATE_DB_ENV})"
+        )
+    try:
+        attach_state(reader.conn, path)
+        problems = [row[0] for row in reader.conn.execute(f"PRAGMA {STATE_SCHEMA}.quick_check")]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError("; ".join(str(problem) for problem in problems[:3]))
+        reader.conn.execute(f"SELECT 1 FROM {STATE_SCHEMA}.bookmarks LIMIT 1").fetchall()
+    except UserStateError as error:
+        return f"no bookmarks to export ({error})"
+    except sqlite3.DatabaseError as error:
+        what = (
+            "is not a qatui state database (it has no bookmarks)"
+            if "no such table" in str(error)
+            else f"is damaged ({error})"
+        )
+        return (
+            f"no bookmarks to export: the state database {path} {what}. Move it away (it may "
+            "hold your read marks and bookmarks: `sqlite3 FILE .recover` can save part of a "
+            f"damaged one), or choose another with {STATE_DB_ENV}. The corpus is not affected."
+        )
+    return None
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    store, reader = open_reader(args, err)
     with contextlib.ExitStack() as stack:
         stack.callback(store.close)
         filters = _export_filters(args, reader, err)
         if filters is None:
             return EXIT_USAGE
-        target = (
-            stack.enter_context(Path(args.output).open("w", encoding="utf-8"))
-            if args.output
-            else out
-        )
-        if args.format == "markdown":
-            write_markdown(ListQuery(filters).records(reader), target)
-            return EXIT_OK
-        records = (record.to_json() for record in ListQuery(filters).records(reader))
-        if args.format == "jsonl":
-            for item in records:
-                target.write(json_line(item) + "\n")
-        else:
-            target.write("[\n")
-            for number, item in enumerate(records):
-                target.write((",\n" if number else "") + json_line(item))
-            target.write("\n]\n")
+        # A file is replaced only once the export is complete: a failure keeps the old one.
+        target = stack.enter_context(replacing(args.output)) if args.output else out
+        _write(args.format, reader, filters, target)
     return EXIT_OK
+
+
+def _write(fmt: str, reader: CorpusReader, filters: Filters, target: TextIO) -> None:
+    from qatui.corpus.export import write_markdown
+    from qatui.corpus.listing import ListQuery
+
+    if fmt == "markdown":
+        write_markdown(ListQuery(filters).records(reader), target)
+        return
+    records = (record.to_json() for record in ListQuery(filters).records(reader))
+    if fmt == "jsonl":
+        for item in records:
+            target.write(json_line(item) + "\n")
+    else:
+        target.write("[\n")
+        for number, item in enumerate(records):
+            target.write((",\n" if number else "") + json_line(item))
+        target.write("\n]\n")

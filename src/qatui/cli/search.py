@@ -102,7 +102,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         why = "only excluded words" if parsed.only_exclusions else "no words"
         print(f"qatui search: nothing to search for ({why} in the query)", file=err)
         return EXIT_USAGE
-    store, reader = open_reader(args)
+    store, reader = open_reader(args, err)
     try:
         try:
             filters = filters_from_options(args, reader)

@@ -21,7 +21,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qatui.corpus.render import record_as_text
 
-    store, reader = open_reader(args)
+    store, reader = open_reader(args, err)
     try:
         record = reader.record(args.id) if 0 < args.id < 2**63 else None
     finally:

@@ -16,7 +16,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    store, reader = open_reader(args)
+    store, reader = open_reader(args, err)
     try:
         stats = reader.stats()
     finally:

@@ -5,8 +5,6 @@ place that reports failed work. The reading itself is the :class:`ReaderScreen`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +17,7 @@ from textual.theme import Theme
 
 from qatui.config import Config, save_theme
 from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.store.database import unread_changes
 from qatui.corpus.store.read_pool import Corpus
 from qatui.tui.export_files import default_export_folder
 from qatui.tui.messages import WorkFailed
@@ -30,6 +29,7 @@ from qatui.tui.screens.help import HelpScreen, binding_rows
 from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.screens.timeline import TimelineScreen
 from qatui.tui.settings import apply_config, binding_ids
+from qatui.tui.signals import handle_exit_signals, release_exit_signals
 from qatui.tui.state_bridge import JobDone
 from qatui.tui.widgets.histogram import Histogram
 from qatui.tui.widgets.question_list import QuestionList
@@ -103,14 +103,15 @@ class QATuiApp(App[int]):
                 title="Read-only database",
                 markup=False,
             )
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            # A lost terminal (SIGHUP) ends the reader cleanly instead of killing it mid-write.
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+            hidden = unread_changes(self.corpus.path)
+            if hidden:
+                self.notify(clean_line(hidden), severity="warning", timeout=20, markup=False)
+        # A lost terminal (SIGHUP) or a kill (SIGTERM) ends the reader cleanly, as q would.
+        handle_exit_signals(asyncio.get_running_loop(), self.exit)
         self.apply_settings()
 
     def on_unmount(self) -> None:
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        release_exit_signals(asyncio.get_running_loop())
 
     # -- settings: theme and keys ----------------------------------------------------------
 

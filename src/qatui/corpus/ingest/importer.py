@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
+from qatui.corpus.files import open_regular
 from qatui.corpus.ingest.mapping import RecordMapping
 from qatui.corpus.ingest.pagetext import parse_page
 from qatui.corpus.ingest.problems import InputLog, ProblemLog
@@ -185,7 +186,7 @@ def input_kind(source: str, head: bytes, fmt: str | None) -> str:
 def open_input(source: str) -> contextlib.AbstractContextManager[BinaryIO]:
     if source == "-":
         return contextlib.nullcontext(sys.stdin.buffer)
-    return Path(source).open("rb")
+    return open_regular(source)  # a FIFO or device is refused at once (it could block for ever)
 
 
 def read_source(

@@ -11,20 +11,75 @@ from qatui.corpus.ingest.dates import parse_date
 from qatui.corpus.ingest.sanitize import clean_text
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 
-ASKER_LINE = re.compile(
-    r"^(?P<name>.*?),\s*(?P<age>[^,]*?)\s+year old\s+(?P<gender>[^.]*?)\.\s*"
-    r"Ask Date:\s*(?P<date>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2})$"
-)
-ASK_DATE_ONLY = re.compile(
-    r"^(?P<name>.*?)\.?\s*Ask Date:\s*(?P<date>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2})$"
-)
-REPLY_HEADER = re.compile(r"^Dr\.\s*(?P<doctor>.+?)\s+reply\s+(?P<specialty>.+)$")
+ASK_DATE = "Ask Date:"
+YEAR_OLD = "year old"
+DATE_AFTER_ASK = re.compile(r"\s*(?P<date>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2})")
+"""What follows the last ``Ask Date:`` of an asker line, whole (``fullmatch``)."""
 REPLY_DATE = re.compile(r"^Reply Date:\s*(?P<date>\S+)$")
 READ_MORE = "[Read More]"
 FAQ_OPEN, FAQ_CLOSE = "(（", ")）"
 """A Related FAQ specialty is in parentheses, ASCII or full-width (CJK pages)."""
 SECTIONS = ("More Info", "Similar Q&A", "Related FAQ")
 ASKER_FORM = "'<Name>, <age band> year old <gender>. Ask Date: YYYY/MM/DD'"
+
+
+@dataclass(frozen=True)
+class AskerLine:
+    """An asker line's parts, stripped: ``<name>, <age> year old <gender>. Ask Date: <date>``, or
+    only ``<name>. Ask Date: <date>`` (then age and gender are None)."""
+
+    name: str
+    age: str | None
+    gender: str | None
+    date: str
+
+
+def parse_asker_line(text: str) -> AskerLine | None:
+    """The parts of an asker line, or None when ``text`` is not one.
+
+    Hand-written to run in linear time: the regular expression it replaces backtracked
+    cubically (an 8 KB line of spaces took five minutes).
+    """
+    head, found, tail = text.rpartition(ASK_DATE)
+    date = DATE_AFTER_ASK.fullmatch(tail) if found else None
+    if date is None:
+        return None
+    parts = _name_age_gender(head.rstrip())
+    if parts is not None:
+        return AskerLine(*parts, date=date["date"])
+    name = head.rstrip()
+    return AskerLine(name.removesuffix("."), None, None, date["date"])
+
+
+def _name_age_gender(head: str) -> tuple[str, str, str] | None:
+    """``<name>, <age> year old <gender>.`` split as the first comma that works would split it:
+    the age holds no comma, the gender no period, "year old" has white space either side."""
+    end = len(head) - 1
+    first_comma = head.find(",")
+    if not head.endswith(".") or first_comma < 0:
+        return None
+    start = max(head.rfind(".", 0, end) + 1, first_comma + 1)  # no period in the gender
+    at = head.find(YEAR_OLD, start)
+    while at >= 0:
+        after = at + len(YEAR_OLD)
+        if head[at - 1].isspace() and after < end and head[after].isspace():
+            comma = head.rfind(",", 0, at)
+            return head[:comma].strip(), head[comma + 1 : at].strip(), head[after:end].strip()
+        at = head.find(YEAR_OLD, at + 1)
+    return None
+
+
+def parse_reply_header(text: str) -> tuple[str, str] | None:
+    """``Dr. <doctor> reply <specialty>`` as (doctor, specialty), or None; linear time."""
+    if not text.startswith("Dr."):
+        return None
+    at = text.find("reply", 5)
+    while at >= 0:
+        after = at + len("reply")
+        if text[at - 1].isspace() and len(text) > after + 1 and text[after].isspace():
+            return text[3:at].strip(), text[after:].strip()
+        at = text.find("reply", at + 1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -151,8 +206,7 @@ class PageParser:
 
     def _find_asker(self, start: int) -> int:
         for index in range(start, len(self.lines)):
-            text = self.lines[index].text.strip()
-            if "Ask Date:" in text and (ASKER_LINE.match(text) or ASK_DATE_ONLY.match(text)):
+            if parse_asker_line(self.lines[index].text.strip()) is not None:
                 return index
         raise self.fail(self._last_line(), f"expected an asker line {ASKER_FORM}, found none")
 
@@ -163,29 +217,22 @@ class PageParser:
         return lines[first].text.strip(), block_text(lines[first + 1 :])
 
     def _asker(self, line: Line) -> tuple[Asker | None, str]:
-        text = line.text.strip()
-        match = ASKER_LINE.match(text)
-        if match:
-            asker = Asker(
-                name=match["name"].strip() or None,
-                age=match["age"].strip() or None,
-                gender=match["gender"].strip() or None,
-            )
+        parsed = parse_asker_line(line.text.strip())
+        assert parsed is not None  # _find_asker found it
+        if parsed.age is None and parsed.gender is None:
+            asker = Asker(name=parsed.name.strip(" ,") or None)
         else:
-            only = ASK_DATE_ONLY.match(text)
-            assert only is not None  # _find_asker matched one of the two
-            match = only
-            asker = Asker(name=only["name"].strip(" ,") or None)
+            asker = Asker(parsed.name or None, parsed.age or None, parsed.gender or None)
         has_asker = any((asker.name, asker.age, asker.gender))
-        return (asker if has_asker else None), self._date(match["date"], line.number)
+        return (asker if has_asker else None), self._date(parsed.date, line.number)
 
     def _replies(self, start: int) -> tuple[list[Reply], int]:
         lines = self.lines
         replies: list[Reply] = []
         index = _non_blank(lines, start)
         while index < len(lines):
-            header = REPLY_HEADER.match(lines[index].text.strip())
-            if not header:
+            header = parse_reply_header(lines[index].text.strip())
+            if header is None:
                 break
             body_start = index + 1
             end = body_start
@@ -202,8 +249,8 @@ class PageParser:
                 )
             replies.append(
                 Reply(
-                    doctor=header["doctor"].strip(),
-                    specialty=header["specialty"].strip(),
+                    doctor=header[0],
+                    specialty=header[1],
                     body=block_text(lines[body_start:end]),
                     replied_on=self._date(date_match["date"], lines[end].number),
                 )
@@ -257,13 +304,13 @@ class PageParser:
         title = entry[first].text.strip()
         body = entry[first + 1 :]
         for offset, line in enumerate(body):
-            header = REPLY_HEADER.match(line.text.strip())
-            if header:
+            header = parse_reply_header(line.text.strip())
+            if header is not None:
                 return SimilarLink(
                     title=title,
                     question_excerpt=block_text(body[:offset]) or None,
-                    doctor=header["doctor"].strip(),
-                    specialty=header["specialty"].strip(),
+                    doctor=header[0],
+                    specialty=header[1],
                     reply_excerpt=block_text(body[offset + 1 :]) or None,
                     read_more=read_more,
                 )

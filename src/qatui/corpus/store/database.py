@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qatui.corpus.errors import StoreError
+from qatui.corpus.files import NotARegularFile, open_regular
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+WAL_HEADER_BYTES = 32
+"""A ``-wal`` file no longer than its header holds no change."""
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,16 @@ class DatabaseInfo:
 
 
 def _check_header(path: Path, kind: DatabaseKind) -> None:
-    """Refuse a file that is not SQLite before sqlite3 gives a cryptic error later."""
+    """Refuse a file that is not SQLite before sqlite3 gives a cryptic error later, and what is
+    not a file at all (a FIFO would block the open for ever)."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             header = handle.read(len(SQLITE_HEADER))
+    except NotARegularFile as error:
+        raise StoreError(
+            f"{path} is {error.strerror}: a database is a file. "
+            f"Choose another with {kind.choose_another}."
+        ) from None
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror}") from None
     if header and header != SQLITE_HEADER:
@@ -112,7 +121,11 @@ def connect_uri(uri: str) -> sqlite3.Connection:
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
-    """Open for reading; a WAL database in a folder we cannot write is opened as immutable."""
+    """Open for reading; a WAL database in a folder we cannot write is opened as immutable.
+
+    Immutable means SQLite reads the main file only: changes committed to a ``-wal`` file
+    beside it are not seen (:func:`unread_changes` says so in words).
+    """
     uri = path.resolve().as_uri()
     conn = connect_uri(f"{uri}?mode=ro")
     try:
@@ -128,7 +141,31 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _damaged_message(path: Path, error: object, kind: DatabaseKind = CORPUS_DATABASE) -> str:
+def unread_changes(path: Path) -> str | None:
+    """Why a read-only open of ``path`` misses committed changes, or None when it does not.
+
+    SQLite can read a ``-wal`` file only through a ``-shm`` file beside it; in a folder this
+    process cannot write, a missing ``-shm`` cannot be made, the database is then read as
+    immutable, and what the ``-wal`` holds is left out.
+    """
+    wal = path.with_name(path.name + "-wal")
+    shm = path.with_name(path.name + "-shm")
+    try:
+        has_frames = wal.stat().st_size > WAL_HEADER_BYTES
+    except OSError:
+        return None
+    if not has_frames or shm.exists() or _can_make_files_in(path.parent):
+        return None
+    return (
+        f"{path}: changes committed to {wal.name} are not shown: reading them needs "
+        f"{shm.name}, which cannot be made in this read-only folder. Open the database once "
+        "where its folder is writable (qatui then merges them in), or copy both files to a "
+        "writable folder and open the copy."
+    )
+
+
+def damaged_message(path: Path, error: object, kind: DatabaseKind = CORPUS_DATABASE) -> str:
+    """The words for a damaged database: what is wrong (``error``) and what to do."""
     return (
         f"{path} is damaged or not a {kind.name} ({error}). Move it away ({kind.salvage}), "
         f"or choose another with {kind.choose_another}."
@@ -172,17 +209,17 @@ def describe_database_error(
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return (
             f"{path} is busy: another program (an import?) kept it locked for over "
-            f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again when it has finished."
+            f"{BUSY_TIMEOUT_MS // 1000} s. Try again when it has finished."
         )
     if name.startswith("SQLITE_FULL"):
-        return f"{path}: the disk is full. Nothing was changed; free some space and try again."
+        return f"{path}: the disk is full. Free some space and try again."
     if name.startswith("SQLITE_READONLY"):
         return f"{path} is read-only ({error}): writing is disabled. Copy it somewhere writable."
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")):
         return f"{path} cannot be opened ({error}): check that it and its folder can be read."
     if name.startswith("SQLITE_IOERR"):
         return f"{path} could not be read or written ({error}): check the disk, then try again."
-    return _damaged_message(path, error, kind)
+    return damaged_message(path, error, kind)
 
 
 def writable(path: Path) -> bool:
@@ -202,6 +239,10 @@ def writable(path: Path) -> bool:
     else:
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent  # Store.open makes the missing folders
+    return _can_make_files_in(folder)
+
+
+def _can_make_files_in(folder: Path) -> bool:
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
@@ -217,4 +258,4 @@ def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     except sqlite3.DatabaseError as error:
         raise StoreError(describe_database_error(path, error)) from None
     if problems != ["ok"]:
-        raise StoreError(_damaged_message(path, "; ".join(problems)))
+        raise StoreError(damaged_message(path, "; ".join(problems)))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.store.database import connect_uri, is_damage
+from qatui.corpus.store.database import connect_uri, damaged_message, is_damage
 from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 
 
@@ -28,6 +28,11 @@ class Schema:
     version: int
 
 
+NEWER_SCHEMAS = 1_000
+"""A schema number more than this far ahead was made by no qatui: a damaged header (a flipped
+bit in ``user_version`` turns 3 into 1,090,486,524), not a newer release."""
+
+
 def existing_version(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a qatui database (0 for an empty file); refuses any other."""
     # One statement, so one moment: another process may be creating the schema meanwhile.
@@ -40,6 +45,10 @@ def existing_version(conn: sqlite3.Connection, path: Path) -> int:
         raise StoreError(
             f"{path} is an SQLite database, but not a qatui one. It is left untouched: "
             "choose another with --db or QATUI_DB."
+        )
+    if version < 0 or version > SCHEMA_VERSION + NEWER_SCHEMAS:
+        raise StoreError(
+            damaged_message(path, f"its schema number, {version}, is one no qatui has written")
         )
     if version > SCHEMA_VERSION:
         raise StoreError(

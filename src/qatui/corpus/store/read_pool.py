@@ -16,6 +16,7 @@ from qatui.corpus.store.database import (
     describe_database_error,
     is_database_problem,
 )
+from qatui.corpus.store.health import check_before_opening
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
 
@@ -44,7 +45,9 @@ class Corpus:
 
     @classmethod
     def open(cls, path: Path | str) -> Corpus:
-        """Open (creating or migrating) the database, then read through a pool."""
+        """Open (creating or migrating) the database, then read through a pool; StoreError when
+        a table is missing."""
+        check_before_opening(Path(path))
         store = Store.open(path)
         info = store.info
         store.close()
