@@ -68,7 +68,7 @@ def test_questiondoctor_gives_120_questions_with_all_413_answers(
     source = realdata_dir / "questiondoctor-sample.json"
     rows = json.loads(source.read_text(encoding="utf-8"))
     db = tmp_path / "questiondoctor.db"
-    code, out, err = run("import", "--db", str(db), *QUESTIONDOCTOR_OPTIONS, str(source))
+    code, out, _ = run("import", "--db", str(db), *QUESTIONDOCTOR_OPTIONS, str(source))
     assert code == 0
     assert "43 warnings" in out  # the untagged questions, filed under Unspecified
     assert summary(out) == "120 new, 0 updated, 0 unchanged, 293 added replies, 0 failed"

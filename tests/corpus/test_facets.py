@@ -177,3 +177,35 @@ def test_the_sites_under_10_band_sorts_first() -> None:
         "80 above",
         None,
     ]
+
+
+def test_dates_centuries_apart_or_malformed_never_break_the_histogram(tmp_path: Path) -> None:
+    """Issue 15 #4: a question dated 9999-12-31 built ~1.2 million months (compared as text,
+    "10000-01" < "9999-12") and a bar that could not be chosen. Whatever a hand-made
+    database holds, the bars stay few, in time order, and every bar can be chosen."""
+    store = Store.open(tmp_path / "corpus.db")
+    with store.transaction():
+        for n, asked in enumerate(("2000-08-16", "2001-03-02", "2016-05-05")):
+            store.upsert(page(f"q{n}", "Urology", asked, None, None))
+        conn = store.conn
+        for n, odd in enumerate(("9999-12-31", "10000-01-01", "2016-13-40", "soon", "")):
+            conn.execute(
+                "INSERT INTO questions (id, specialty_id, title, question, reply_text, "
+                "asked_on) VALUES (?, 1, ?, 'Q', '', ?)",
+                (9_000 + n, f"odd {n}", odd),
+            )
+    conn = store.conn
+    months = histogram(conn, Filters(), "month")
+    years = histogram(conn, Filters(), "year")
+    assert [key for key, _ in months] == sorted(key for key, _ in months)
+    assert months[0] == ("2000-08", 1) and months[-1] == ("9999-12", 1)
+    assert len(months) == 4  # too far apart to fill every month between: only those asked
+    assert sum(count for _, count in months) == 4
+    assert years == [("2000", 1), ("2001", 1), ("2016", 2), ("9999", 1)]
+    for key, _ in months + years:
+        since, until = period_bounds(key)
+        assert since <= until
+    assert choose_period("2000-08-16", "9999-12-31", 120) == "year"
+    filled = histogram(conn, Filters(until="2016-12-31"), "month")
+    assert len(filled) == (2016 - 2000) * 12 + 5 - 8 + 1  # gaps filled, 2000-08 .. 2016-05
+    store.close()

@@ -7,10 +7,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
 
 from qatui.config import CONFIG_ENV, load_config
 from qatui.tui import app as app_module
 from qatui.tui.app import QATuiApp
+from qatui.tui.reader_screen import ReaderScreen
 from qatui.tui.scenes import settle
 from qatui.tui.screens.bookmarks import BookmarksScreen
 from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
@@ -131,3 +134,24 @@ def test_every_new_binding_has_a_description_and_an_id() -> None:
             assert binding.description, binding  # type: ignore[union-attr]
             assert binding.id, binding  # type: ignore[union-attr]
     assert set(app_module.DIALOG_SCREENS) >= set(holders[1:])
+
+
+def test_the_reader_exits_non_zero_after_a_crash_screen(
+    reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 #8: a crash in the reader showed its traceback screen, then exited 0."""
+    monkeypatch.setenv("QATUI_STATE_DB", str(tmp_path / "state.db"))
+    monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "no-config.toml"))
+
+    def crash(self: ReaderScreen) -> None:
+        raise RuntimeError("a bug in an action")
+
+    async def press_o(pilot: Pilot[object]) -> None:
+        await pilot.press("o")
+
+    def run(self: QATuiApp) -> None:
+        App.run(self, headless=True, size=(80, 24), auto_pilot=press_o)
+
+    monkeypatch.setattr(ReaderScreen, "action_flip_order", crash)
+    monkeypatch.setattr(QATuiApp, "run", run)
+    assert run_reader(reader_db, build_sample=False) == 1

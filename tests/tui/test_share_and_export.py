@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from qatui.corpus.export import (
@@ -15,13 +16,15 @@ from qatui.corpus.export import (
 )
 from qatui.corpus.filters import Filters
 from qatui.corpus.model import Record
+from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
 from qatui.tui.app import QATuiApp
-from qatui.tui.export_files import ExportRequest, export_name
+from qatui.tui.export_files import ExportRequest, export_name, write_export
 from qatui.tui.messages import SpecialtyChosen
 from qatui.tui.scenes import settle
 from qatui.tui.screens.export_dialog import ExportScreen
+from qatui.userstate import UserState
 from tests.tui.corpus_builder import HOSTILE_TITLE
 from tests.tui.state_helpers import SIZE, move_to, notices, rows, saved_state, state_app
 
@@ -228,3 +231,45 @@ async def test_export_of_a_searched_list_holds_what_the_search_shows(
     data = json.loads(json_file.read_text(encoding="utf-8"))
     assert data["count"] == 3
     assert {record["title"] for record in data["records"]} == shown
+
+
+def strings_in(value: object) -> set[str]:
+    """Every string in a decoded JSON document."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {s for item in value.values() for s in strings_in(item)}
+    if isinstance(value, list):
+        return {s for item in value for s in strings_in(item)}
+    return set()
+
+
+def test_in_app_json_exports_escape_what_a_terminal_acts_on(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    """Issue 15 #21: the list and bookmark exports wrote C1 and bidi controls from a hand-made
+    database raw; they are escaped now, as in ``qatui export``, and decode to the same text."""
+    hostile = "Knee\u202e pain\x85 after\u2028 surgery"
+    conn = sqlite3.connect(reader_db)
+    conn.execute("UPDATE questions SET title = ? WHERE title LIKE 'Knee pain%'", (hostile,))
+    conn.commit()
+    question_id = conn.execute("SELECT id FROM questions WHERE title = ?", (hostile,)).fetchone()
+    conn.close()
+    corpus = Corpus.open(reader_db)
+    state = UserState.temporary()
+    state.add_bookmark(question_id[0], hostile, "Orthopedics", "note \u202e\x9b31m")
+    try:
+        for what in ("list", "bookmarks"):
+            result = write_export(
+                ExportRequest(what, "json"),
+                tmp_path / "out",
+                corpus=corpus,
+                state=state,
+                filters=Filters(),
+            )
+            text = result.path.read_text(encoding="utf-8")
+            assert not any(char in text for char in "\u202e\x85\u2028\x9b"), what
+            assert hostile in strings_in(json.loads(text)), what  # lossless
+    finally:
+        corpus.close()
+        state.close()

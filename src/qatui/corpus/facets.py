@@ -92,25 +92,40 @@ def histogram(
         (key, int(count))
         for key, count in conn.execute(
             f"SELECT substr(q.asked_on, 1, {width}) AS period, count(*) FROM questions q{where}"
-            "q.asked_on IS NOT NULL GROUP BY period ORDER BY period",
+            "q.asked_on GLOB '[0-9][0-9][0-9][0-9]-*' GROUP BY period ORDER BY period",
             params,
         )
+        if _PERIOD[period].fullmatch(str(key))  # a hand-made database may hold anything
     ]
     if not fill_gaps or len(rows) < 2:
         return rows
+    first, last = _number(rows[0][0]), _number(rows[-1][0])
+    if last - first >= MAX_FILLED_PERIODS:
+        return rows  # centuries apart (a date typed wrong): only the periods that have questions
     found = dict(rows)
-    return [(key, found.get(key, 0)) for key in _periods(rows[0][0], rows[-1][0], period)]
+    return [(key, found.get(key, 0)) for key in _periods(first, last, period)]
 
 
-def _periods(first: str, last: str, period: Period) -> list[str]:
+MAX_FILLED_PERIODS = 2_400
+"""Gaps are filled between periods at most this many apart (200 years of months)."""
+
+_PERIOD: dict[Period, re.Pattern[str]] = {
+    "month": re.compile(r"\d{4}-(0[1-9]|1[0-2])"),
+    "year": re.compile(r"\d{4}"),
+}
+
+
+def _number(key: str) -> int:
+    """A period as a count: years, or months since year 0 (compared as numbers, not text)."""
+    if len(key) == 4:
+        return int(key)
+    return int(key[:4]) * 12 + int(key[5:7]) - 1
+
+
+def _periods(first: int, last: int, period: Period) -> list[str]:
     if period == "year":
-        return [str(year) for year in range(int(first), int(last) + 1)]
-    year, month = int(first[:4]), int(first[5:7])
-    keys: list[str] = []
-    while (key := f"{year:04d}-{month:02d}") <= last:
-        keys.append(key)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return keys
+        return [f"{year:04d}" for year in range(first, last + 1)]
+    return [f"{number // 12:04d}-{number % 12 + 1:02d}" for number in range(first, last + 1)]
 
 
 def period_bounds(period: str) -> tuple[str, str]:
@@ -122,5 +137,5 @@ def choose_period(first: str | None, last: str | None, max_bars: int) -> Period:
     """Months if the dates ``first`` .. ``last`` fit in ``max_bars`` months, else years."""
     if not first or not last:
         return "month"
-    months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
+    months = _number(last[:7]) - _number(first[:7]) + 1
     return "month" if months <= max_bars else "year"

@@ -27,6 +27,7 @@ from qatui.corpus.export import (
     write_markdown,
 )
 from qatui.corpus.filters import Filters
+from qatui.corpus.ingest.sanitize import json_terminal_safe
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Record
 from qatui.corpus.store.read_pool import Corpus
@@ -95,6 +96,12 @@ def _checked(records: Iterator[Record], cancelled: Callable[[], bool]) -> Iterat
         yield record
 
 
+def _terminal_safe_json(value: Any, *, indent: int | None = None) -> str:
+    """JSON with its text as written, but nothing raw that a terminal showing the file would act
+    on (C1 and bidi controls are escaped, as in the command line's exports)."""
+    return json_terminal_safe(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
 def _write_question(out: TextIO, record: Record, fmt: Format) -> int:
     if fmt == "markdown":
         out.write(record_markdown(record))
@@ -120,7 +127,7 @@ def _write_bookmarks(
     out: TextIO, bookmarks: list[Bookmark], records: dict[int, Record], fmt: Format
 ) -> int:
     if fmt == "json":
-        json.dump(bookmarks_json(bookmarks, records), out, indent=2, ensure_ascii=False)
+        out.write(_terminal_safe_json(bookmarks_json(bookmarks, records), indent=2))
         return len(bookmarks)
     out.write(f"# Bookmarks\n\n*{NOT_MEDICAL_ADVICE}*\n")
     for bookmark in bookmarks:
@@ -138,9 +145,7 @@ def _write_list(out: TextIO, records: Iterator[Record], filters: Filters, fmt: F
     out.write(',\n  "records": [')
     count = 0
     for record in records:
-        out.write(
-            ("," if count else "") + "\n    " + json.dumps(record.to_json(), ensure_ascii=False)
-        )
+        out.write(("," if count else "") + "\n    " + _terminal_safe_json(record.to_json()))
         count += 1
     out.write(f'\n  ],\n  "count": {count}\n}}\n')
     return count

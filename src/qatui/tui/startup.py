@@ -34,7 +34,7 @@ def run_reader(path: Path, *, build_sample: bool) -> int:
     finally:
         app.corpus.close()
         app.state.close()
-    return 0
+    return app.return_code or 0  # non-zero after a crash screen
 
 
 def make_app(
