@@ -235,28 +235,64 @@ def read_csv_lines(
     yield from records_from_rows(rows, source, mapping, log, header)
 
 
+class _CountedLines:
+    """The lines given to the csv module, counted (its own ``line_num`` stops counting at a
+    malformed row, so the rows after one would be misplaced)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.count = 0
+
+    def __iter__(self) -> _CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.count += 1
+        return line
+
+
 def csv_table(
     lines: Iterable[str], source: str, encoding: str = "utf-8"
 ) -> tuple[list[str], Iterator[Row | CorpusInputError]]:
     """A CSV input's header and its rows (CorpusInputError when it has no header)."""
     csv.field_size_limit(MAX_RECORD_BYTES)
-    reader = csv.DictReader(lines)
+    counted = _CountedLines(lines)
+    # strict: a quoted cell never closed is an error, not the rest of the file in one cell
+    reader = csv.DictReader(counted, strict=True)
     try:
         header = reader.fieldnames
     except csv.Error as error:
-        raise CorpusInputError(source, reader.line_num, f"not valid CSV: {error}") from None
+        raise CorpusInputError(source, counted.count, f"not valid CSV: {error}") from None
     if not header:
         raise CorpusInputError(source, 1, "empty CSV: expected a header row")
-    return list(header), _csv_rows(reader, source, encoding)
+    return list(header), _csv_rows(reader, counted, source, encoding)
+
+
+def _csv_problem(error: csv.Error, start: int) -> str:
+    """What is wrong with the CSV row that starts on line ``start``, in words."""
+    if "unexpected end of data" in str(error):
+        return f"a quoted cell that opens on line {start} is never closed: the rest is not read"
+    return f"not valid CSV: {error}"
 
 
 def _csv_rows(
-    reader: csv.DictReader[str], source: str, encoding: str
+    reader: csv.DictReader[str], counted: _CountedLines, source: str, encoding: str
 ) -> Iterator[Row | CorpusInputError]:
     undecodable = 0
     try:
-        for row in reader:
-            number = reader.line_num
+        while True:
+            start = counted.count + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # that row only: the reader goes on with the next line
+                yield CorpusInputError(source, start, _csv_problem(error, start))
+                if counted.count < start:
+                    return  # nothing was read: the same error would come again
+                continue
+            number = counted.count
             if None in row:
                 yield CorpusInputError(source, number, "more cells than header columns")
                 continue
@@ -275,7 +311,5 @@ def _csv_rows(
                     return
                 continue
             yield number, "line", row
-    except csv.Error as error:
-        yield CorpusInputError(source, reader.line_num, f"not valid CSV: {error}")
     except CorpusInputError as error:
         yield error

@@ -56,6 +56,17 @@ def check_text_encoding(encoding: str) -> str:
     return encoding
 
 
+def _utf16_hint(head: bytes) -> str:
+    """A hint when the NUL bytes look like UTF-16 text without its byte-order mark: every
+    other byte zero, as ASCII letters are in UTF-16."""
+    sample = head[:4096]
+    for offset, name in ((1, "utf-16-le"), (0, "utf-16-be")):
+        zeros = sample[offset::2].count(0)
+        if len(sample) >= 8 and zeros >= 0.9 * (len(sample) // 2):
+            return f"; it looks like UTF-16 text without a byte-order mark: try --encoding {name}"
+    return ""
+
+
 def _wide_encoding(codec: str) -> bool:
     return codec.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
 
@@ -90,7 +101,7 @@ class InputReader:
         if not self.head.strip() and len(self.head) < HEAD_BYTES:
             raise self.fail(None, "empty file: nothing to import")
         if b"\x00" in self.head[:8192] and not _wide_encoding(self.codec):
-            raise self.fail(1, "binary file (NUL bytes): not text")
+            raise self.fail(1, "binary file (NUL bytes): not text" + _utf16_hint(self.head))
 
     def byte_chunks(self) -> Iterator[bytes]:
         """The input's bytes, the head first (each piece told to ``bytes_read``)."""
@@ -198,6 +209,9 @@ class InputReader:
                 pending += decoder.decode(raw, final=not raw.endswith(b"\n"))
             except UnicodeError as error:  # a wide encoding's last unit cut short
                 raise self.fail(number + 1, self._not_decodable(error)) from None
+            # Lone CRs end lines too (FORMAT.md: LF, CRLF or CR): the csv module reads them
+            # as LFs, and a CR-only file is then rows, not one line of the whole file.
+            pending = pending.replace("\r\n", "\n").replace("\r", "\n")
             while (end := pending.find("\n")) >= 0:
                 number += 1
                 yield pending[: end + 1]
