@@ -10,6 +10,7 @@ from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.tui.app import QATuiApp
 from qatui.tui.state_bridge import StateAwareCorpus, open_user_state
+from qatui.tui.terminal_writer import install_tolerant_writer
 
 
 def run_reader(path: Path, *, build_sample: bool) -> int:
@@ -29,6 +30,7 @@ def run_reader(path: Path, *, build_sample: bool) -> int:
     except StoreError as error:
         print(f"qatui: {clean_line(str(error))}", file=sys.stderr)
         return 2
+    install_tolerant_writer()  # a terminal lost mid-draw ends the reader (see the module)
     try:
         app.run()
     finally:
