@@ -15,6 +15,8 @@ from qatui.tui.text import one_line
 class RelatedLinks(OptionList):
     """Links of the open page; Enter opens a question or shows a topic's questions."""
 
+    ALLOW_MAXIMIZE = True  # z gives this pane the screen
+
     BINDINGS = [
         Binding("k", "cursor_up", "Up", show=False, id="related.up"),
         Binding("j", "cursor_down", "Down", show=False, id="related.down"),
