@@ -131,10 +131,13 @@ async def test_the_footer_fits_in_80_columns(reader_db: Path) -> None:
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         keys = list(app.screen.query(FooterKey))
-        assert keys
-        for key in keys:
-            assert key.region.width > 0 and key.region.right <= NARROW[0], key.description
-        assert "Quit" in [key.description for key in keys]
+        palette = next(key for key in keys if key.has_class("-command-palette"))
+        shown = [key for key in keys if key is not palette]
+        assert shown
+        for key in shown:  # whole, and left of the palette key docked at the right
+            assert key.region.right <= palette.region.x, key.description
+            assert key.region.width >= key.get_content_width(app.size, app.size), key.description
+        assert "Quit" in [key.description for key in shown]
 
 
 # -- the status line --------------------------------------------------------------------------
@@ -196,9 +199,12 @@ def test_a_mistyped_database_path_is_an_error_not_an_empty_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("QATUI_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("QATUI_STATE_DB", str(tmp_path / "state.db"))
+    started: list[Path] = []
+    monkeypatch.setattr(QATuiApp, "run", lambda self: started.append(self.corpus.path))
     missing = tmp_path / "typo" / "corpus.db"
     assert run_reader(missing, build_sample=False) == 2
-    assert not missing.parent.exists()
+    assert not missing.parent.exists() and not started
     assert f"no database at {missing}" in capsys.readouterr().err
 
 
