@@ -345,3 +345,25 @@ async def test_opening_from_the_palette_moves_the_list_cursor_to_it(reader_db: P
         assert app.reader.page is not None and app.reader.page.id == target_id
         assert app.query_one(QuestionList).cursor == 5
         assert "6 of 13" in status(app)
+
+
+async def test_panes_say_what_is_coming_before_anything_arrived() -> None:
+    from textual.app import App, ComposeResult
+
+    from qatui.tui.widgets.related_links import NOTHING_OPEN, RelatedLinks
+    from qatui.tui.widgets.specialty_nav import LOADING
+
+    class Panes(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SpecialtyNav(id="specialties")
+            yield RelatedLinks(id="related")
+
+    app = Panes()
+    async with app.run_test(size=WIDE) as pilot:
+        nav = app.query_one(SpecialtyNav)
+        assert str(nav.get_option_at_index(0).prompt) == LOADING
+        nav.show_counts([("Urology", 3)], None)
+        await pilot.pause()
+        assert str(nav.get_option_at_index(0).prompt).split() == [APPLIED_MARK, "All", "3"]
+        related = app.query_one(RelatedLinks)
+        assert str(related.get_option_at_index(0).prompt) == NOTHING_OPEN

@@ -17,6 +17,7 @@ ALL = "All"
 APPLIED_MARK = "●"
 """Marks the specialty the question list shows (the highlight may be elsewhere)."""
 MAX_WIDTH = 36
+LOADING = "loading…"
 
 
 class SpecialtyNav(OptionList):
@@ -35,6 +36,10 @@ class SpecialtyNav(OptionList):
         self.counts: list[tuple[str, int]] = []
         self.applied: str | None = None
         self.border_title = "Specialties"
+
+    def on_mount(self) -> None:
+        if not self.names:  # the counts are on their way
+            self.set_options([Option(Content.styled(LOADING, "dim italic"), disabled=True)])
 
     def show_counts(self, counts: list[tuple[str, int]], chosen: str | None) -> None:
         """Replace the options, keeping the chosen specialty highlighted."""
