@@ -191,7 +191,7 @@ async def test_an_empty_corpus_says_how_to_import_one(tmp_path: Path) -> None:
     app = state_app(tmp_path / "empty.db", tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert EMPTY_CORPUS in notice_lines(app)
+        assert f"{EMPTY_CORPUS} --db" in notice_lines(app)
         assert "qatui import PATH" in EMPTY_CORPUS
 
 

@@ -396,7 +396,7 @@ class QuestionList(ScrollView, can_focus=True):
         if self.matching is None:
             return LOADING
         if self.everything == 0:
-            return EMPTY_CORPUS
+            return f"{EMPTY_CORPUS} --db {clean_line(str(self.corpus.path))}"
         return NO_MATCH
 
     def _update_title(self) -> None:
