@@ -329,14 +329,18 @@ def test_iter_filtered_records(tmp_path: Path) -> None:
 def test_citation_field_by_field() -> None:
     assert citation(full_record()) == (
         "\u201cKnee pain [when] climbing\u201d (Orthopedics), asked 2016-03-05, "
-        "replied by Dr. Lin Wei on 2016-03-08. https://example.org/q/42"
+        "replied by Dr. Lin Wei on 2016-03-08. Source: https://example.org/q/42"
     )
 
 
+def test_citation_names_the_question_id_when_there_is_no_url() -> None:
+    assert citation(full_record(source_url=None, id=7)).endswith(" Source: qatui question 7")
+
+
 def test_citation_without_url_reply_or_dates() -> None:
-    bare = full_record(source_url=None, replies=(), asked_on=None)
+    bare = full_record(source_url=None, replies=(), asked_on=None, id=None)
     assert citation(bare) == "\u201cKnee pain [when] climbing\u201d (Orthopedics)."
-    undated = full_record(source_url=None, replies=(Reply("Lin", None, "b"),))
+    undated = full_record(source_url=None, replies=(Reply("Lin", None, "b"),), id=None)
     assert citation(undated).endswith("asked 2016-03-05, replied by Dr. Lin.")
 
 

@@ -74,8 +74,16 @@ def test_window_is_newest_first_with_id_as_tie_break(corpus: CorpusReader) -> No
     rows = corpus.window(Filters(), 0, 40)
     keys = [(row.asked_on or "", row.id) for row in rows]
     assert keys == sorted(keys, reverse=True)
+    # Oldest first reverses the dated rows; undated (partial) pages stay last either way.
+    dated = [row.id for row in rows if row.asked_on]
+    undated = [row.id for row in rows if not row.asked_on]
+    assert undated and [row.id for row in rows] == dated + undated
     oldest = corpus.window(Filters(newest_first=False), 0, 40)
-    assert [row.id for row in oldest] == [row.id for row in rows][::-1]
+    assert [row.id for row in oldest] == dated[::-1] + undated[::-1]
+    # Read from the far end (the total known), the same order comes back.
+    total = len(rows)
+    tail = corpus.window(Filters(newest_first=False), total - 5, 5, total)
+    assert [row.id for row in tail] == [row.id for row in oldest][-5:]
 
 
 @pytest.mark.parametrize("newest_first", [True, False])

@@ -171,7 +171,7 @@ async def test_specialty_counts_follow_the_date_filter(reader_db: Path) -> None:
         await settle(pilot)
         nav = app.query_one(SpecialtyNav)
         labels = [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]
-        assert labels[0].split() == ["All", "2"]
+        assert labels[0].split() == ["●", "All", "2"]  # applied: marked
         assert any(label.split() == ["Dermatology", "1"] for label in labels)
         assert any(label.split() == ["Urology", "0"] for label in labels)
 
@@ -458,7 +458,7 @@ async def test_80x24_layout_stacks_every_pane_without_overlap(reader_db: Path) -
                 assert not first.overlaps(second)
 
 
-async def test_120x40_layout_puts_panes_side_by_side(reader_db: Path) -> None:
+async def test_120x40_layout_puts_the_list_beside_the_page(reader_db: Path) -> None:
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -466,7 +466,7 @@ async def test_120x40_layout_puts_panes_side_by_side(reader_db: Path) -> None:
         specialties, questions, reader = (
             app.query_one(f"#{p}").region for p in ("specialties", "questions", "reader")
         )
-        assert specialties.right <= questions.x and questions.right <= reader.x
+        assert specialties.bottom <= questions.y and questions.right <= reader.x
 
 
 async def _search(pilot: Pilot[int], app: QATuiApp, text: str) -> None:

@@ -162,7 +162,7 @@ async def test_v_cycles_all_unread_and_bookmarked(reader_db: Path, tmp_path: Pat
         assert view_of(app.reader.filters) == "bookmarked"
         assert rows(app) == [(marked_id, ACNE)]
         nav_counts = str(app.query_one("#specialties", OptionList).get_option_at_index(0).prompt)
-        assert nav_counts.split() == ["All", "1"]
+        assert nav_counts.split() == ["●", "All", "1"]
         await pilot.press("v")
         await settle(pilot)
         assert view_of(app.reader.filters) == "all" and app.reader.filters == Filters()

@@ -23,6 +23,7 @@ from qatui.tui.screens.timeline import TimelineScreen
 from qatui.tui.startup import run_reader
 from qatui.tui.widgets.histogram import Histogram
 from qatui.tui.widgets.question_list import QuestionList
+from tests.tui.corpus_builder import build_reader_corpus
 from tests.tui.state_helpers import SIZE, notices, saved_state, state_app
 
 
@@ -114,8 +115,11 @@ def test_the_config_database_replaces_the_default_one(
     assert run_reader(default, build_sample=True) == 0
     assert opened == [reader_db]
     assert not default.exists()  # no sample corpus was built there
-    assert run_reader(default, build_sample=False) == 0  # --db or QATUI_DB: the config yields
-    assert opened[-1] == default
+    assert run_reader(default, build_sample=False) == 2  # --db or QATUI_DB: no such file
+    assert not default.parent.exists()
+    other = build_reader_corpus(tmp_path / "other.db")
+    assert run_reader(other, build_sample=False) == 0  # --db or QATUI_DB: the config yields
+    assert opened[-1] == other
 
 
 def test_every_new_binding_has_a_description_and_an_id() -> None:

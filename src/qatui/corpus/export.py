@@ -239,5 +239,7 @@ def citation(record: Record) -> str:
         parts.append(f"replied{by}{on}")
     text = ", ".join(parts) + "."
     if record.source_url:
-        text += f" {record.source_url}"
+        text += f" Source: {record.source_url}"
+    elif record.id is not None:
+        text += f" Source: qatui question {record.id}"
     return clean_line(text).strip()

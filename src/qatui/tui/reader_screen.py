@@ -37,15 +37,18 @@ from qatui.tui.messages import (
 from qatui.tui.place_history import History
 from qatui.tui.reading_state import ReadingStateActions
 from qatui.tui.screens.timeline import TimelineScreen
-from qatui.tui.state_bridge import StateAwareCorpus, load_marks, next_view
+from qatui.tui.source_link import open_in_browser
+from qatui.tui.state_bridge import JobDone, StateAwareCorpus, load_marks, next_view
 from qatui.tui.widgets.filter_bar import FilterBar
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
+from qatui.tui.widgets.status_line import StatusLine
 from qatui.userstate import UserState
 
 LOADING_DELAY_S = 0.15
+PANE_IDS = ("specialties", "questions", "reader", "related")
 
 
 @dataclass(frozen=True)
@@ -60,25 +63,32 @@ class ReaderScreen(ReadingStateActions):
     """Browse the corpus: specialties, questions, the open page and its related links."""
 
     COMMANDS = {SpecialtyCommands, QuestionCommands, DateCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (160, "-roomy")]
+    """Narrow: the panes stacked; wide: the list above the specialty picker, left of the page;
+    roomy: the specialties, the list and the page side by side."""
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="app.search"),
         Binding("question_mark,f1", "app.help", "Help", id="app.help"),
-        Binding("b,alt+left", "go_back", "Back", id="app.back"),
-        Binding("f,alt+right", "go_forward", "Forward", id="app.forward"),
-        Binding("o", "flip_order", "Order", id="app.flip_order"),
-        Binding("x", "clear_filters", "Clear filters", id="app.clear_filters"),
-        Binding("i", "toggle_more_info", "More Info", id="app.toggle_more_info"),
+        Binding("b,alt+left", "go_back", "Back", show=False, id="app.back"),
+        Binding("f,alt+right", "go_forward", "Forward", show=False, id="app.forward"),
+        Binding("o", "flip_order", "Order", show=False, id="app.flip_order"),
+        Binding("x", "clear_filters", "Clear", id="app.clear_filters"),
+        Binding("z", "toggle_maximise", "Zoom", id="app.maximise"),
+        Binding("i", "toggle_more_info", "More Info", show=False, id="app.toggle_more_info"),
+        Binding("y", "copy_source", "Copy source URL", show=False, id="app.copy_source"),
+        Binding("w", "open_source", "Open source in browser", show=False, id="app.open_source"),
         Binding("n", "next_match", "Next match", show=False, id="app.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="app.previous_match"),
         Binding("r", "toggle_ranking", "Rank/date", show=False, id="app.toggle_ranking"),
         Binding("d", "focus_dates", "Dates", show=False, id="app.dates"),
-        Binding("m", "toggle_bookmark", "Bookmark", id="app.toggle_bookmark"),
+        Binding("m", "toggle_bookmark", "Bookmark", show=False, id="app.toggle_bookmark"),
         Binding("u", "toggle_read", "Read/unread", show=False, id="app.toggle_read"),
         Binding("v", "cycle_view", "View: all/unread/bookmarked", show=False, id="app.cycle_view"),
         Binding("s", "cycle_sort", "Sort: date/reply delay", show=False, id="app.cycle_sort"),
         Binding("B", "bookmarks", "Bookmarks list", show=False, id="app.bookmarks"),
         Binding("H", "history", "History list", show=False, id="app.history"),
-        Binding("t", "timeline", "Timeline and facets", id="app.timeline"),
+        Binding("t", "timeline", "Timeline", tooltip="Timeline and facets", id="app.timeline"),
         Binding("c", "copy_citation", "Copy citation", show=False, id="app.copy_citation"),
         Binding("e", "export", "Export", show=False, id="app.export"),
         Binding(
@@ -119,11 +129,13 @@ class ReaderScreen(ReadingStateActions):
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filter-bar")
         with Horizontal(id="panes"):
-            yield SpecialtyNav(id="specialties")
-            yield QuestionList(self.corpus, id="questions")
+            with Vertical(id="left"):
+                yield SpecialtyNav(id="specialties")
+                yield QuestionList(self.corpus, id="questions")
             with Vertical(id="right"):
                 yield ReadingPane(id="reader")
                 yield RelatedLinks(id="related")
+        yield StatusLine(self.corpus.path.name, read_only=self.corpus.read_only, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -137,6 +149,27 @@ class ReaderScreen(ReadingStateActions):
         reading = focused is not None and focused.id in ("reader", "related")
         self.query_one("#panes").set_class(reading, "-reading")
 
+    @on(QuestionList.PositionChanged)
+    def _position_changed(self, message: QuestionList.PositionChanged) -> None:
+        self.query_one(StatusLine).show_position(message.position)
+
+    def action_toggle_maximise(self) -> None:
+        """Give the focused pane the whole screen, or put the panes back."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        pane = next(
+            (
+                node
+                for node in (focused, *(focused.ancestors if focused else ()))
+                if node is not None and node.id in PANE_IDS
+            ),
+            None,
+        )
+        if pane is None or not self.maximize(pane, container=False):
+            self.app.bell()
+
     # -- the filters, pushed down to the panes -----------------------------------------------
 
     def list_filters(self) -> Filters:
@@ -149,6 +182,7 @@ class ReaderScreen(ReadingStateActions):
         """Every pane shows ``filters``; the counts are reread when what they follow changed."""
         query = ListQuery(filters)
         self.query_one(FilterBar).show(filters)
+        self.query_one(StatusLine).show_filters(filters)
         self.query_one(QuestionList).load(query)
         if query.counts_filters != self._counted:
             self._counted = query.counts_filters
@@ -248,6 +282,7 @@ class ReaderScreen(ReadingStateActions):
             highlight=ListQuery(self.filters).highlight,
         )
         self.query_one(RelatedLinks).show_page(message.page)
+        self.query_one(QuestionList).move_to(message.page.id)
         self.remember_opened(message.page)
 
     @on(WorkFailed)
@@ -306,6 +341,9 @@ class ReaderScreen(ReadingStateActions):
 
     def action_back_out(self) -> None:
         """Escape: leave a field or pane for the question list; clear a search being typed."""
+        if self.maximized is not None:
+            self.minimize()
+            return
         focused = self.focused
         questions = self.query_one(QuestionList)
         if isinstance(focused, Input) and focused.id == "search" and focused.value:
@@ -358,3 +396,32 @@ class ReaderScreen(ReadingStateActions):
     def _timeline_chosen(self, chosen: Filters | None) -> None:
         if chosen is not None and chosen != self.filters:
             self.filters = chosen
+
+    # -- the question's source page ----------------------------------------------------------
+
+    def _source_url(self) -> str | None:
+        url = self.page.record.source_url if self.page is not None else None
+        if not url:
+            self.notify(
+                "This question has no source URL." if self.page else "Open a question first.",
+                severity="warning",
+                markup=False,
+            )
+        return url or None
+
+    def action_copy_source(self) -> None:
+        """Copy the open question's source URL to the clipboard (OSC 52)."""
+        url = self._source_url()
+        if url is not None:
+            self.app.copy_to_clipboard(url)
+            self.notify(url, title="Source URL copied", markup=False)
+
+    def action_open_source(self) -> None:
+        """Open the open question's source page in the system browser."""
+        url = self._source_url()
+        if url is not None:
+            self._open_in_browser(url)
+
+    @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
+    def _open_in_browser(self, url: str) -> None:
+        self.post_message(JobDone(open_in_browser(url)))

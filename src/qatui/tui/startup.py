@@ -21,6 +21,14 @@ def run_reader(path: Path, *, build_sample: bool) -> int:
     loaded = load_config()
     if build_sample and loaded.config.database is not None:
         path, build_sample = loaded.config.database, False
+    if not build_sample and not path.exists():
+        # A mistyped --db, QATUI_DB or config path: say so, never create an empty database.
+        print(
+            f"qatui: no database at {clean_line(str(path))}. Import one with: "
+            f"qatui import PATH --db {clean_line(str(path))}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         if build_sample and not path.exists():
             from qatui.corpus.ingest.sample import build_sample_database

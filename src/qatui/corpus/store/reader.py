@@ -32,6 +32,8 @@ class QuestionRow:
     score: float | None = None
     snippet: Snippet = NO_SNIPPET
     title_spans: tuple[Span, ...] = ()
+    reply_delay: int | None = None
+    """Days from the question to its first reply (None: unknown; not read for search rows)."""
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,19 @@ class CorpusStats:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_ROW_COLUMNS = "q.id, q.title, s.name, q.asked_on, q.doctor, q.is_partial"
+_ROW_COLUMNS = "q.id, q.title, s.name, q.asked_on, q.doctor, q.is_partial, q.reply_delay"
 
 
 def _row(values: tuple[Any, ...]) -> QuestionRow:
-    return QuestionRow(int(values[0]), values[1], values[2], values[3], values[4], bool(values[5]))
+    return QuestionRow(
+        int(values[0]),
+        values[1],
+        values[2],
+        values[3],
+        values[4],
+        bool(values[5]),
+        reply_delay=values[6],
+    )
 
 
 class CorpusReader:
@@ -139,13 +149,11 @@ class CorpusReader:
             offset = total - end
             newest_first = not newest_first
         direction = "DESC" if newest_first else "ASC"
-        if filters.order == "delay":
-            # The stored delay (schema v3, indexed). Unknown delays stay at the natural end, so
-            # reading from the end reverses exactly; SQLite serves NULLS FIRST/LAST from the index.
-            nulls = "FIRST" if from_end else "LAST"
-            order = f"q.reply_delay {direction} NULLS {nulls}, q.id {direction}"
-        else:
-            order = f"q.asked_on {direction}, q.id {direction}"
+        # Unknown values (undated partial pages, unknown delays) go last in either direction and
+        # stay at the natural end, so reading from the end reverses exactly.
+        nulls = "FIRST" if from_end else "LAST"
+        column = "q.reply_delay" if filters.order == "delay" else "q.asked_on"
+        order = f"{column} {direction} NULLS {nulls}, q.id {direction}"
         where, params = self._where(filters)
         ids = [
             row[0]

@@ -17,6 +17,7 @@ from qatui.corpus.ingest.dates import parse_bound
 from qatui.tui.messages import DateRangeChanged
 
 ANY_TIME = "any"
+CUSTOM_RANGE = "custom"
 LAST_12_MONTHS = "12m"
 SEARCH_DEBOUNCE_S = 0.25
 
@@ -53,7 +54,8 @@ class FilterBar(Horizontal):
         submitted: bool = False
 
     def compose(self) -> ComposeResult:
-        choices = quick_choices()
+        # "Custom range" names dates typed or picked on the timeline; choosing it changes nothing.
+        choices = [*quick_choices(), ("Custom range", CUSTOM_RANGE)]
         yield Input(placeholder="/ search words", id="search", select_on_focus=False)
         yield Input(placeholder="from: 2016, 2016-03…", id="since")
         yield Input(placeholder="to", id="until")
@@ -111,7 +113,8 @@ class FilterBar(Horizontal):
     @on(Select.Changed, "#quick-date")
     def _quick_date(self, event: Select.Changed) -> None:
         event.stop()
-        self.post_message(DateRangeChanged(*quick_range(str(event.value))))
+        if event.value != CUSTOM_RANGE:
+            self.post_message(DateRangeChanged(*quick_range(str(event.value))))
 
     @on(Input.Changed, "#search")
     def _search_edited(self, event: Input.Changed) -> None:
@@ -177,8 +180,8 @@ INVALID = object()
 
 
 def quick_choice_of(since: str | None, until: str | None) -> str:
-    """The quick choice (a year, the last 12 months, or any time) these bounds are, else any
-    time."""
+    """The quick choice (a year, the last 12 months, or any time) these bounds are, else a
+    custom range."""
     if since is None and until is None:
         return ANY_TIME
     if (since, until) == quick_range(LAST_12_MONTHS):
@@ -186,4 +189,4 @@ def quick_choice_of(since: str | None, until: str | None) -> str:
     year = (since or "")[:4]
     if year.isdigit() and (since, until) == quick_range(year):
         return year
-    return ANY_TIME
+    return CUSTOM_RANGE

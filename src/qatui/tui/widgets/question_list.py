@@ -6,6 +6,7 @@ is on screen and kept in a small LRU cache, so a million questions cost what a t
 
 from __future__ import annotations
 
+import textwrap
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qatui.corpus.delay import describe_delay
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.listing import ListQuery
@@ -31,12 +33,45 @@ from qatui.corpus.store.reader import CorpusReader, QuestionRow
 from qatui.tui.corpus_worker import query_and_post
 from qatui.tui.messages import QuestionChosen
 from qatui.tui.text import fit
+from qatui.tui.widgets.status_line import Position
 
 PARTIAL_MARK = "◌"
+NO_MATCH = "No questions match these filters. x clears them."
+EMPTY_CORPUS = "This corpus holds no questions yet. Import some with: qatui import PATH"
+LOADING = "loading…"
+SPECIALTY_FROM, DOCTOR_FROM = 60, 95
+"""List widths (cells) from which the specialty and the doctor columns appear."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One cell of a row: its text, its width (None: the rest of the row) and whether it is
+    muted (meta) or in the title's style."""
+
+    text: str
+    width: int | None
+    meta: bool = True
+
+
+def row_columns(row: QuestionRow, width: int, *, by_delay: bool) -> list[Column]:
+    """The columns of ``row`` in ``width`` cells: the title always, then the specialty, the
+    doctor and the date (or the reply delay) as the width allows."""
+    when = describe_delay(row.reply_delay) if by_delay else (row.asked_on or "—")
+    when_w = 10 if not by_delay else 12
+    columns = [Column(clean_line(row.title), None, meta=False)]
+    if width >= 40:
+        if width >= SPECIALTY_FROM:
+            columns.append(Column(clean_line(row.specialty), 18))
+        if width >= DOCTOR_FROM:
+            columns.append(Column(clean_line(row.doctor or ""), 16))
+        columns.append(Column(when, when_w))
+    return columns
 
 
 class QuestionList(ScrollView, can_focus=True):
     """Every question the filters match, newest first, in a list that never loads them all."""
+
+    ALLOW_MAXIMIZE = True  # z gives this pane the screen
 
     COMPONENT_CLASSES = {
         "question-list--cursor",
@@ -94,6 +129,12 @@ class QuestionList(ScrollView, can_focus=True):
         matching: int
         everything: int
 
+    @dataclass
+    class PositionChanged(Message):
+        """The cursor moved, or the number of rows it moves among changed."""
+
+        position: Position
+
     def __init__(
         self, corpus: Corpus, *, page_size: int = 100, cache_pages: int = 40, id: str | None = None
     ) -> None:
@@ -141,6 +182,7 @@ class QuestionList(ScrollView, can_focus=True):
             exit_on_error=False,
         )
         self._update_title()
+        self._post_position()
         self.refresh()
 
     def _count(self, generation: int, query: ListQuery) -> None:
@@ -192,6 +234,7 @@ class QuestionList(ScrollView, can_focus=True):
             self.capped = False
             self._update_virtual_size()
             self._update_title()
+            self._post_position()
         while len(self._pages) > self.cache_pages:
             self._pages.popitem(last=False)
         if self.matching is None:
@@ -211,6 +254,7 @@ class QuestionList(ScrollView, can_focus=True):
         if self._jump_to_end:
             self._jump_to_end = False
             self.action_last()
+        self._post_position()
         self.refresh()
 
     def show_marks(self, marks: dict[int, str]) -> None:
@@ -239,6 +283,15 @@ class QuestionList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._update_virtual_size()
+        # A new height scrolls the rows; keep the cursor's row on screen.
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        lines = self.lines_per_row
+        self.scroll_to_region(Region(0, self.cursor * lines, 1, lines), animate=False, force=True)
+
+    def _post_position(self) -> None:
+        self.post_message(self.PositionChanged(Position(self.cursor, self.matching, self.capped)))
 
     def row_at(self, index: int) -> QuestionRow | None:
         """The row at ``index`` if it is loaded (asking for it otherwise)."""
@@ -267,6 +320,8 @@ class QuestionList(ScrollView, can_focus=True):
         index, sub_line = divmod(int(self.scroll_offset.y) + y, self.lines_per_row)
         width = self.scrollable_content_region.width
         base = self.rich_style
+        if self.row_count == 0:
+            return self._render_notice(y, width)
         if index >= self.row_count:
             return Strip.blank(width, base)
         row = self.row_at(index)
@@ -274,7 +329,7 @@ class QuestionList(ScrollView, can_focus=True):
             self.row_at(index + 20)
         if row is None:
             style = base + self.get_component_rich_style("question-list--loading")
-            text = "  loading…" if sub_line == 0 else ""
+            text = f"  {LOADING}" if sub_line == 0 else ""
             return Strip([Segment(set_cell_size(text, width), style)], width)
         if sub_line == 1:
             return self._render_snippet(row.snippet, width, selected=index == self.cursor)
@@ -314,34 +369,35 @@ class QuestionList(ScrollView, can_focus=True):
         if is_partial:
             title_style = base + self.get_component_rich_style("question-list--partial")
         mark = PARTIAL_MARK if is_partial else self.marks.get(row.id, " ")
-        date = row.asked_on or "—"
-        columns: list[tuple[str, Style]] = [(f"{mark} ", title_style)]
-        if width >= 90:
-            specialty_w, doctor_w = 18, 16
-            title_w = width - 2 - 11 - specialty_w - doctor_w - 3
-            columns += [
-                (set_cell_size(fit(clean_line(row.title), title_w), title_w) + " ", title_style),
-                (
-                    set_cell_size(fit(clean_line(row.specialty), specialty_w), specialty_w) + " ",
-                    meta,
-                ),
-                (date.ljust(10) + " ", meta),
-                (set_cell_size(fit(clean_line(row.doctor or ""), doctor_w), doctor_w), meta),
-            ]
-        elif width >= 40:
-            title_w = width - 2 - 11
-            columns += [
-                (set_cell_size(fit(clean_line(row.title), title_w), title_w) + " ", title_style),
-                (date.ljust(10), meta),
-            ]
-        else:
-            columns.append((fit(clean_line(row.title), max(1, width - 2)), title_style))
+        columns = row_columns(row, width - 2, by_delay=self.list_query.by_delay)
+        fixed = sum((column.width or 0) + 1 for column in columns)
+        cells: list[tuple[str, Style]] = [(f"{mark} ", title_style)]
+        for column in columns:
+            cell_w = column.width if column.width is not None else max(1, width - 2 - fixed)
+            text = set_cell_size(fit(column.text, cell_w), cell_w)
+            cells.append((text + " ", meta if column.meta else title_style))
         if selected:
             cursor = self.get_component_rich_style("question-list--cursor")
             base = base + cursor
-            columns = [(text, style + cursor) for text, style in columns]
-        segments = [Segment(text, style) for text, style in columns]
-        return Strip(segments).adjust_cell_length(width, base)
+            cells = [(text, style + cursor) for text, style in cells]
+        segments = [Segment(text, style) for text, style in cells]
+        return Strip(segments).crop(0, width).adjust_cell_length(width, base)
+
+    def _render_notice(self, y: int, width: int) -> Strip:
+        """What an empty list says on its first lines: loading, no match, or an empty corpus."""
+        style = self.rich_style + self.get_component_rich_style("question-list--loading")
+        lines = textwrap.wrap(self.empty_text, max(8, width - 4))
+        text = f"  {lines[y]}" if y < len(lines) else ""
+        return Strip([Segment(set_cell_size(text, width), style)], width)
+
+    @property
+    def empty_text(self) -> str:
+        """Why the list has no rows: still loading, nothing matches, or no questions at all."""
+        if self.matching is None:
+            return LOADING
+        if self.everything == 0:
+            return f"{EMPTY_CORPUS} --db {clean_line(str(self.corpus.path))}"
+        return NO_MATCH
 
     def _update_title(self) -> None:
         from textual.content import Content
@@ -377,7 +433,8 @@ class QuestionList(ScrollView, can_focus=True):
             for line in range(index * lines, index * lines + lines):
                 if scroll_y <= line < scroll_y + self.scrollable_content_region.height:
                     self.refresh_line(line - scroll_y)
-        self.scroll_to_region(Region(0, new * lines, 1, lines), animate=False, force=True)
+        self._scroll_to_cursor()
+        self._post_position()
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, max(0, self.row_count - 1)))
@@ -388,6 +445,15 @@ class QuestionList(ScrollView, can_focus=True):
 
     def _page_height(self) -> int:
         return max(1, self.scrollable_content_region.height // self.lines_per_row - 1)
+
+    def move_to(self, question_id: int) -> bool:
+        """Put the cursor on ``question_id`` if its row is loaded; say whether it was."""
+        for page, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row.id == question_id:
+                    self.cursor = page * self.page_size + offset
+                    return True
+        return False
 
     def action_cursor_up(self) -> None:
         self.cursor -= 1

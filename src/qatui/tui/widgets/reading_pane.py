@@ -47,6 +47,13 @@ def asker_line(record: Record) -> Content:
     return one_line(" · ".join(parts))
 
 
+def source_line(url: str | None) -> Content:
+    """``Source: https://… (w opens it, y copies it)``."""
+    return Content.assemble(
+        ("Source: ", "bold"), one_line(url), (" (w opens it, y copies it)", "dim")
+    )
+
+
 @dataclass(frozen=True)
 class Match:
     """One occurrence of a search word: which part of the page, and where in its text."""
@@ -58,6 +65,8 @@ class Match:
 
 class ReadingPane(VerticalScroll, can_focus=True):
     """The open question: title, asker, question, replies and the More Info article."""
+
+    ALLOW_MAXIMIZE = True  # z gives this pane the screen
 
     BINDINGS = [
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="reader.up"),
@@ -76,6 +85,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(Content("Choose a question and press Enter."), id="reader-title")
         yield Static(id="reader-meta")
+        yield Static(id="reader-source")
         yield Static(id="reader-partial", classes="note")
         yield Static(id="reader-subject")
         yield Static(id="reader-question")
@@ -85,7 +95,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.border_title = "Reading"
-        for static_id in ("reader-partial", "reader-more-heading", "reader-more-info"):
+        for static_id in (
+            "reader-source",
+            "reader-partial",
+            "reader-more-heading",
+            "reader-more-info",
+        ):
             self.query_one(f"#{static_id}").display = False
 
     def show_page(
@@ -100,6 +115,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.query_one("#reader-meta", Static).update(
             Content.assemble(one_line(record.specialty, "bold"), " · ", asker_line(record))
         )
+        source = self.query_one("#reader-source", Static)
+        source.update(source_line(record.source_url))
+        source.display = bool(record.source_url)
         partial_note = self.query_one("#reader-partial", Static)
         partial_note.update(Content(PARTIAL_NOTE))
         partial_note.display = page.is_partial

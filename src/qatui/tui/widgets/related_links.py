@@ -11,9 +11,13 @@ from qatui.corpus.store.reader import QuestionPage
 from qatui.tui.messages import QuestionChosen, TopicChosen
 from qatui.tui.text import one_line
 
+NOTHING_OPEN = "The open question's links show here."
+
 
 class RelatedLinks(OptionList):
     """Links of the open page; Enter opens a question or shows a topic's questions."""
+
+    ALLOW_MAXIMIZE = True  # z gives this pane the screen
 
     BINDINGS = [
         Binding("k", "cursor_up", "Up", show=False, id="related.up"),
@@ -24,6 +28,9 @@ class RelatedLinks(OptionList):
         super().__init__(id=id)
         self.border_title = "Related"
         self._targets: dict[str, QuestionChosen | TopicChosen] = {}
+
+    def on_mount(self) -> None:
+        self.set_options([Option(Content.styled(NOTHING_OPEN, "dim"), disabled=True)])
 
     def show_page(self, page: QuestionPage) -> None:
         """List the page's links under their headings."""

@@ -1,0 +1,91 @@
+"""The status line: which database, whether it is read-only, where the cursor is, and every
+active filter as a short chip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.widgets import Static
+
+from qatui.corpus.filters import Filters
+from qatui.corpus.ingest.sanitize import clean_line
+
+CHIP_STYLE = "reverse"
+READ_ONLY_STYLE = "bold"
+
+
+@dataclass(frozen=True)
+class Position:
+    """The list cursor: row ``index`` (from 0) of ``matching`` (None: still counting)."""
+
+    index: int
+    matching: int | None
+    capped: bool = False
+
+    def describe(self) -> str:
+        """``12 of 1,204``; ``counting…`` before the count; ``none`` for an empty list."""
+        if self.matching is None:
+            return "counting…"
+        if self.matching == 0:
+            return "no questions"
+        plus = "+" if self.capped else ""
+        return f"{self.index + 1:,} of {self.matching:,}{plus}"
+
+
+def chips(filters: Filters) -> list[str]:
+    """One short word group per active filter: specialty, dates, topic, facets, view, search,
+    and the order when it is not the default."""
+    words = list(filters.describe())
+    if filters.order == "delay":
+        words.append("by reply delay")
+    if not filters.newest_first:
+        words.append("oldest first" if filters.order == "date" else "shortest first")
+    return [clean_line(word) for word in words]
+
+
+class StatusLine(Static):
+    """``sample.db · read-only · 12 of 1,204 · [Urology] [search: fever]``."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; width: 1fr; padding: 0 1; background: $panel; color: $text-muted; }
+    """
+
+    def __init__(self, database: str, *, read_only: bool, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.database = clean_line(database)
+        self.read_only = read_only
+        self.position = Position(0, None)
+        self.filters = Filters()
+
+    def on_mount(self) -> None:
+        self._paint()
+
+    def show_position(self, position: Position) -> None:
+        """Where the list cursor is now."""
+        if position != self.position:
+            self.position = position
+            self._paint()
+
+    def show_filters(self, filters: Filters) -> None:
+        """The filters the list shows now."""
+        if filters != self.filters:
+            self.filters = filters
+            self._paint()
+
+    @property
+    def text(self) -> str:
+        """The line as plain text (for tests and screen readers)."""
+        return self.content_of().plain
+
+    def content_of(self) -> Content:
+        parts: list[Content | str | tuple[str, str]] = [(self.database, "bold")]
+        if self.read_only:
+            parts += [" · ", ("read-only", READ_ONLY_STYLE)]
+        parts += [" · ", self.position.describe()]
+        for chip in chips(self.filters):
+            parts += [" ", (f" {chip} ", CHIP_STYLE)]
+        return Content.assemble(*parts)
+
+    def _paint(self) -> None:
+        self.update(self.content_of())
