@@ -1,0 +1,276 @@
+"""Keys in the reader's dialogs: what closes them, what moves in them, what they never swallow,
+and the destructive actions that ask first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.command import CommandList
+from textual.containers import VerticalScroll
+from textual.widgets import Input, OptionList, Static
+
+from qatui.config import load_config
+from qatui.tui.app import QATuiApp
+from qatui.tui.scenes import settle
+from qatui.tui.screens.bookmarks import BookmarksScreen
+from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
+from qatui.tui.screens.export_dialog import ExportScreen
+from qatui.tui.screens.help import HelpScreen
+from qatui.tui.screens.history import HistoryScreen
+from qatui.tui.screens.timeline import TimelineScreen
+from qatui.tui.startup import make_app
+from qatui.tui.state_bridge import BOOKMARK_MARK
+from qatui.tui.widgets.histogram import Histogram
+from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.related_links import RelatedLinks
+from qatui.tui.widgets.specialty_nav import SpecialtyNav
+from qatui.userstate import UserState
+from tests.tui.state_helpers import SIZE, move_to, notices, state_app
+from tests.tui.waiting import wait_until
+
+KNEE = "Knee pain when climbing stairs"
+
+
+def typed_at_once(app: QATuiApp, *keys: str) -> None:
+    """Queue ``keys`` as a terminal delivers a burst of typing: all before any is handled."""
+    for key in keys:
+        app.post_message(events.Key(key, None if len(key) > 1 else key))
+
+
+def help_lines(app: QATuiApp) -> list[str]:
+    """Every line the help screen shows."""
+    text = "\n".join(str(static.render()) for static in app.screen.query(Static))
+    return text.splitlines()
+
+
+def stored(tmp_path: Path) -> UserState:
+    return UserState.open(tmp_path / "state.db")
+
+
+async def test_keys_typed_right_after_enter_never_reach_the_note(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        question_id = move_to(app, KNEE)
+        await pilot.press("m")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"first note")
+        typed_at_once(app, "enter", "j", "j", "j", "m")
+        await settle(pilot)
+    state = stored(tmp_path)
+    bookmark = state.bookmark(question_id)
+    assert bookmark is not None and bookmark.note == "first note"
+    state.close()
+
+
+async def test_q_and_move_keys_type_letters_into_the_note(reader_db: Path, tmp_path: Path) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        question_id = move_to(app, KNEE)
+        await pilot.press("m", *"quick jog", "space", "G", "enter")
+        await settle(pilot)
+    state = stored(tmp_path)
+    bookmark = state.bookmark(question_id)
+    assert bookmark is not None and bookmark.note == "quick jog G"
+    state.close()
+
+
+async def test_m_on_a_bookmarked_question_asks_before_removing_it(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        question_id = move_to(app, KNEE)
+        await pilot.press("m", *"keep me", "enter")
+        await settle(pilot)
+        for answer in ("escape", "q", "n"):
+            await pilot.press("m")
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press(answer)
+            await settle(pilot)
+            assert not isinstance(app.screen, ConfirmScreen)
+            assert app.query_one(QuestionList).marks[question_id] == BOOKMARK_MARK
+        state = stored(tmp_path)
+        bookmark = state.bookmark(question_id)
+        assert bookmark is not None and bookmark.note == "keep me"
+        await pilot.press("m", "y")
+        await settle(pilot)
+        assert not state.is_bookmarked(question_id)
+        assert question_id not in app.query_one(QuestionList).marks
+        state.close()
+
+
+async def test_d_in_the_bookmarks_list_asks_before_removing(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        question_id = move_to(app, KNEE)
+        await pilot.press("m", *"keep me", "enter")
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        bookmarks = app.screen
+        assert isinstance(bookmarks, BookmarksScreen)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen_stack[-1] is bookmarks
+        state = stored(tmp_path)
+        assert state.is_bookmarked(question_id)
+        await pilot.press("delete", "y")
+        await settle(pilot)
+        assert app.screen_stack[-1] is bookmarks
+        assert not state.is_bookmarked(question_id)
+        state.close()
+
+
+async def test_g_and_shift_g_move_in_the_specialties_and_related_panes(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        nav = app.query_one(SpecialtyNav)
+        await pilot.press("1", "G")
+        assert nav.highlighted == nav.option_count - 1
+        await pilot.press("g")
+        assert nav.highlighted == 0
+        await pilot.press("2")
+        move_to(app, KNEE)
+        await pilot.press("enter")
+        await settle(pilot)
+        related = app.query_one(RelatedLinks)
+        options = [related.get_option_at_index(i) for i in range(related.option_count)]
+        enabled = [i for i, option in enumerate(options) if not option.disabled]
+        assert len(enabled) >= 2
+        await pilot.press("4", "G")
+        assert related.highlighted == enabled[-1]
+        await pilot.press("g")
+        assert related.highlighted == enabled[0]
+
+
+async def test_q_closes_every_dialog_but_types_in_a_search_field(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # a page is open: Export offers it
+        await settle(pilot)
+        for key, dialog in (
+            ("B", BookmarksScreen),
+            ("H", HistoryScreen),
+            ("t", TimelineScreen),
+            ("e", ExportScreen),
+            ("question_mark", HelpScreen),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, dialog)
+            await pilot.press("q")
+            await settle(pilot)
+            assert app.screen is app.reader, dialog
+            assert app.is_running
+        await pilot.press("H", "slash", *"qj")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.query_one("#state-search", Input).value == "qj"
+
+
+async def test_j_k_g_shift_g_move_in_the_dialog_lists(reader_db: Path, tmp_path: Path) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("e")
+        choices = app.screen.query_one("#export-choices", OptionList)
+        assert choices.highlighted == 0
+        await pilot.press("j", "j")
+        assert choices.highlighted == 2
+        await pilot.press("k")
+        assert choices.highlighted == 1
+        await pilot.press("G")
+        assert choices.highlighted == choices.option_count - 1
+        await pilot.press("g")
+        assert choices.highlighted == 0
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        chart = app.screen.query_one(Histogram)
+        assert len(chart.bars) > 2 and chart.cursor == len(chart.bars) - 1
+        await pilot.press("g")
+        assert chart.cursor == 0
+        await pilot.press("j")
+        assert chart.cursor == 1
+        await pilot.press("G")
+        assert chart.cursor == len(chart.bars) - 1
+
+
+async def test_help_scrolls_with_j_space_and_shift_g(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        assert body.max_scroll_y > 10
+        await pilot.press("j")
+        await settle(pilot)
+        assert body.scroll_y == 1
+        await pilot.press("space")
+        await settle(pilot)
+        assert body.scroll_y > 2
+        await pilot.press("G")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        await settle(pilot)
+        assert body.scroll_y == 0
+
+
+async def test_help_shows_the_keys_the_config_gave(reader_db: Path, tmp_path: Path) -> None:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text('[keys]\n"app.toggle_read" = "z"\n"app.timeline" = "ctrl+t"\n')
+    app = state_app(reader_db, tmp_path, load_config(config_file))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = help_lines(app)
+        read_line = next(line for line in lines if "app.toggle_read" in line)
+        timeline_line = next(line for line in lines if "app.timeline" in line)
+        assert read_line.split()[0] == "z"
+        assert timeline_line.split()[0] == "Ctrl+t"
+
+
+async def test_an_unknown_key_id_warns_in_one_line(reader_db: Path, tmp_path: Path) -> None:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text('[keys]\n"app.timelin" = "z"\n')
+    app = state_app(reader_db, tmp_path, load_config(config_file))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (warning,) = notices(app)
+        assert "did you mean app.timeline" in warning
+        assert "\n" not in warning and len(warning) < 140
+
+
+async def test_the_palettes_keys_command_opens_the_one_help(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Keys")
+        hits = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: hits.option_count > 0, "the Keys command")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert not app.reader.query("HelpPanel")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.reader
