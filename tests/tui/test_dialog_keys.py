@@ -175,7 +175,7 @@ async def test_q_closes_every_dialog_but_types_in_a_search_field(
             assert isinstance(app.screen, dialog)
             await pilot.press("q")
             await settle(pilot)
-            assert app.screen is app.reader, dialog
+            assert app.screen_stack[-1] is app.reader, dialog
             assert app.is_running
         await pilot.press("H", "slash", *"qj")
         await settle(pilot)
@@ -273,4 +273,4 @@ async def test_the_palettes_keys_command_opens_the_one_help(reader_db: Path) -> 
         assert not app.reader.query("HelpPanel")
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is app.reader
+        assert app.screen_stack[-1] is app.reader
