@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 
 from qatui.config import load_config
+from qatui.corpus.filters import Filters
 from qatui.tui.app import QATuiApp
 from qatui.tui.scenes import settle
 from qatui.tui.screens.bookmarks import BookmarksScreen
@@ -274,3 +275,47 @@ async def test_the_palettes_keys_command_opens_the_one_help(reader_db: Path) -> 
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen_stack[-1] is app.reader
+
+
+async def test_dates_are_checked_on_enter_and_blur_and_the_bar_keeps_its_layout(
+    reader_db: Path,
+) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search_width = app.query_one("#search").region.width
+        await pilot.press("d", "2")
+        await settle(pilot)
+        since = app.query_one("#since", Input)
+        assert not since.has_class("-invalid") and notices(app) == []
+        await pilot.press(*"01")
+        await settle(pilot)
+        assert not since.has_class("-invalid") and notices(app) == []
+        await pilot.press("tab")  # leaving the field checks it
+        await settle(pilot)
+        assert since.has_class("-invalid")
+        (warning,) = notices(app)
+        assert "'201' is not a year" in warning
+        assert app.query_one("#search").region.width == search_width
+        assert app.reader.filters == Filters()
+        since.focus()
+        await pilot.press("end", "9", "enter")
+        await settle(pilot)
+        assert not since.has_class("-invalid")
+        assert app.reader.filters.since == "2019-01-01"
+
+
+async def test_markup_typed_into_a_date_field_is_shown_as_text(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for typed in ("[/]", "[@click=app.quit]x", "[b]2020"):
+            since = app.query_one("#since", Input)
+            since.focus()
+            since.value = typed
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.pause()
+            assert app.is_running
+            assert any(repr(typed) in text for text in notices(app)), typed
+            assert since.has_class("-invalid")
