@@ -8,6 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.command import CommandList
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 
 from qatui.config import load_config
@@ -24,6 +25,7 @@ from qatui.tui.startup import make_app
 from qatui.tui.state_bridge import BOOKMARK_MARK
 from qatui.tui.widgets.histogram import Histogram
 from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.reading_pane import ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from qatui.userstate import UserState
@@ -319,3 +321,33 @@ async def test_markup_typed_into_a_date_field_is_shown_as_text(reader_db: Path) 
             assert app.is_running
             assert any(repr(typed) in text for text in notices(app)), typed
             assert since.has_class("-invalid")
+
+
+async def test_the_open_page_marks_the_words_of_the_search_on_now(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"pain")
+        await wait_until(pilot, lambda: app.reader.filters.search == "pain", "the search")
+        await pilot.press("enter", "enter")  # to the results, then open the best one
+        await settle(pilot)
+        reader = app.query_one(ReadingPane)
+        title = str(app.query_one("#reader-title", Static).render())
+        assert reader.matches
+        await pilot.press("escape")  # clears the search
+        await settle(pilot)
+        assert app.reader.filters.search is None
+        assert reader.matches == []
+        page = app.query_one("#reader-question", Static).render()
+        assert isinstance(page, Content) and not page.spans  # no word marked any more
+        await pilot.press("n")
+        assert reader.match_index == -1
+        word = title.split()[0].lower()
+        await pilot.press("slash", *word)
+        await wait_until(pilot, lambda: app.reader.filters.search == word, "the new search")
+        assert reader.matches and all(
+            str(app.query_one(f"#{m.static_id}", Static).render())[m.start : m.end].lower() == word
+            for m in reader.matches
+        )
+        await pilot.press("enter", "n")  # to the results, then the first word in the page
+        assert reader.match_index == 0
