@@ -13,6 +13,8 @@ from textual.widgets import Input, OptionList, Static
 
 from qatui.config import load_config
 from qatui.corpus.filters import Filters
+from qatui.corpus.model import Record
+from qatui.corpus.store.writer import Store
 from qatui.tui.app import QATuiApp
 from qatui.tui.scenes import settle
 from qatui.tui.screens.bookmarks import BookmarksScreen
@@ -351,3 +353,25 @@ async def test_the_open_page_marks_the_words_of_the_search_on_now(reader_db: Pat
         )
         await pilot.press("enter", "n")  # to the results, then the first word in the page
         assert reader.match_index == 0
+
+
+async def test_the_palette_puts_a_title_starting_with_the_words_above_fuzzy_names(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(tmp_path / "rash.db")
+    with store.transaction():
+        for title, specialty in (
+            ("Lump in the neck", "Breast and Thyroid"),
+            ("Rash [Urgent] on both arms", "Dermatology"),
+        ):
+            store.upsert(Record(title=title, specialty=specialty, question="What is it?"))
+    store.close()
+    app = make_app(tmp_path / "rash.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Rash")
+        hits = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: hits.option_count >= 2, "both hits")
+        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert prompts[0].startswith("Rash [Urgent] on both arms"), prompts
+        assert any("Breast and Thyroid" in prompt for prompt in prompts[1:])
