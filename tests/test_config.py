@@ -159,9 +159,11 @@ def test_unreadable_inputs_give_defaults(path: Path) -> None:
 
 
 def test_key_warnings_name_unknown_binding_ids() -> None:
-    config = Config(keys={"app.quit": "q", "app.fly": "f"})
+    config = Config(keys={"app.quit": "q", "zoom": "f", "app.halp": "h"})
     assert config.key_warnings({"app.quit", "app.help"}) == [
-        "[keys] 'app.fly': no binding has this id (known: app.help, app.quit)"
+        "[keys] 'zoom': no binding has this id (Help, ?, lists every id)",
+        "[keys] 'app.halp': no binding has this id (did you mean app.help? Help, ?, lists "
+        "every id)",
     ]
 
 

@@ -15,6 +15,7 @@ Example ``config.toml``::
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -52,13 +53,18 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
 
     def key_warnings(self, binding_ids: set[str]) -> list[str]:
-        """A warning for each remapped binding id the app does not have."""
-        known = ", ".join(sorted(binding_ids))
-        return [
-            f"[keys] {_show(name)}: no binding has this id (known: {known})"
-            for name in self.keys
-            if name not in binding_ids
-        ]
+        """A one-line warning for each remapped binding id the app does not have, with the
+        nearest ids (Help lists them all)."""
+        warnings = []
+        for name in self.keys:
+            if name in binding_ids:
+                continue
+            near = difflib.get_close_matches(name, sorted(binding_ids), n=2, cutoff=0.7)
+            hint = f"did you mean {' or '.join(near)}? " if near else ""
+            warnings.append(
+                f"[keys] {_show(name)}: no binding has this id ({hint}Help, ?, lists every id)"
+            )
+        return warnings
 
 
 @dataclass(frozen=True)

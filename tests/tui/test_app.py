@@ -40,6 +40,15 @@ def searching(app: QATuiApp, words: str) -> bool:
     return app.reader.filters.search == words
 
 
+async def enter_date(pilot: Pilot[int], app: QATuiApp, field_id: str, text: str) -> None:
+    """Type ``text`` into a date field and press Enter there."""
+    field = app.query_one(f"#{field_id}", Input)
+    field.focus()
+    field.value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def palette_hits(pilot: Pilot[int], app: QATuiApp) -> None:
     """Wait until the command palette lists its first hit."""
     hits = app.screen.query_one(CommandList)
@@ -155,9 +164,12 @@ async def test_date_filter_and_counts_follow_it(reader_db: Path) -> None:
         assert app.focused is app.query_one("#since", Input)
         await pilot.press(*"2020")
         await settle(pilot)
+        assert app.reader.filters.since is None  # checked on Enter or on leaving the field
+        await pilot.press("enter")
+        await settle(pilot)
         assert app.reader.filters.since == "2020-01-01"
         assert question_list(app).matching == 5  # 2020-01-15 .. 2022-12-30
-        await pilot.press("tab", *"2021-06")
+        await pilot.press("tab", *"2021-06", "tab")
         await settle(pilot)
         assert app.reader.filters.until == "2021-06-30"
         assert question_list(app).matching == 3  # 2020-01-15, 2020-11-11, 2021-02-02
@@ -167,8 +179,7 @@ async def test_specialty_counts_follow_the_date_filter(reader_db: Path) -> None:
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.query_one("#since", Input).value = "2022"
-        await settle(pilot)
+        await enter_date(pilot, app, "since", "2022")
         nav = app.query_one(SpecialtyNav)
         labels = [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]
         assert labels[0].split() == ["●", "All", "2"]  # applied: marked
@@ -180,15 +191,13 @@ async def test_invalid_date_is_marked_and_changes_nothing(reader_db: Path) -> No
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("d")
-        app.query_one("#since", Input).value = "2016-13"
-        await settle(pilot)
+        await enter_date(pilot, app, "since", "2016-13")
         field = app.query_one("#since", Input)
         assert field.has_class("-invalid")
         assert app.reader.filters == Filters()
         assert question_list(app).matching == 13
-        assert "not a real date" in str(app.query_one("#filter-error").render())
-        await pilot.press("backspace", "backspace", "backspace")
+        assert any("not a real date" in n.message for n in app._notifications)
+        await pilot.press("end", "backspace", "backspace", "backspace", "enter")
         await settle(pilot)
         assert not field.has_class("-invalid")
         assert app.reader.filters.since == "2016-01-01"
@@ -322,8 +331,7 @@ async def test_x_clears_every_filter(reader_db: Path) -> None:
         await settle(pilot)
         app.reader.post_message(SpecialtyChosen("Urology"))
         await settle(pilot)
-        app.query_one("#since", Input).value = "2018"
-        await settle(pilot)
+        await enter_date(pilot, app, "since", "2018")
         assert app.reader.filters.active
         question_list(app).focus()
         await pilot.press("x")
@@ -521,8 +529,7 @@ async def test_search_keeps_the_other_filters(reader_db: Path) -> None:
         await _search(pilot, app, "what")  # in every question of the small corpus
         assert app.reader.filters.specialty == "Urology"
         assert question_list(app).matching == 4
-        app.query_one("#until", Input).value = "2018"
-        await settle(pilot)
+        await enter_date(pilot, app, "until", "2018")
         assert question_list(app).matching == 2  # 2017-03-03 and 2018-05-01
 
 

@@ -63,7 +63,7 @@ async def test_back_shows_the_restored_dates_in_the_date_fields(
         assert field(app, "since").value == "2020-01-01"
         message_log.clear()
         field(app, "until").focus()
-        await pilot.press(*"2021")
+        await pilot.press(*"2021", "enter")
         await settle(pilot)
         assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged("2020-01-01", "2021-12-31")
         assert (app.reader.filters.since, app.reader.filters.until) == (
@@ -78,7 +78,7 @@ async def test_typed_dates_stay_as_typed_while_the_filters_follow(
     app = state_app(reader_db, reader_db.parent)
     async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
         await settle(pilot)
-        await pilot.press("d", *"2020")
+        await pilot.press("d", *"2020", "enter")
         await settle(pilot)
         assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged("2020-01-01", None)
         assert field(app, "since").value == "2020"  # not rewritten to 2020-01-01 under the cursor
@@ -89,7 +89,7 @@ async def test_x_empties_half_typed_fields_even_when_no_filter_is_on(reader_db: 
     app = state_app(reader_db, reader_db.parent)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("d", *"20x")  # not a date: no filter, the field marked
+        await pilot.press("d", *"20x", "enter")  # not a date: no filter, the field marked
         await settle(pilot)
         assert app.reader.filters == Filters()
         assert field(app, "since").has_class("-invalid")
@@ -172,7 +172,7 @@ async def test_a_failed_bookmark_edit_is_reported(
         await pilot.press("B")
         await settle(pilot)
         assert isinstance(app.screen, BookmarksScreen)
-        await pilot.press("d")
+        await pilot.press("d", "y")
         await settle(pilot)
         assert [m.reason for m in message_log.of(WorkFailed)] == [
             "removing the bookmark failed: read-only file system"

@@ -121,7 +121,7 @@ async def test_m_bookmarks_with_a_note_and_m_again_removes_it(
             "Orthopedics",
             "ask [b]x[/b]",
         )
-        await pilot.press("m")
+        await pilot.press("m", "y")  # asks first
         await settle(pilot)
         assert not state.is_bookmarked(question_id)
         assert question_id not in app.query_one(QuestionList).marks
@@ -201,7 +201,7 @@ async def test_bookmarks_screen_searches_opens_edits_and_removes(
         assert shown_title(app) == KNEE
         await pilot.press("B")
         await settle(pilot)
-        await pilot.press("d")
+        await pilot.press("d", "y")  # asks first
         await settle(pilot)
         assert [text.splitlines()[0] for text in option_texts(app.screen)] == [KNEE]
         await pilot.press("escape")

@@ -24,6 +24,7 @@ from qatui.tui.export_files import ExportRequest, export_name, write_export
 from qatui.tui.messages import SpecialtyChosen
 from qatui.tui.scenes import settle
 from qatui.tui.screens.export_dialog import ExportScreen
+from qatui.tui.widgets.question_list import QuestionList
 from qatui.userstate import UserState
 from tests.tui.corpus_builder import HOSTILE_TITLE
 from tests.tui.state_helpers import SIZE, move_to, notices, rows, saved_state, state_app
@@ -179,12 +180,14 @@ async def test_export_the_filtered_list(reader_db: Path, tmp_path: Path) -> None
         app.reader.post_message(SpecialtyChosen("Urology"))
         await settle(pilot)
         filters = app.reader.filters
+        listed = [question_id for question_id, _ in rows(app)]
         await choose_export(pilot, app, "list", "json")
         await choose_export(pilot, app, "list", "markdown")
     json_file, md_file = exported(tmp_path)
     assert json_file.name.startswith("list-urology-")
     data = json.loads(json_file.read_text(encoding="utf-8"))
-    assert data == list_json(corpus_records(reader_db, filters), filters)
+    by_id = {record.id: record for record in corpus_records(reader_db, filters)}
+    assert data == list_json([by_id[question_id] for question_id in listed], filters)
     assert data["count"] == 4
     assert data["filters"]["specialty"] == "Urology"
     assert {r["specialty"] for r in data["records"]} == {"Urology"}
@@ -197,6 +200,29 @@ async def test_export_the_filtered_list(reader_db: Path, tmp_path: Path) -> None
     markdown = md_file.read_text(encoding="utf-8")
     assert markdown.startswith("# Questions: Urology\n")
     assert markdown.count("\n---\n") == 4 and NOT_MEDICAL_ADVICE in markdown
+
+
+async def test_export_of_the_list_writes_every_row_it_counts_in_its_order(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = app.query_one(QuestionList)
+        listed = rows(app)
+        assert listing.matching == len(listed) == 13  # 12 full pages and 1 partial
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        assert "every question (13 questions)" in app.screen.list_words
+        await pilot.press("escape")
+        await choose_export(pilot, app, "list", "json")
+        await choose_export(pilot, app, "list", "markdown")
+        assert any("Exported 13 questions" in text for text in notices(app))
+    json_file, md_file = exported(tmp_path)
+    data = json.loads(json_file.read_text(encoding="utf-8"))
+    assert data["count"] == 13
+    assert [record["title"] for record in data["records"]] == [title for _, title in listed]
+    assert md_file.read_text(encoding="utf-8").count("\n---\n") == 13
 
 
 def test_export_names() -> None:

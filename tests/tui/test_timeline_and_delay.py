@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList, Static
 
+from qatui.config import load_config
 from qatui.corpus.filters import SortOrder
 from qatui.tui.app import QATuiApp
 from qatui.tui.scenes import settle
@@ -211,3 +212,29 @@ def test_axis_labels_put_years_at_january_and_months_between() -> None:
     assert axis_labels(months, 3, 0, 4) == "2019  2020  "  # no room for the months
     assert axis_labels(months, 1, 0, 4) == "2019"
     assert axis_labels(["2019", "2020", "2021"], 6, 1, 2) == "2020  2021  "
+
+
+async def test_the_highlighted_bar_has_its_own_colour_in_every_theme(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    config_file = tmp_path / "config.toml"  # the theme is remembered here, nowhere else
+    config_file.write_text("")
+    app = state_app(reader_db, tmp_path, load_config(config_file))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        chart = app.screen.query_one(Histogram)
+        distances: dict[str, int] = {}
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await settle(pilot)
+            bar = chart.get_component_rich_style("histogram--bar").color
+            cursor = chart.get_component_rich_style("histogram--cursor").color
+            assert bar is not None and cursor is not None
+            distance = sum(
+                abs(a - b) for a, b in zip(bar.get_truecolor(), cursor.get_truecolor(), strict=True)
+            )
+            distances[theme] = distance
+        assert min(distances.values()) > 60  # sum of the red, green and blue differences
+        assert distances["textual-dark"] > 120 and distances["textual-light"] > 120

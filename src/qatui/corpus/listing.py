@@ -136,3 +136,17 @@ class ListQuery:
     def records(self, reader: CorpusReader) -> Iterator[Record]:
         """Every full question of the list as a record, by id (for exports)."""
         return iter_filtered_records(reader, self.selecting(reader.conn))
+
+    def records_as_listed(self, reader: CorpusReader, page: int = 500) -> Iterator[Record]:
+        """Every question the list shows, partial ones too, as records in the list's order:
+        what the reader's list holds, row for row (its count is what this yields)."""
+        offset = 0
+        while True:
+            rows = self.rows(reader, offset, page)
+            for row in rows:
+                record = reader.record(row.id)
+                if record is not None:
+                    yield record
+            if len(rows) < page:
+                return
+            offset += page

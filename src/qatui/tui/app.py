@@ -23,12 +23,13 @@ from qatui.tui.export_files import default_export_folder
 from qatui.tui.messages import WorkFailed
 from qatui.tui.reader_screen import ReaderScreen
 from qatui.tui.screens.bookmarks import BookmarksScreen
+from qatui.tui.screens.dialog_base import Dialog
 from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
 from qatui.tui.screens.export_dialog import ExportScreen
-from qatui.tui.screens.help import HelpScreen, binding_rows
+from qatui.tui.screens.help import HelpScreen, binding_rows, key_label
 from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.screens.timeline import TimelineScreen
-from qatui.tui.settings import apply_config, binding_ids
+from qatui.tui.settings import apply_config, binding_ids, key_remaps
 from qatui.tui.signals import handle_exit_signals, release_exit_signals
 from qatui.tui.state_bridge import JobDone
 from qatui.tui.widgets.histogram import Histogram
@@ -88,6 +89,8 @@ class QATuiApp(App[int]):
             more_info_folded=more_info_folded,
         )
         self._saved_theme: str | None = None
+        self.key_remaps: dict[str, str] = {}
+        """The config's key remaps in use (binding id -> keys): Help shows these keys."""
 
     def get_default_screen(self) -> Screen[None]:
         return self.reader
@@ -128,6 +131,7 @@ class QATuiApp(App[int]):
         )
         for warning in [*self.start_notices, *apply_config(self, self.config, known)]:
             self.notify(clean_line(warning), severity="warning", timeout=12, markup=False)
+        self.key_remaps = key_remaps(self.config, known)
         self._saved_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
@@ -155,27 +159,46 @@ class QATuiApp(App[int]):
         self.notify(clean_line(message.reason), severity="error", markup=False)
 
     def action_help(self) -> None:
-        """Show every binding."""
+        """Show every binding, with the keys it has now (the config may have remapped them)."""
+        if isinstance(self.screen, HelpScreen):
+            return
+
+        def rows(*bindings: BindingType) -> list[tuple[str, str]]:
+            return binding_rows(bindings, self.key_remaps)
+
         sections = [
-            ("Everywhere", binding_rows([*ReaderScreen.BINDINGS, QUIT])),
-            ("Question list", binding_rows(QuestionList.BINDINGS)),
-            ("Reading pane", binding_rows(ReadingPane.BINDINGS)),
-            (
-                "Specialties and Related panes",
-                [("Up / Down / j / k", "Move"), ("Enter", "Choose / open")],
-            ),
+            ("Everywhere", rows(*ReaderScreen.BINDINGS, QUIT)),
+            ("Question list", rows(*QuestionList.BINDINGS)),
+            ("Reading pane", rows(*ReadingPane.BINDINGS)),
+            ("Specialties pane", [*rows(*SpecialtyNav.BINDINGS), ("Enter", "Choose")]),
+            ("Related pane", [*rows(*RelatedLinks.BINDINGS), ("Enter", "Open")]),
+            ("Every dialog (Bookmarks, History, Timeline, Export, Help)", rows(*Dialog.BINDINGS)),
+            ("Bookmarks", rows(*BookmarksScreen.BINDINGS)),
+            ("History", rows(*HistoryScreen.BINDINGS)),
+            ("Timeline", rows(*TimelineScreen.BINDINGS, *Histogram.BINDINGS)),
             (
                 "Moving between panes",
                 [
                     ("Tab / Shift+Tab", "Next / previous pane"),
-                    ("Ctrl+P", "Command palette: specialty, date, question"),
+                    (
+                        key_label(self.COMMAND_PALETTE_BINDING),
+                        "Command palette: specialty, date, question",
+                    ),
                 ],
             ),
         ]
         self.push_screen(HelpScreen(sections))
 
+    def action_show_help_panel(self) -> None:
+        """The palette's "Keys": the same help as ``?`` (one help, built from the bindings)."""
+        self.action_help()
+
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":  # Textual's own keys panel: ours is the one help
+                yield SystemCommand("Keys", "Every key of the reader (same as ?)", self.action_help)
+            else:
+                yield command
         yield SystemCommand(
             "Clear filters", "Drop specialty, dates and words", self.reader.action_clear_filters
         )

@@ -29,6 +29,25 @@ class PaletteSource(Protocol):
     def post_message(self, message: Message) -> bool: ...
 
 
+FUZZY_ONLY = 0.5
+"""How a hit that matches only fuzzily (letters scattered, not the start of a word) is scaled:
+below any title or name that starts with the typed words."""
+
+
+def starts_with(text: str, query: str) -> bool:
+    """Whether ``text`` (or one of its words) starts with the typed ``query``, any case."""
+    text, query = text.casefold(), query.strip().casefold()
+    return bool(query) and (text.startswith(query) or f" {query}" in f" {text}")
+
+
+def ranked_score(score: float, text: str, query: str) -> float:
+    """A hit's score: the fuzzy matcher's (unbounded: runs of letters and word starts count
+    more), scaled down unless a word of ``text`` starts with the typed words. Specialties,
+    dates and titles are ranked alike, so "Rash" puts "Rash [Urgent]…" above "Breast and
+    Thyroid"."""
+    return score if starts_with(text, query) else score * FUZZY_ONLY
+
+
 class ReaderCommands(Provider):
     """A provider over the reader screen."""
 
@@ -59,7 +78,7 @@ class SpecialtyCommands(ReaderCommands):
         for label, message in self._hits():
             score = matcher.match(label.plain)
             if score > 0:
-                yield Hit(score, label, self.choose(message))
+                yield Hit(ranked_score(score, label.plain, query), label, self.choose(message))
 
 
 class DateCommands(ReaderCommands):
@@ -77,7 +96,9 @@ class DateCommands(ReaderCommands):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(
-                    score, Content(label), self.choose(DateRangeChanged(*quick_range(choice)))
+                    ranked_score(score, label, query),
+                    Content(label),
+                    self.choose(DateRangeChanged(*quick_range(choice))),
                 )
 
 
@@ -94,10 +115,15 @@ class QuestionCommands(ReaderCommands):
         if len(query.strip()) < 2:
             return
         rows = await asyncio.to_thread(find_titles, self.source.corpus, query)
+        matcher = self.matcher(query)
         for row in rows:
             # Hit.help is parsed as markup, so the specialty and date go in the display Content.
             label = Content.assemble(
                 clean_line(row.title),
                 (clean_line(f"  {row.specialty} · {row.asked_on or 'partial'}"), "dim"),
             )
-            yield Hit(1.0, label, self.choose(QuestionChosen(row.id)))
+            # The full-text index found it by its words: never below a scattered-letter match.
+            score = max(matcher.match(row.title), 1.0)
+            yield Hit(
+                ranked_score(score, row.title, query), label, self.choose(QuestionChosen(row.id))
+            )

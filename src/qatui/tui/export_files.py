@@ -203,5 +203,5 @@ def _write(
             if (record := reader.record(bookmark.question_id)) is not None
         }
         return _write_bookmarks(out, bookmarks, records, request.format)
-    records_found = _checked(ListQuery(filters).records(reader), cancelled)
+    records_found = _checked(ListQuery(filters).records_as_listed(reader), cancelled)
     return _write_list(out, records_found, filters, request.format)

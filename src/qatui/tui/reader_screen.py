@@ -184,6 +184,7 @@ class ReaderScreen(ReadingStateActions):
         self.query_one(FilterBar).show(filters)
         self.query_one(StatusLine).show_filters(filters)
         self.query_one(QuestionList).load(query)
+        self.query_one(ReadingPane).set_highlight(query.highlight)
         if query.counts_filters != self._counted:
             self._counted = query.counts_filters
             self._load_counts(query.counts_filters)

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from textual import on, work
+from textual.content import Content
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -23,7 +24,7 @@ from qatui.tui.corpus_worker import run_and_post
 from qatui.tui.export_files import ExportCancelled, ExportRequest, write_export
 from qatui.tui.messages import WorkFailed
 from qatui.tui.screens.bookmarks import BookmarksScreen
-from qatui.tui.screens.dialogs import NoteScreen
+from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
 from qatui.tui.screens.export_dialog import ExportScreen
 from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.state_bridge import (
@@ -36,6 +37,7 @@ from qatui.tui.state_bridge import (
     remove_bookmark,
     toggle_read,
 )
+from qatui.tui.text import one_line
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.userstate import UserState
 
@@ -114,7 +116,15 @@ class ReadingStateActions(Screen[None]):
             self.app.bell()
             return
         if self.marks.get(target.question_id) == BOOKMARK_MARK:
-            self.run_state_job(partial(remove_bookmark, target=target))
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.run_state_job(partial(remove_bookmark, target=target))
+
+            question = Content.assemble(
+                "Remove the bookmark of ", one_line(target.title, "bold"), " and its note?"
+            )
+            self.app.push_screen(ConfirmScreen(question, "Remove"), answered)
             return
 
         def save(note: str | None) -> None:

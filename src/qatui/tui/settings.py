@@ -39,7 +39,12 @@ def apply_config(app: App[Any], config: Config, known_ids: set[str]) -> list[str
                 f"using {app.theme}"
             )
     warnings += config.key_warnings(known_ids)
-    remaps = {name: keys for name, keys in config.keys.items() if name in known_ids}
+    remaps = key_remaps(config, known_ids)
     if remaps:
         app.set_keymap(remaps)
     return warnings
+
+
+def key_remaps(config: Config, known_ids: set[str]) -> dict[str, str]:
+    """The config's ``[keys]`` the app can use: binding id -> keys (``"z"``, ``"ctrl+t,T"``)."""
+    return {name: keys for name, keys in config.keys.items() if name in known_ids}

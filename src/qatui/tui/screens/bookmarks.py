@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.message import Message
 
 from qatui.tui.corpus_worker import run_and_post
-from qatui.tui.screens.dialogs import NoteScreen
+from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
 from qatui.tui.screens.state_list import SHOWN_AT_MOST, Entry, StateListScreen, local_time
 from qatui.tui.text import one_line
 from qatui.userstate import Bookmark
@@ -35,7 +35,7 @@ class BookmarksScreen(StateListScreen):
 
     HEADING = "Bookmarks"
     EMPTY = "No bookmarks yet: press m on a question to bookmark it."
-    HINT = "Enter: open · e: edit note · d/Del: remove · /: search · Esc: close"
+    HINT = "Enter: open · e: edit note · d/Del: remove · /: search · j/k g/G: move · Esc/q: close"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit_note", "Edit note", id="bookmarks.edit_note"),
         Binding("d,delete", "remove", "Remove bookmark", id="bookmarks.remove"),
@@ -69,10 +69,21 @@ class BookmarksScreen(StateListScreen):
         self.app.push_screen(NoteScreen(entry.title, entry.note, heading="Edit note"), save)
 
     def action_remove(self) -> None:
-        """Remove the highlighted bookmark."""
+        """Remove the highlighted bookmark, after asking (its note goes with it)."""
         entry = self.current
-        if entry is not None:
-            self._remove(entry.question_id)
+        if entry is None:
+            return
+        question_id = entry.question_id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(question_id)
+
+        what = "its note" if entry.note else "it"
+        question = Content.assemble(
+            "Remove the bookmark of ", one_line(entry.title, "bold"), f" and {what}?"
+        )
+        self.app.push_screen(ConfirmScreen(question, "Remove"), answered)
 
     @work(thread=True, group="bookmark-edit", exit_on_error=False)
     def _save_note(self, question_id: int, note: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from qatui.tui.screens.dialog_base import Dialog
 from qatui.tui.text import one_line
 
 DIALOG_CSS = """
@@ -25,12 +25,31 @@ DIALOG_CSS = """
 """
 
 
-class NoteScreen(ModalScreen[str | None]):
-    """Ask for a bookmark's note (may be empty); Enter saves, Escape cancels (None)."""
+class SubmitOnceInput(Input):
+    """A text field that takes its value at the Enter key itself and then takes no more keys:
+    letters typed right after Enter never join the text."""
+
+    submitted = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.submitted:
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.submitted = True
+            self.post_message(self.Submitted(self, self.value))
+            return
+        await super()._on_key(event)
+
+
+class NoteScreen(Dialog[str | None]):
+    """Ask for a bookmark's note (may be empty); Enter saves, Escape cancels (None).
+    ``q`` and the move keys type letters here: the note field has the focus."""
 
     DEFAULT_CSS = "NoteScreen { align: center middle; }" + DIALOG_CSS
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
 
     def __init__(self, title: str, note: str = "", *, heading: str = "Bookmark") -> None:
         super().__init__()
@@ -42,7 +61,7 @@ class NoteScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog") as body:
             body.border_title = Content(self.heading)
             yield Static(one_line(self.question_title, "bold"), classes="dialog-title")
-            yield Input(
+            yield SubmitOnceInput(
                 self.note,
                 placeholder="a note (optional)",
                 id="note-input",
@@ -53,31 +72,32 @@ class NoteScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#note-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(event.value.strip())
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; only an explicit yes (y or the button) confirms."""
+class ConfirmScreen(Dialog[bool]):
+    """A yes/no question; only an explicit yes (y or the button) confirms; Escape, q and n
+    say no."""
 
     DEFAULT_CSS = "ConfirmScreen { align: center middle; }" + DIALOG_CSS
 
     AUTO_FOCUS = "#confirm-no"
+    CLOSED_RESULT = False
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes") -> None:
+    def __init__(self, question: str | Content, yes: str = "Yes") -> None:
         super().__init__()
         self.question = question
         self.yes = yes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.question), classes="dialog-title")
+            question = self.question
+            shown = question if isinstance(question, Content) else Content(question)
+            yield Static(shown, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(f"{self.yes} (y)"), variant="error", id="confirm-yes")
                 yield Button(Content("No (n)"), id="confirm-no")
@@ -85,7 +105,7 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm-yes")
+        self.close(event.button.id == "confirm-yes")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        self.close(yes)

@@ -6,23 +6,22 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.tui.export_files import ExportRequest, Format, What
+from qatui.tui.screens.dialog_base import Dialog
 from qatui.tui.screens.dialogs import DIALOG_CSS
 from qatui.tui.text import one_line
 
 FORMATS: tuple[tuple[Format, str], ...] = (("markdown", "Markdown"), ("json", "JSON"))
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
-    """A list of exports; Enter chooses one, Escape cancels."""
+class ExportScreen(Dialog[ExportRequest | None]):
+    """A list of exports; Enter chooses one, Escape or q cancels."""
 
     DEFAULT_CSS = (
         "ExportScreen { align: center middle; }\n"
@@ -32,11 +31,6 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     )
 
     AUTO_FOCUS = "#export-choices"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
-        Binding("k", "cursor('up')", "Up", show=False, id="export.up"),
-        Binding("j", "cursor('down')", "Down", show=False, id="export.down"),
-    ]
 
     def __init__(self, folder: Path, question_title: str | None, list_words: str) -> None:
         super().__init__()
@@ -66,7 +60,9 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield OptionList(*options, id="export-choices")
             yield Static(
                 Content.assemble(
-                    ("Into ", "dim"), clean_line(str(self.folder)), ("  ·  Esc: cancel", "dim")
+                    ("Into ", "dim"),
+                    clean_line(str(self.folder)),
+                    ("  ·  Enter: export · Esc/q: cancel", "dim"),
                 ),
                 classes="dialog-hint",
             )
@@ -74,14 +70,4 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     @on(OptionList.OptionSelected, "#export-choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self.requests[event.option_index])
-
-    def action_cursor(self, direction: str) -> None:
-        choices = self.query_one("#export-choices", OptionList)
-        if direction == "up":
-            choices.action_cursor_up()
-        else:
-            choices.action_cursor_down()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(self.requests[event.option_index])

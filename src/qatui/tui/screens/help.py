@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.keys import format_key
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from qatui.tui.screens.dialog_base import Dialog
 
 DISCLAIMER = (
     "qatui shows a corpus of Q&A pages scraped from a consultation site. It is not medical advice."
@@ -30,13 +32,18 @@ def key_label(keys: str) -> str:
     return " / ".join(labels)
 
 
-def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, description) for each binding; the binding id follows, for remapping in config."""
+def binding_rows(
+    bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(keys, description) for each binding, with the keys the config's ``keymap`` gave it;
+    the binding id follows, for remapping in config."""
     rows = []
+    keymap = keymap or {}
     for binding in bindings:
         if isinstance(binding, Binding):
             described = binding.description or binding.action
-            rows.append((key_label(binding.key), f"{described}\t{binding.id or ''}"))
+            keys = keymap.get(binding.id or "", binding.key)
+            rows.append((key_label(keys), f"{described}\t{binding.id or ''}"))
         elif isinstance(binding, tuple):
             rows.append((key_label(binding[0]), binding[2] if len(binding) > 2 else binding[1]))
     return rows
@@ -51,11 +58,11 @@ def _row(key: str, text: str, width: int, described_width: int) -> Content:
     )
 
 
-class HelpScreen(ModalScreen[None]):
-    """A modal list of bindings, grouped by where they work."""
+class HelpScreen(Dialog[None]):
+    """A modal list of bindings, grouped by where they work; it scrolls with the dialog keys."""
 
-    BINDINGS = [
-        Binding("escape,question_mark,f1,q", "dismiss_help", "Close help", id="help.close"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "close", "Close help", id="help.close"),
     ]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
@@ -64,7 +71,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
-            body.border_title = "Keys (Esc to close) · dim: the id to remap a key in config.toml"
+            body.border_title = Content(
+                "Keys (Esc/q: close · j/k/Space/g/G: scroll) · dim: the id to remap a key in "
+                "config.toml"
+            )
             for title, rows in self.sections:
                 yield Static(Content.styled(title, "bold"), classes="help-title")
                 width = max((len(key) for key, _ in rows), default=0)
@@ -72,6 +82,3 @@ class HelpScreen(ModalScreen[None]):
                 lines = [_row(key, text, width, described) for key, text in rows]
                 yield Static(Content("\n").join(lines), classes="help-rows")
             yield Static(Content.styled(DISCLAIMER, "italic"), classes="help-title")
-
-    def action_dismiss_help(self) -> None:
-        self.dismiss(None)

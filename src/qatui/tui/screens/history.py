@@ -30,7 +30,9 @@ class HistoryScreen(StateListScreen):
 
     HEADING = "History"
     EMPTY = "Nothing opened yet."
-    HINT = "Enter: open · d/Del: forget · C: clear history · /: search · Esc: close"
+    HINT = (
+        "Enter: open · d/Del: forget · C: clear history · /: search · j/k g/G: move · Esc/q: close"
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d,delete", "forget", "Forget this question", id="history.forget"),
         Binding("C", "clear_history", "Clear history", id="history.clear"),

@@ -16,11 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qatui.tui.corpus_worker import run_and_post
+from qatui.tui.screens.dialog_base import Dialog
 from qatui.userstate import UserState
 
 SHOWN_AT_MOST = 500
@@ -42,7 +42,7 @@ class Entry:
     note: str = ""
 
 
-class StateListScreen(ModalScreen[int | None]):
+class StateListScreen(Dialog[int | None]):
     """Search field, list, and a hint line. Subclasses say what the entries are."""
 
     DEFAULT_CSS = """
@@ -58,12 +58,9 @@ class StateListScreen(ModalScreen[int | None]):
     AUTO_FOCUS = "#state-items"
     HEADING = ""
     EMPTY = "Nothing here yet."
-    HINT = "Enter: open · /: search · Esc: close"
+    HINT = "Enter: open · /: search · j/k g/G: move · Esc/q: close"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="state_list.close"),
         Binding("slash", "focus_search", "Search", id="state_list.search"),
-        Binding("k", "cursor('up')", "Up", show=False, id="state_list.up"),
-        Binding("j", "cursor('down')", "Down", show=False, id="state_list.down"),
     ]
 
     @dataclass
@@ -141,7 +138,7 @@ class StateListScreen(ModalScreen[int | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option_index < len(self.entries):
-            self.dismiss(self.entries[event.option_index].question_id)
+            self.close(self.entries[event.option_index].question_id)
 
     @property
     def current(self) -> Entry | None:
@@ -154,16 +151,9 @@ class StateListScreen(ModalScreen[int | None]):
     def action_focus_search(self) -> None:
         self.query_one("#state-search").focus()
 
-    def action_cursor(self, direction: str) -> None:
-        items = self.query_one("#state-items", OptionList)
-        if direction == "up":
-            items.action_cursor_up()
-        else:
-            items.action_cursor_down()
-
     def action_close(self) -> None:
         """Escape: leave the search field first, then close."""
         if isinstance(self.focused, Input):
             self.query_one("#state-items").focus()
             return
-        self.dismiss(None)
+        super().action_close()

@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -32,6 +31,7 @@ from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.store.read_pool import Corpus, QueryCancelled
 from qatui.tui.messages import WorkFailed
+from qatui.tui.screens.dialog_base import Dialog
 from qatui.tui.text import one_line
 from qatui.tui.widgets.histogram import Histogram
 
@@ -46,7 +46,7 @@ def facet_prompt(value: str | None, count: int, width: int, *, chosen: bool) -> 
     return Content.assemble((mark, "bold"), (f"{count:>{width},} ", "dim"), shown)
 
 
-class TimelineScreen(ModalScreen[Filters | None]):
+class TimelineScreen(Dialog[Filters | None]):
     """A histogram of the filtered questions over time, and counts by asker age and gender."""
 
     DEFAULT_CSS = """
@@ -65,7 +65,7 @@ class TimelineScreen(ModalScreen[Filters | None]):
 
     AUTO_FOCUS = "#histogram"
     BINDINGS = [
-        Binding("escape,t", "close", "Close", id="timeline.close"),
+        Binding("t", "close", "Close", id="timeline.close"),
         Binding("p", "switch_period", "Months / years", id="timeline.period"),
     ]
 
@@ -93,7 +93,7 @@ class TimelineScreen(ModalScreen[Filters | None]):
             yield Static(
                 Content(
                     "←/→: bar · Enter/click: show only that period or value · "
-                    "p: months/years · Tab: facets · Esc: close"
+                    "p: months/years · Tab: facets · Esc/q: close"
                 ),
                 classes="dialog-hint",
             )
@@ -177,7 +177,7 @@ class TimelineScreen(ModalScreen[Filters | None]):
     @on(Histogram.Chosen)
     def _bar_chosen(self, message: Histogram.Chosen) -> None:
         since, until = period_bounds(message.period)
-        self.dismiss(replace(self.filters, since=since, until=until))
+        self.close(replace(self.filters, since=since, until=until))
 
     @on(OptionList.OptionSelected, "#age-facet, #gender-facet")
     def _facet_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -187,14 +187,11 @@ class TimelineScreen(ModalScreen[Filters | None]):
         current = self.filters.age if name == "age" else self.filters.gender
         chosen = None if value == current else value  # choosing the filter again removes it
         if name == "age":
-            self.dismiss(replace(self.filters, age=chosen))
+            self.close(replace(self.filters, age=chosen))
         else:
-            self.dismiss(replace(self.filters, gender=chosen))
+            self.close(replace(self.filters, gender=chosen))
 
     def action_switch_period(self) -> None:
         """Months <-> years."""
         other: Period = "year" if self.period == "month" else "month"
         self._load(self.filters, other, 0)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -1,4 +1,9 @@
-"""The filter bar: date range (typed or a quick choice) and the words to search for."""
+"""The filter bar: date range (typed or a quick choice) and the words to search for.
+
+A typed date is checked when it is submitted (Enter) or left (blur), never at each keystroke,
+with Textual's own validation (the field's ``-invalid`` class); what is wrong is said in a
+notification, so the bar's layout never moves.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Label, Select
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Select
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.dates import parse_bound
+from qatui.corpus.ingest.sanitize import clean_line
 from qatui.tui.messages import DateRangeChanged
 
 ANY_TIME = "any"
@@ -43,6 +50,32 @@ def quick_choices(today: dt.date | None = None) -> list[tuple[str, str]]:
     return [("Any time", ANY_TIME), ("Last 12 months", LAST_12_MONTHS), *years]
 
 
+class DateBound(Validator):
+    """A date-filter bound: a year, a year-month or a full date (see ``parse_bound``)."""
+
+    def __init__(self, *, end: bool) -> None:
+        super().__init__()
+        self.end = end
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            parse_bound(value, end=self.end)
+        except ValueError as error:
+            return self.failure(str(error), value)
+        return self.success()
+
+
+def date_field(field_id: str, placeholder: str, *, end: bool) -> Input:
+    """A date field checked on Enter and on leaving it (an empty one means no bound)."""
+    return Input(
+        placeholder=placeholder,
+        id=field_id,
+        validators=[DateBound(end=end)],
+        validate_on=["submitted", "blur"],
+        valid_empty=True,
+    )
+
+
 class FilterBar(Horizontal):
     """From/to dates, a quick date choice, and a search field."""
 
@@ -57,58 +90,53 @@ class FilterBar(Horizontal):
         # "Custom range" names dates typed or picked on the timeline; choosing it changes nothing.
         choices = [*quick_choices(), ("Custom range", CUSTOM_RANGE)]
         yield Input(placeholder="/ search words", id="search", select_on_focus=False)
-        yield Input(placeholder="from: 2016, 2016-03…", id="since")
-        yield Input(placeholder="to", id="until")
+        yield date_field("since", "from: 2016, 2016-03…", end=False)
+        yield date_field("until", "to", end=True)
         yield Select(choices, value=ANY_TIME, allow_blank=False, id="quick-date", compact=True)
-        yield Label("", id="filter-error")
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self._search_timer: Timer | None = None
-
-    def on_mount(self) -> None:
-        self.query_one("#filter-error").display = False
-
-    def _bound(self, field_id: str, *, end: bool) -> tuple[str | None, bool]:
-        field = self.query_one(f"#{field_id}", Input)
-        text = field.value.strip()
-        if not text:
-            field.remove_class("-invalid")
-            return None, True
-        try:
-            value = parse_bound(text, end=end)
-        except ValueError as error:
-            field.add_class("-invalid")
-            self._show_error(str(error))
-            return None, False
-        field.remove_class("-invalid")
-        return value, True
+        self._shown_dates: tuple[str | None, str | None] = (None, None)
+        self.error = ""
+        """What is wrong with the typed dates, as last said ("" when nothing)."""
 
     def _show_error(self, message: str) -> None:
-        error = self.query_one("#filter-error", Label)
-        error.update(message)
-        error.display = bool(message)
+        """Say what is wrong with a typed date (plain text: it quotes what was typed)."""
+        if message and message != self.error:
+            self.notify(clean_line(message), title="Date filter", severity="error", markup=False)
+        self.error = message
 
     def validate_dates(self) -> tuple[str | None, str | None] | None:
         """Both bounds when they are valid (and in order), else None with the field marked."""
-        self._show_error("")
-        since, since_ok = self._bound("since", end=False)
-        until, until_ok = self._bound("until", end=True)
-        if not (since_ok and until_ok):
-            return None
+        bounds: list[str | None] = []
+        for field_id, end in (("since", False), ("until", True)):
+            field = self.query_one(f"#{field_id}", Input)
+            result = field.validate(field.value.strip())
+            if result is not None and not result.is_valid:
+                self._show_error(result.failure_descriptions[0])
+                return None
+            text = field.value.strip()
+            bounds.append(parse_bound(text, end=end) if text else None)
+        since, until = bounds
         if since and until and since > until:
             self.query_one("#until").add_class("-invalid")
             self._show_error("'to' is before 'from'")
             return None
+        self._show_error("")
         return since, until
 
     @on(Input.Submitted, "#since, #until")
-    @on(Input.Changed, "#since, #until")
-    def _dates_edited(self, event: Input.Changed | Input.Submitted) -> None:
+    @on(Input.Blurred, "#since, #until")
+    def _dates_edited(self, event: Input.Submitted | Input.Blurred) -> None:
         event.stop()
         bounds = self.validate_dates()
-        if bounds is not None:
+        if bounds is not None and bounds != self._shown_dates:
             self.post_message(DateRangeChanged(*bounds))
+
+    @on(Input.Changed, "#since, #until")
+    def _date_typed(self, event: Input.Changed) -> None:
+        event.stop()  # checked on Enter or on leaving the field
 
     @on(Select.Changed, "#quick-date")
     def _quick_date(self, event: Select.Changed) -> None:
@@ -138,6 +166,7 @@ class FilterBar(Horizontal):
     def show(self, filters: Filters) -> None:
         """Show ``filters`` in the fields, posting nothing. A field whose text already means
         that value is left as typed (``2020`` stays ``2020``; a search keeps its spaces)."""
+        self._shown_dates = (filters.since, filters.until)
         with self.prevent(Input.Changed, Select.Changed):
             search = self.query_one("#search", Input)
             if (search.value.strip() or None) != filters.search:
@@ -155,7 +184,7 @@ class FilterBar(Horizontal):
             self.query_one("#quick-date", Select).value = quick_choice_of(
                 filters.since, filters.until
             )
-        self._show_error("")
+        self.error = ""
 
     def focus_search(self) -> None:
         self.query_one("#search").focus()

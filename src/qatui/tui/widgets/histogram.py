@@ -66,17 +66,19 @@ def axis_labels(keys: list[str], width: int, first_visible: int, visible: int) -
 
 
 class Histogram(Widget, can_focus=True):
-    """Bars for ``(period, count)`` pairs, oldest first."""
+    """Bars for ``(period, count)`` pairs, oldest first. The highlighted bar has the text's
+    colour, not a second accent: a style such as bold shows nothing on a full block, and some
+    themes give the accent and the warning colours the same value."""
 
     COMPONENT_CLASSES = {"histogram--bar", "histogram--cursor", "histogram--axis"}
     DEFAULT_CSS = """
     Histogram {
         height: 12;
         & > .histogram--bar { color: $accent; }
-        & > .histogram--cursor { color: $warning; text-style: bold; }
+        & > .histogram--cursor { color: $foreground; }
         & > .histogram--axis { color: $text-muted; }
     }
-    Histogram:blur > .histogram--cursor { color: $warning 70%; }
+    Histogram:blur > .histogram--cursor { color: $foreground 70%; }
     """
     BINDINGS = [
         Binding("left,h", "move(-1)", "Previous bar", show=False, id="histogram.left"),

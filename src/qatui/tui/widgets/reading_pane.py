@@ -81,6 +81,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._contents: dict[str, Content] = {}
         self.matches: list[Match] = []
         self.match_index = -1
+        self.shown_highlight: Highlight | None = None
+        """The search words the open page marks."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Choose a question and press Enter."), id="reader-title")
@@ -134,6 +136,16 @@ class ReadingPane(VerticalScroll, can_focus=True):
             "reader-replies": self._replies(record),
             "reader-more-info": plain(record.more_info),
         }
+        self._mark(highlight)
+        self.scroll_home(animate=False)
+
+    def set_highlight(self, highlight: Highlight | None) -> None:
+        """Mark the words of a changed search (or none, once it is cleared) in the open page."""
+        if highlight != self.shown_highlight and self._contents:
+            self._mark(highlight)
+
+    def _mark(self, highlight: Highlight | None) -> None:
+        self.shown_highlight = highlight
         self.matches = []
         if highlight is not None:
             for static_id in HIGHLIGHTED:
@@ -146,7 +158,6 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 ]
         self.match_index = -1
         self._paint()
-        self.scroll_home(animate=False)
 
     def _paint(self) -> None:
         """Update every part with its match highlights (the current one stands out)."""

@@ -22,6 +22,8 @@ class RelatedLinks(OptionList):
     BINDINGS = [
         Binding("k", "cursor_up", "Up", show=False, id="related.up"),
         Binding("j", "cursor_down", "Down", show=False, id="related.down"),
+        Binding("g", "first", "First", show=False, id="related.first"),
+        Binding("G", "last", "Last", show=False, id="related.last"),
     ]
 
     def __init__(self, id: str | None = None) -> None:

@@ -28,6 +28,8 @@ class SpecialtyNav(OptionList):
     BINDINGS = [
         Binding("k", "cursor_up", "Up", show=False, id="specialties.up"),
         Binding("j", "cursor_down", "Down", show=False, id="specialties.down"),
+        Binding("g", "first", "First", show=False, id="specialties.first"),
+        Binding("G", "last", "Last", show=False, id="specialties.last"),
     ]
 
     def __init__(self, id: str | None = None) -> None:
