@@ -15,8 +15,9 @@ import pytest
 from qatui.cli import EXIT_OK, EXIT_USAGE, main
 from qatui.corpus.export import NOT_MEDICAL_ADVICE
 from qatui.corpus.model import Asker, Record, Reply
+from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
-from qatui.userstate import STATE_DB_ENV, UserState
+from qatui.userstate import STATE_DB_ENV, UserState, use_state_of_corpus
 from tests.hostile import plain_database
 
 
@@ -123,6 +124,25 @@ def test_bookmarks_only(db: Path, tmp_path: Path) -> None:
     assert ids_of(out) == [2, 4]
     code, out, _ = run("export", "--db", str(db), "--bookmarks", "--specialty", "Orthopedics")
     assert ids_of(out) == [4]
+
+
+def test_bookmarks_of_a_rebuilt_corpus_export_before_the_reader_opens_it(
+    db: Path, tmp_path: Path
+) -> None:
+    """The state belongs to a corpus (issue 11 #8); a corpus rebuilt at the same path takes the
+    earlier one's bookmarks for its questions, in ``qatui export`` as in the reader."""
+    state = UserState.open(tmp_path / "state.db")
+    store = Store.open(db)
+    use_state_of_corpus(state, CorpusReader(store.conn), db)
+    store.close()
+    state.add_bookmark(2, "Rash")
+    state.close()
+    records = tmp_path / "records.jsonl"
+    assert run("export", "--db", str(db), "-o", str(records))[0] == EXIT_OK
+    db.unlink()  # rebuilt from its export: a new corpus (a new id), the same questions
+    assert run("import", "--db", str(db), str(records))[0] == EXIT_OK
+    code, out, _ = run("export", "--db", str(db), "--bookmarks")
+    assert (code, ids_of(out)) == (EXIT_OK, [2])
 
 
 def test_bookmarks_without_a_state_file(db: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from qatui.cli.common import (
@@ -21,6 +22,7 @@ from qatui.corpus.files import replacing
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_text
 from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,7 +47,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
 
 
-def _export_filters(args: argparse.Namespace, reader: CorpusReader, err: TextIO) -> Filters | None:
+def _export_filters(
+    args: argparse.Namespace, store: Store, reader: CorpusReader, err: TextIO
+) -> Filters | None:
     """The export's filters from its options; None (after saying why) when they are unusable."""
     try:
         filters = filters_from_options(args, reader)
@@ -55,7 +59,7 @@ def _export_filters(args: argparse.Namespace, reader: CorpusReader, err: TextIO)
     if args.bookmarks:
         from qatui.userstate import only_bookmarked
 
-        problem = _attach_bookmarks(reader)
+        problem = _attach_bookmarks(reader, store.info.path)
         if problem:
             print(f"qatui export: {clean_text(problem)}", file=err)
             return None
@@ -63,10 +67,18 @@ def _export_filters(args: argparse.Namespace, reader: CorpusReader, err: TextIO)
     return filters
 
 
-def _attach_bookmarks(reader: CorpusReader) -> str | None:
+def _attach_bookmarks(reader: CorpusReader, corpus_path: Path) -> str | None:
     """Attach the user's state database to the corpus connection, checked first (it is small, so
-    ``PRAGMA quick_check`` is cheap); None, or what is wrong with it (never with the corpus)."""
-    from qatui.userstate import STATE_DB_ENV, STATE_SCHEMA, UserStateError, attach_state
+    ``PRAGMA quick_check`` is cheap), as the state of this corpus (as the reader does when it
+    opens it); None, or what is wrong with it (never with the corpus)."""
+    from qatui.userstate import (
+        STATE_DB_ENV,
+        STATE_SCHEMA,
+        UserState,
+        UserStateError,
+        attach_state,
+        use_state_of_corpus,
+    )
     from qatui.userstate.store import resolve_state_path
 
     path = resolve_state_path()
@@ -81,6 +93,8 @@ def _attach_bookmarks(reader: CorpusReader) -> str | None:
         if problems != ["ok"]:
             raise sqlite3.DatabaseError("; ".join(str(problem) for problem in problems[:3]))
         reader.conn.execute(f"SELECT 1 FROM {STATE_SCHEMA}.bookmarks LIMIT 1").fetchall()
+        with UserState.open(path) as state:  # as the reader does: a rebuilt corpus takes its rows
+            use_state_of_corpus(state, reader, corpus_path)
     except UserStateError as error:
         return f"no bookmarks to export ({error})"
     except sqlite3.DatabaseError as error:
@@ -101,7 +115,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     store, reader = open_reader(args, err)
     with contextlib.ExitStack() as stack:
         stack.callback(store.close)
-        filters = _export_filters(args, reader, err)
+        filters = _export_filters(args, store, reader, err)
         if filters is None:
             return EXIT_USAGE
         # A file is replaced only once the export is complete: a failure keeps the old one.
