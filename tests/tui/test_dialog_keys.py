@@ -31,7 +31,7 @@ from qatui.tui.widgets.reading_pane import ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from qatui.userstate import UserState
-from tests.tui.state_helpers import SIZE, move_to, notices, state_app
+from tests.tui.state_helpers import SIZE, move_to, notices, saved_state, state_app
 from tests.tui.waiting import wait_until
 
 KNEE = "Knee pain when climbing stairs"
@@ -50,7 +50,8 @@ def help_lines(app: QATuiApp) -> list[str]:
 
 
 def stored(tmp_path: Path) -> UserState:
-    return UserState.open(tmp_path / "state.db")
+    """The state the reader over ``tmp_path/reader.db`` kept: that corpus's own."""
+    return saved_state(tmp_path / "reader.db", tmp_path)
 
 
 async def test_keys_typed_right_after_enter_never_reach_the_note(
