@@ -96,11 +96,13 @@ async def test_a_long_field_opens_cut_with_a_notice_and_plus_shows_the_rest(
         assert more.display
         assert f"{LONG_CHARS - len(question):,} more characters" in str(more.render())
         assert f"next {MORE_CHARS:,}" in str(more.render())
+        more_info = len(shown(app, "reader-more-info").plain)
         app.query_one(ReadingPane).focus()
         await pilot.press("plus")
         await settle(pilot)
         grown = len(shown(app, "reader-question").plain)
         assert len(question) + MORE_CHARS - 2_000 <= grown <= len(question) + MORE_CHARS
+        assert len(shown(app, "reader-more-info").plain) == more_info  # only the part being read
         for _ in range(LONG_CHARS // MORE_CHARS):
             if not more.display:
                 break
@@ -124,6 +126,23 @@ async def test_a_click_on_the_notice_shows_more_of_that_part_only(long_db: Path)
         await settle(pilot)
         assert len(shown(app, "reader-question").plain) > first + MORE_CHARS // 2
         assert len(shown(app, "reader-more-info").plain) == more_info
+
+
+async def test_plus_past_the_question_shows_more_of_more_info(long_db: Path) -> None:
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_long_page(app, pilot, long_db)
+        question = len(shown(app, "reader-question").plain)
+        more_info = len(shown(app, "reader-more-info").plain)
+        reader = app.query_one(ReadingPane)
+        reader.focus()
+        reader.scroll_to_widget(notice(app, "reader-more-info"), animate=False)
+        await settle(pilot)
+        await pilot.press("plus")
+        await settle(pilot)
+        assert len(shown(app, "reader-question").plain) == question
+        assert len(shown(app, "reader-more-info").plain) > more_info + MORE_CHARS // 2
 
 
 async def test_n_shows_the_hidden_part_to_reach_a_match_near_its_end(long_db: Path) -> None:

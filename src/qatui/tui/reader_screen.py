@@ -368,8 +368,8 @@ class ReaderScreen(ReadingStateActions):
             self.app.bell()
 
     def action_show_more(self) -> None:
-        """Show more of the long parts the reading pane cut."""
-        if not self.query_one(ReadingPane).show_more_of_each():
+        """Show more of the long part of the page being read."""
+        if not self.query_one(ReadingPane).show_more_here():
             self.app.bell()
 
     def action_toggle_ranking(self) -> None:

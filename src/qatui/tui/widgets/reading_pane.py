@@ -276,13 +276,18 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._paint(grown)
         return bool(grown)
 
-    def show_more_of_each(self) -> bool:
-        """``+``: show ``MORE_CHARS`` more of every cut part on screen."""
-        grown = False
-        for static_id in tuple(self._contents):
-            if self.query_one(f"#{static_id}").display:
-                grown |= self.show_more(self._shown[static_id] + MORE_CHARS, static_id)
-        return grown
+    def show_more_here(self) -> bool:
+        """``+``: show ``MORE_CHARS`` more of the cut part being read: the first whose notice
+        is not scrolled past (else the last); whether there was more to show."""
+        cut = [
+            notice
+            for notice in self.query(MoreNotice)
+            if notice.display and self._shown[notice.part_id] < len(self._contents[notice.part_id])
+        ]
+        if not cut:
+            return False
+        here = next((n for n in cut if n.virtual_region.bottom > self.scroll_y), cut[-1])
+        return self.show_more(self._shown[here.part_id] + MORE_CHARS, here.part_id)
 
     def next_match(self, step: int = 1) -> Match | None:
         """Move to the next (or previous) search match and scroll it into view."""
