@@ -63,9 +63,11 @@ def question_id(path: Path) -> int:
 
 
 def shown(app: QATuiApp, part_id: str) -> Content:
-    rendered = app.query_one(f"#{part_id}", Static).render()
-    assert isinstance(rendered, Content)
-    return rendered
+    """What a part shows: its own widget, then the chunks ``+`` added to it."""
+    widgets = [app.query_one(f"#{part_id}", Static), *app.query(f".{part_id}-chunk")]
+    rendered = [widget.render() for widget in widgets if isinstance(widget, Static)]
+    assert all(isinstance(content, Content) for content in rendered)
+    return Content("").join(content for content in rendered if isinstance(content, Content))
 
 
 def notice(app: QATuiApp, part_id: str) -> MoreNotice:
@@ -176,9 +178,15 @@ async def test_i_folds_a_cut_more_info_and_its_notice(long_db: Path) -> None:
         await open_long_page(app, pilot, long_db)
         more = notice(app, "reader-more-info")
         assert more.display
+        assert app.query_one(ReadingPane).show_more("reader-more-info")
+        await settle(pilot)
+        chunks = list(app.query(".reader-more-info-chunk"))
+        assert chunks
         await pilot.press("i")
         assert not app.query_one("#reader-more-info").display
+        assert not any(chunk.display for chunk in chunks)
         assert not more.display
         await pilot.press("i")
         assert app.query_one("#reader-more-info").display
+        assert all(chunk.display for chunk in chunks)
         assert more.display

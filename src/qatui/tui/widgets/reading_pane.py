@@ -8,7 +8,7 @@ show as much as it takes to reach a match further on. Opening any page costs wha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content, Span
 from textual.events import Click
+from textual.widget import AwaitMount
 from textual.widgets import Static
 
 from qatui.corpus.delay import describe_delay, record_reply_delay
@@ -122,14 +123,20 @@ class MoreNotice(Static):
 
     def on_click(self, event: Click) -> None:
         event.stop()
-        pane = self.query_ancestor(ReadingPane)
-        pane.show_more(pane.shown_chars(self.part_id) + MORE_CHARS, self.part_id)
+        self.query_ancestor(ReadingPane).show_more(self.part_id)
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
     """The open question: title, asker, question, replies and the More Info article."""
 
     ALLOW_MAXIMIZE = True  # z gives this pane the screen
+
+    DEFAULT_CSS = """
+    ReadingPane .reader-title-chunk { text-style: bold; color: $text-primary; }
+    ReadingPane .reader-subject-chunk { text-style: italic; }
+    ReadingPane .reader-more-info-chunk { color: $text-muted; }
+    """
+    """The chunks ``+`` adds to a part look like the part (app.tcss styles it by its id)."""
 
     BINDINGS = [
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="reader.up"),
@@ -142,8 +149,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self._contents: dict[str, Content] = {}
-        self._shown: dict[str, int] = {}
-        """How many characters of each part are shown (the rest waits behind its notice)."""
+        self._bounds: dict[str, list[int]] = {}
+        """Where each shown chunk of a part starts, then where the shown text ends (the rest
+        waits behind the part's notice)."""
+        self._chunks: dict[str, list[Static]] = {}
+        """The widgets showing each part, a chunk each: the part's own, then those ``+`` added."""
         self.matches: list[Match] = []
         self.match_index = -1
         self.shown_highlight: Highlight | None = None
@@ -205,8 +215,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
             "reader-replies": self._replies(record),
             "reader-more-info": plain(record.more_info),
         }
-        self._shown = {
-            part_id: cut_point(content.plain, FIRST_CHARS)
+        for chunks in self._chunks.values():
+            for chunk in chunks[1:]:
+                chunk.remove()
+        self._chunks = {part_id: [self.query_one(f"#{part_id}", Static)] for part_id in HIGHLIGHTED}
+        self._bounds = {
+            part_id: [0, cut_point(content.plain, FIRST_CHARS)]
             for part_id, content in self._contents.items()
         }
         self._mark(highlight)
@@ -232,62 +246,89 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.match_index = -1
         self._paint()
 
-    def _paint(self, part_ids: Iterable[str] | None = None) -> None:
-        """Update the parts (all, or ``part_ids``) with their match highlights, the current
-        one standing out; each shows only its first ``_shown`` characters."""
+    def _paint(self, *matches: Match) -> None:
+        """Update the chunks holding ``matches`` (or every chunk) with their match highlights,
+        the current one standing out."""
+        if not matches:
+            for part_id in self._contents:
+                styled = self._styled(part_id)
+                bounds = self._bounds[part_id]
+                for number, chunk in enumerate(self._chunks[part_id]):
+                    chunk.update(styled[bounds[number] : bounds[number + 1]])
+                self._show_notice(part_id)
+            return
+        for part_id, number in {(m.static_id, self._chunk_at(m)) for m in matches}:
+            bounds = self._bounds[part_id]
+            styled = self._styled(part_id)
+            self._chunks[part_id][number].update(styled[bounds[number] : bounds[number + 1]])
+
+    def _styled(self, part_id: str) -> Content:
+        """A part with its shown matches marked."""
         current = self.matches[self.match_index] if self.match_index >= 0 else None
-        for static_id in self._contents if part_ids is None else part_ids:
-            content = self._contents[static_id]
-            shown = self._shown[static_id]
-            spans = [
-                Span(
-                    match.start, match.end, CURRENT_MATCH_STYLE if match == current else MATCH_STYLE
-                )
-                for match in self.matches
-                if match.static_id == static_id and match.end <= shown
+        shown = self._bounds[part_id][-1]
+        return self._contents[part_id].add_spans(
+            [
+                Span(m.start, m.end, CURRENT_MATCH_STYLE if m == current else MATCH_STYLE)
+                for m in self.matches
+                if m.static_id == part_id and m.end <= shown
             ]
-            self.query_one(f"#{static_id}", Static).update(content[:shown].add_spans(spans))
-            notice = self.query_one(f"#{static_id}-more", MoreNotice)
-            if shown < len(content):
-                notice.update(more_notice(shown, len(content)))
-            self._show_notice(static_id)
+        )
+
+    def _chunk_at(self, match: Match) -> int:
+        """Which chunk of its part shows ``match``."""
+        bounds = self._bounds[match.static_id]
+        return min(bisect_right(bounds, match.start), len(bounds) - 1) - 1
 
     def _show_notice(self, part_id: str) -> None:
-        """A part's notice shows while the part is on screen and cut."""
+        """A part's notice shows while the part is on screen and cut, saying how much is left."""
         notice = self.query_one(f"#{part_id}-more", MoreNotice)
-        cut = self._shown.get(part_id, 0) < len(self._contents.get(part_id, Content()))
-        notice.display = cut and self.query_one(f"#{part_id}").display
+        total = len(self._contents.get(part_id, Content()))
+        shown = self.shown_chars(part_id)
+        if shown < total:
+            notice.update(more_notice(shown, total))
+        notice.display = shown < total and self.query_one(f"#{part_id}").display
 
     def shown_chars(self, part_id: str) -> int:
         """How many characters of a part are shown now."""
-        return self._shown.get(part_id, 0)
+        bounds = self._bounds.get(part_id)
+        return bounds[-1] if bounds else 0
 
-    def show_more(self, up_to: int, part_id: str | None = None) -> bool:
-        """Show each cut part on screen (or just ``part_id``) up to about ``up_to`` characters;
-        whether anything more is shown."""
-        grown = []
-        for static_id in (part_id,) if part_id else tuple(self._contents):
-            text = self._contents[static_id].plain
-            shown = self._shown[static_id]
-            if shown >= len(text) or not self.query_one(f"#{static_id}").display:
-                continue
-            self._shown[static_id] = max(shown, cut_point(text, up_to))
-            grown.append(static_id)
-        self._paint(grown)
-        return bool(grown)
+    def _extend(self, part_id: str, up_to: int) -> AwaitMount | None:
+        """Show ``part_id`` up to about ``up_to`` characters, in new chunks of at most
+        ``MORE_CHARS`` (so that no widget ever re-lays out more than that)."""
+        text = self._contents[part_id].plain
+        bounds = self._bounds[part_id]
+        end = cut_point(text, up_to)
+        if end <= bounds[-1]:
+            return None
+        styled = self._styled(part_id)
+        shown_as = self._chunks[part_id][0].display
+        added: list[Static] = []
+        while bounds[-1] < end:
+            start = bounds[-1]
+            stop = end if end - start <= MORE_CHARS else cut_point(text, start + MORE_CHARS)
+            chunk = Static(styled[start:stop], classes=f"part-chunk {part_id}-chunk")
+            chunk.display = shown_as
+            bounds.append(stop)
+            added.append(chunk)
+        self._chunks[part_id] += added
+        self._show_notice(part_id)
+        return self.mount(*added, before=self.query_one(f"#{part_id}-more"))
+
+    def show_more(self, part_id: str) -> bool:
+        """Show ``MORE_CHARS`` more of a cut part on screen; whether there was more to show."""
+        if not self.query_one(f"#{part_id}").display:
+            return False
+        return self._extend(part_id, self.shown_chars(part_id) + MORE_CHARS) is not None
 
     def show_more_here(self) -> bool:
         """``+``: show ``MORE_CHARS`` more of the cut part being read: the first whose notice
         is not scrolled past (else the last); whether there was more to show."""
-        cut = [
-            notice
-            for notice in self.query(MoreNotice)
-            if notice.display and self._shown[notice.part_id] < len(self._contents[notice.part_id])
-        ]
+        cut = [notice for notice in self.query(MoreNotice) if notice.display]
         if not cut:
             return False
         here = next((n for n in cut if n.virtual_region.bottom > self.scroll_y), cut[-1])
-        return self.show_more(self._shown[here.part_id] + MORE_CHARS, here.part_id)
+        return self.show_more(here.part_id)
 
     def next_match(self, step: int = 1) -> Match | None:
         """Move to the next (or previous) search match and scroll it into view."""
@@ -297,21 +338,26 @@ class ReadingPane(VerticalScroll, can_focus=True):
         current = self.matches[self.match_index] if self.match_index >= 0 else None
         position = visible.index(current) if current in visible else (-1 if step > 0 else 0)
         target = visible[(position + step) % len(visible)]
-        before = current.static_id if current else None
         self.match_index = self.matches.index(target)
-        if target.end > self._shown[target.static_id]:  # in the part's hidden rest: show it
-            text = self._contents[target.static_id].plain
-            self._shown[target.static_id] = cut_point(text, target.end + CUT_SLACK * 2)
-        self._paint({target.static_id} | ({before} if before else set()))
-        self.call_after_refresh(self._scroll_to_match, target)
+        # A match in the part's hidden rest: show up to it (it comes marked as the current one).
+        mounting = self._extend(target.static_id, target.end + CUT_SLACK * 2)
+        self._paint(*([current] if current else []), *([] if mounting else [target]))
+        self.call_later(self._scroll_once_shown, mounting, target)
         return target
 
+    async def _scroll_once_shown(self, mounting: AwaitMount | None, match: Match) -> None:
+        if mounting is not None:
+            await mounting
+        self.call_after_refresh(self._scroll_to_match, match)
+
     def _scroll_to_match(self, match: Match) -> None:
-        static = self.query_one(f"#{match.static_id}", Static)
+        number = self._chunk_at(match)
+        static = self._chunks[match.static_id][number]
         width = max(1, static.content_region.width)
+        start, stop = self._bounds[match.static_id][number : number + 2]
         lines = (
-            self._contents[match.static_id][: self._shown[match.static_id]]
-            .stylize(CURRENT_MATCH_STYLE, match.start, match.end)
+            self._contents[match.static_id][start:stop]
+            .stylize(CURRENT_MATCH_STYLE, match.start - start, match.end - start)
             .wrap(width)
         )
         line = next(
@@ -328,7 +374,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def set_more_info_folded(self, folded: bool) -> None:
         heading = self.query_one("#reader-more-heading", Static)
         heading.update(self._more_heading(folded=folded))
-        self.query_one("#reader-more-info").display = heading.display and not folded
+        shown = heading.display and not folded
+        self.query_one("#reader-more-info").display = shown
+        for chunk in self._chunks.get("reader-more-info", [])[1:]:
+            chunk.display = shown
         self._show_notice("reader-more-info")
 
     @staticmethod
