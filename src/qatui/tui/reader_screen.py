@@ -80,6 +80,7 @@ class ReaderScreen(ReadingStateActions):
         Binding("w", "open_source", "Open source in browser", show=False, id="app.open_source"),
         Binding("n", "next_match", "Next match", show=False, id="app.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="app.previous_match"),
+        Binding("plus", "show_more", "Show more of a long page", show=False, id="app.show_more"),
         Binding("r", "toggle_ranking", "Rank/date", show=False, id="app.toggle_ranking"),
         Binding("d", "focus_dates", "Dates", show=False, id="app.dates"),
         Binding("m", "toggle_bookmark", "Bookmark", show=False, id="app.toggle_bookmark"),
@@ -364,6 +365,11 @@ class ReaderScreen(ReadingStateActions):
     def action_previous_match(self) -> None:
         """Jump to the previous highlighted search word in the reading pane."""
         if self.query_one(ReadingPane).next_match(-1) is None:
+            self.app.bell()
+
+    def action_show_more(self) -> None:
+        """Show more of the long part of the page being read."""
+        if not self.query_one(ReadingPane).show_more_here():
             self.app.bell()
 
     def action_toggle_ranking(self) -> None:

@@ -1,16 +1,22 @@
 """The reading pane: the whole page, with the More Info article apart from the doctor's reply.
 
 When a search is on, its words are highlighted in the page and ``n``/``N`` jump between them.
+A long part of the page (question, replies, More Info…) shows its first ``FIRST_CHARS``
+characters and a notice line: ``+`` or a click on it shows ``MORE_CHARS`` more, and ``n``/``N``
+show as much as it takes to reach a match further on. Opening any page costs what a short one does.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
+from textual.content import Content, Span
+from textual.events import Click
+from textual.widget import AwaitMount
 from textual.widgets import Static
 
 from qatui.corpus.delay import describe_delay, record_reply_delay
@@ -34,6 +40,51 @@ HIGHLIGHTED = (
     "reader-replies",
     "reader-more-info",
 )
+FIRST_CHARS = 20_000
+"""How much of a part a page shows when it opens."""
+MORE_CHARS = 200_000
+"""How much more each ``+`` (or click on the notice) shows."""
+CUT_SLACK = 2_000
+"""A cut moves back by up to this many characters to end at a line break or a space."""
+
+
+def cut_point(text: str, limit: int) -> int:
+    """Where to cut ``text`` near ``limit``: after a line break or space shortly before it."""
+    if limit >= len(text):
+        return len(text)
+    floor = max(1, limit - CUT_SLACK)
+    for separator in ("\n", " "):
+        at = text.rfind(separator, floor, limit)
+        if at >= 0:
+            return at + 1
+    return limit
+
+
+def joined(separator: str, pieces: list[Content]) -> Content:
+    """``Content(separator).join(pieces)`` for pieces already clean: Textual's join strips
+    control codes from the whole text again, a tenth of a second per megabyte."""
+    text: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for number, piece in enumerate(pieces):
+        if number:
+            text.append(separator)
+            offset += len(separator)
+        text.append(piece.plain)
+        spans += [Span(span.start + offset, span.end + offset, span.style) for span in piece.spans]
+        offset += len(piece.plain)
+    return Content("".join(text), spans, strip_control_codes=False)
+
+
+def more_notice(shown: int, total: int) -> Content:
+    """``… 1,980,000 more characters not shown (of 2,000,000): press + or click here …``."""
+    rest = total - shown
+    step = "the rest" if rest <= MORE_CHARS else f"the next {MORE_CHARS:,}"
+    return Content.styled(
+        f"… {rest:,} more characters not shown (of {total:,}): "
+        f"press + or click here to show {step}.",
+        "dim italic",
+    )
 
 
 def asker_line(record: Record) -> Content:
@@ -63,10 +114,29 @@ class Match:
     end: int
 
 
+class MoreNotice(Static):
+    """The line under a cut part: how much more there is; a click shows more of it."""
+
+    def __init__(self, part_id: str) -> None:
+        super().__init__(id=f"{part_id}-more", classes="more-notice")
+        self.part_id = part_id
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.query_ancestor(ReadingPane).show_more(self.part_id)
+
+
 class ReadingPane(VerticalScroll, can_focus=True):
     """The open question: title, asker, question, replies and the More Info article."""
 
     ALLOW_MAXIMIZE = True  # z gives this pane the screen
+
+    DEFAULT_CSS = """
+    ReadingPane .reader-title-chunk { text-style: bold; color: $text-primary; }
+    ReadingPane .reader-subject-chunk { text-style: italic; }
+    ReadingPane .reader-more-info-chunk { color: $text-muted; }
+    """
+    """The chunks ``+`` adds to a part look like the part (app.tcss styles it by its id)."""
 
     BINDINGS = [
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="reader.up"),
@@ -79,6 +149,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self._contents: dict[str, Content] = {}
+        self._bounds: dict[str, list[int]] = {}
+        """Where each shown chunk of a part starts, then where the shown text ends (the rest
+        waits behind the part's notice)."""
+        self._chunks: dict[str, list[Static]] = {}
+        """The widgets showing each part, a chunk each: the part's own, then those ``+`` added."""
         self.matches: list[Match] = []
         self.match_index = -1
         self.shown_highlight: Highlight | None = None
@@ -86,14 +161,16 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Choose a question and press Enter."), id="reader-title")
+        yield MoreNotice("reader-title")
         yield Static(id="reader-meta")
         yield Static(id="reader-source")
         yield Static(id="reader-partial", classes="note")
-        yield Static(id="reader-subject")
-        yield Static(id="reader-question")
-        yield Static(id="reader-replies")
+        for part_id in ("reader-subject", "reader-question", "reader-replies"):
+            yield Static(id=part_id)
+            yield MoreNotice(part_id)
         yield Static(Content("More Info"), id="reader-more-heading")
         yield Static(id="reader-more-info")
+        yield MoreNotice("reader-more-info")
 
     def on_mount(self) -> None:
         self.border_title = "Reading"
@@ -104,6 +181,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
             "reader-more-info",
         ):
             self.query_one(f"#{static_id}").display = False
+        for notice in self.query(MoreNotice):
+            notice.display = False
 
     def show_page(
         self,
@@ -136,6 +215,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
             "reader-replies": self._replies(record),
             "reader-more-info": plain(record.more_info),
         }
+        for chunks in self._chunks.values():
+            for chunk in chunks[1:]:
+                chunk.remove()
+        self._chunks = {part_id: [self.query_one(f"#{part_id}", Static)] for part_id in HIGHLIGHTED}
+        self._bounds = {
+            part_id: [0, cut_point(content.plain, FIRST_CHARS)]
+            for part_id, content in self._contents.items()
+        }
         self._mark(highlight)
         self.scroll_home(animate=False)
 
@@ -159,15 +246,89 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.match_index = -1
         self._paint()
 
-    def _paint(self) -> None:
-        """Update every part with its match highlights (the current one stands out)."""
+    def _paint(self, *matches: Match) -> None:
+        """Update the chunks holding ``matches`` (or every chunk) with their match highlights,
+        the current one standing out."""
+        if not matches:
+            for part_id in self._contents:
+                styled = self._styled(part_id)
+                bounds = self._bounds[part_id]
+                for number, chunk in enumerate(self._chunks[part_id]):
+                    chunk.update(styled[bounds[number] : bounds[number + 1]])
+                self._show_notice(part_id)
+            return
+        for part_id, number in {(m.static_id, self._chunk_at(m)) for m in matches}:
+            bounds = self._bounds[part_id]
+            styled = self._styled(part_id)
+            self._chunks[part_id][number].update(styled[bounds[number] : bounds[number + 1]])
+
+    def _styled(self, part_id: str) -> Content:
+        """A part with its shown matches marked."""
         current = self.matches[self.match_index] if self.match_index >= 0 else None
-        for static_id, content in self._contents.items():
-            for match in self.matches:
-                if match.static_id == static_id:
-                    style = CURRENT_MATCH_STYLE if match == current else MATCH_STYLE
-                    content = content.stylize(style, match.start, match.end)
-            self.query_one(f"#{static_id}", Static).update(content)
+        shown = self._bounds[part_id][-1]
+        return self._contents[part_id].add_spans(
+            [
+                Span(m.start, m.end, CURRENT_MATCH_STYLE if m == current else MATCH_STYLE)
+                for m in self.matches
+                if m.static_id == part_id and m.end <= shown
+            ]
+        )
+
+    def _chunk_at(self, match: Match) -> int:
+        """Which chunk of its part shows ``match``."""
+        bounds = self._bounds[match.static_id]
+        return min(bisect_right(bounds, match.start), len(bounds) - 1) - 1
+
+    def _show_notice(self, part_id: str) -> None:
+        """A part's notice shows while the part is on screen and cut, saying how much is left."""
+        notice = self.query_one(f"#{part_id}-more", MoreNotice)
+        total = len(self._contents.get(part_id, Content()))
+        shown = self.shown_chars(part_id)
+        if shown < total:
+            notice.update(more_notice(shown, total))
+        notice.display = shown < total and self.query_one(f"#{part_id}").display
+
+    def shown_chars(self, part_id: str) -> int:
+        """How many characters of a part are shown now."""
+        bounds = self._bounds.get(part_id)
+        return bounds[-1] if bounds else 0
+
+    def _extend(self, part_id: str, up_to: int) -> AwaitMount | None:
+        """Show ``part_id`` up to about ``up_to`` characters, in new chunks of at most
+        ``MORE_CHARS`` (so that no widget ever re-lays out more than that)."""
+        text = self._contents[part_id].plain
+        bounds = self._bounds[part_id]
+        end = cut_point(text, up_to)
+        if end <= bounds[-1]:
+            return None
+        styled = self._styled(part_id)
+        shown_as = self._chunks[part_id][0].display
+        added: list[Static] = []
+        while bounds[-1] < end:
+            start = bounds[-1]
+            stop = end if end - start <= MORE_CHARS else cut_point(text, start + MORE_CHARS)
+            chunk = Static(styled[start:stop], classes=f"part-chunk {part_id}-chunk")
+            chunk.display = shown_as
+            bounds.append(stop)
+            added.append(chunk)
+        self._chunks[part_id] += added
+        self._show_notice(part_id)
+        return self.mount(*added, before=self.query_one(f"#{part_id}-more"))
+
+    def show_more(self, part_id: str) -> bool:
+        """Show ``MORE_CHARS`` more of a cut part on screen; whether there was more to show."""
+        if not self.query_one(f"#{part_id}").display:
+            return False
+        return self._extend(part_id, self.shown_chars(part_id) + MORE_CHARS) is not None
+
+    def show_more_here(self) -> bool:
+        """``+``: show ``MORE_CHARS`` more of the cut part being read: the first whose notice
+        is not scrolled past (else the last); whether there was more to show."""
+        cut = [notice for notice in self.query(MoreNotice) if notice.display]
+        if not cut:
+            return False
+        here = next((n for n in cut if n.virtual_region.bottom > self.scroll_y), cut[-1])
+        return self.show_more(here.part_id)
 
     def next_match(self, step: int = 1) -> Match | None:
         """Move to the next (or previous) search match and scroll it into view."""
@@ -178,16 +339,25 @@ class ReadingPane(VerticalScroll, can_focus=True):
         position = visible.index(current) if current in visible else (-1 if step > 0 else 0)
         target = visible[(position + step) % len(visible)]
         self.match_index = self.matches.index(target)
-        self._paint()
-        self.call_after_refresh(self._scroll_to_match, target)
+        # A match in the part's hidden rest: show up to it (it comes marked as the current one).
+        mounting = self._extend(target.static_id, target.end + CUT_SLACK * 2)
+        self._paint(*([current] if current else []), *([] if mounting else [target]))
+        self.call_later(self._scroll_once_shown, mounting, target)
         return target
 
+    async def _scroll_once_shown(self, mounting: AwaitMount | None, match: Match) -> None:
+        if mounting is not None:
+            await mounting
+        self.call_after_refresh(self._scroll_to_match, match)
+
     def _scroll_to_match(self, match: Match) -> None:
-        static = self.query_one(f"#{match.static_id}", Static)
+        number = self._chunk_at(match)
+        static = self._chunks[match.static_id][number]
         width = max(1, static.content_region.width)
+        start, stop = self._bounds[match.static_id][number : number + 2]
         lines = (
-            self._contents[match.static_id]
-            .stylize(CURRENT_MATCH_STYLE, match.start, match.end)
+            self._contents[match.static_id][start:stop]
+            .stylize(CURRENT_MATCH_STYLE, match.start - start, match.end - start)
             .wrap(width)
         )
         line = next(
@@ -204,7 +374,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def set_more_info_folded(self, folded: bool) -> None:
         heading = self.query_one("#reader-more-heading", Static)
         heading.update(self._more_heading(folded=folded))
-        self.query_one("#reader-more-info").display = heading.display and not folded
+        shown = heading.display and not folded
+        self.query_one("#reader-more-info").display = shown
+        for chunk in self._chunks.get("reader-more-info", [])[1:]:
+            chunk.display = shown
+        self._show_notice("reader-more-info")
 
     @staticmethod
     def _more_heading(*, folded: bool) -> Content:
@@ -225,5 +399,5 @@ class ReadingPane(VerticalScroll, can_focus=True):
             header = one_line(
                 f"Dr. {reply.doctor or 'unknown'}{at} · {reply.specialty or ''}{when}", "bold"
             )
-            blocks.append(Content("\n").join([header, plain(reply.body)]))
-        return Content("\n\n").join(blocks)
+            blocks.append(joined("\n", [header, plain(reply.body)]))
+        return joined("\n\n", blocks)
