@@ -71,6 +71,38 @@ async def test_keys_typed_right_after_enter_never_reach_the_note(
     state.close()
 
 
+async def test_keys_typed_before_the_note_dialog_is_up_never_run_as_commands(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    """``m`` then at once ``s`` and ``e``: no sort change and no export dialog."""
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        move_to(app, KNEE)
+        before = app.reader.filters
+        typed_at_once(app, "m", "s", "e")
+        await settle(pilot)
+        assert app.reader.filters == before
+        assert not any(isinstance(screen, ExportScreen) for screen in app.screen_stack)
+        assert isinstance(app.screen, NoteScreen)
+
+
+async def test_letters_reaching_the_note_dialog_before_its_field_has_the_focus_join_the_note(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    """Keys the app hands the dialog while it is still opening are not lost, ``q`` included."""
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        note = NoteScreen(KNEE)
+        app.push_screen(note)
+        assert app.focused is None
+        typed_at_once(app, "q", "u", "i")
+        await settle(pilot)
+        assert app.screen is note
+        assert note.query_one(Input).value == "qui"
+
+
 async def test_q_and_move_keys_type_letters_into_the_note(reader_db: Path, tmp_path: Path) -> None:
     app = state_app(reader_db, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
