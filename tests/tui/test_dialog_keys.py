@@ -31,7 +31,7 @@ from qatui.tui.widgets.reading_pane import ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from qatui.userstate import UserState
-from tests.tui.state_helpers import SIZE, move_to, notices, state_app
+from tests.tui.state_helpers import SIZE, move_to, notices, saved_state, state_app
 from tests.tui.waiting import wait_until
 
 KNEE = "Knee pain when climbing stairs"
@@ -49,8 +49,9 @@ def help_lines(app: QATuiApp) -> list[str]:
     return text.splitlines()
 
 
-def stored(tmp_path: Path) -> UserState:
-    return UserState.open(tmp_path / "state.db")
+def stored(db: Path, tmp_path: Path) -> UserState:
+    """The state the reader over ``db`` keeps: that corpus's own (a state file holds many)."""
+    return saved_state(db, tmp_path)
 
 
 async def test_keys_typed_right_after_enter_never_reach_the_note(
@@ -65,7 +66,7 @@ async def test_keys_typed_right_after_enter_never_reach_the_note(
         await pilot.press(*"first note")
         typed_at_once(app, "enter", "j", "j", "j", "m")
         await settle(pilot)
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     bookmark = state.bookmark(question_id)
     assert bookmark is not None and bookmark.note == "first note"
     state.close()
@@ -110,7 +111,7 @@ async def test_q_and_move_keys_type_letters_into_the_note(reader_db: Path, tmp_p
         question_id = move_to(app, KNEE)
         await pilot.press("m", *"quick jog", "space", "G", "enter")
         await settle(pilot)
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     bookmark = state.bookmark(question_id)
     assert bookmark is not None and bookmark.note == "quick jog G"
     state.close()
@@ -132,7 +133,7 @@ async def test_m_on_a_bookmarked_question_asks_before_removing_it(
             await settle(pilot)
             assert not isinstance(app.screen, ConfirmScreen)
             assert app.query_one(QuestionList).marks[question_id] == BOOKMARK_MARK
-        state = stored(tmp_path)
+        state = stored(reader_db, tmp_path)
         bookmark = state.bookmark(question_id)
         assert bookmark is not None and bookmark.note == "keep me"
         await pilot.press("m", "y")
@@ -160,7 +161,7 @@ async def test_d_in_the_bookmarks_list_asks_before_removing(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen_stack[-1] is bookmarks
-        state = stored(tmp_path)
+        state = stored(reader_db, tmp_path)
         assert state.is_bookmarked(question_id)
         await pilot.press("delete", "y")
         await settle(pilot)
