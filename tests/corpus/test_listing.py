@@ -130,3 +130,77 @@ def test_selecting_gives_plain_filters_for_the_same_questions(reader: CorpusRead
         }
         per_year = sum(count for _, count in histogram(reader.conn, plain, "year"))
         assert per_year == len([r for r in query.rows(reader, 0, 100) if r.asked_on])
+
+
+def timed(n: int, asked_on: str | None, replied_on: str | None, *, knee: bool) -> Record:
+    """Question ``n``, asked and replied on these days (either unknown), about knees or not."""
+    words = "My knee hurts." if knee else "A cough."
+    return Record(
+        id=n,
+        title=f"Question {n}",
+        specialty="Orthopedics" if n % 2 else "Urology",
+        question=words,
+        asked_on=asked_on,
+        replies=(Reply("Lai", None, f"Reply {n}.", replied_on),),
+        similar=(SimilarLink(f"Linked knee {n}"),) if n % 3 == 0 else (),
+    )
+
+
+@pytest.fixture
+def tied(make_store: MakeStore) -> CorpusReader:
+    """Questions sharing ask dates and reply delays, some with neither known, and partials
+    (undated, from links) among them."""
+    days = [
+        ("2020-01-01", "2020-01-03"),
+        ("2020-01-01", "2020-01-02"),
+        ("2019-05-05", "2019-05-07"),
+        ("2020-01-01", None),
+        (None, None),
+        ("2021-07-07", "2021-07-08"),
+        ("2019-05-05", "2019-05-06"),
+        (None, "2020-02-02"),
+        ("2018-01-01", "2018-01-03"),
+        ("2021-07-07", None),
+    ]
+    store = make_store()
+    with store.transaction():
+        for n, (asked, replied) in enumerate(days, start=1):
+            store.upsert(timed(n, asked, replied, knee=n % 4 != 0))
+    return CorpusReader(store.conn)
+
+
+ORDERS = [
+    Filters(newest_first=newest, order=order)
+    for newest in (True, False)
+    for order in ("date", "delay")
+]
+
+
+@pytest.mark.parametrize("base", ORDERS)
+@pytest.mark.parametrize(
+    "narrowing",
+    [
+        {},
+        {"specialty": "Orthopedics"},
+        {"search": "knee", "ranked": False},
+        {"topic": "knee"},
+        {"search": "kne", "ranked": False, "specialty": "Urology"},
+    ],
+)
+def test_a_questions_position_is_where_the_rows_put_it(
+    tied: CorpusReader, base: Filters, narrowing: dict[str, object]
+) -> None:
+    query = ListQuery(replace(base, **narrowing))  # type: ignore[arg-type]
+    listed = ids(query.rows(tied, 0, 100))
+    assert len(listed) >= 3
+    every_id = [row[0] for row in tied.conn.execute("SELECT id FROM questions")]
+    for question_id in every_id:
+        expected = listed.index(question_id) if question_id in listed else None
+        assert query.position(tied, question_id) == expected, question_id
+
+
+def test_a_ranked_search_gives_no_position(tied: CorpusReader) -> None:
+    query = ListQuery(Filters(search="knee"))
+    assert query.ranked
+    assert ids(query.rows(tied, 0, 100))
+    assert query.position(tied, ids(query.rows(tied, 0, 100))[0]) is None

@@ -49,9 +49,9 @@ def help_lines(app: QATuiApp) -> list[str]:
     return text.splitlines()
 
 
-def stored(tmp_path: Path) -> UserState:
-    """The state the reader over ``tmp_path/reader.db`` kept: that corpus's own."""
-    return saved_state(tmp_path / "reader.db", tmp_path)
+def stored(db: Path, tmp_path: Path) -> UserState:
+    """The state the reader over ``db`` keeps: that corpus's own (a state file holds many)."""
+    return saved_state(db, tmp_path)
 
 
 async def test_keys_typed_right_after_enter_never_reach_the_note(
@@ -66,10 +66,42 @@ async def test_keys_typed_right_after_enter_never_reach_the_note(
         await pilot.press(*"first note")
         typed_at_once(app, "enter", "j", "j", "j", "m")
         await settle(pilot)
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     bookmark = state.bookmark(question_id)
     assert bookmark is not None and bookmark.note == "first note"
     state.close()
+
+
+async def test_keys_typed_before_the_note_dialog_is_up_never_run_as_commands(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    """``m`` then at once ``s`` and ``e``: no sort change and no export dialog."""
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        move_to(app, KNEE)
+        before = app.reader.filters
+        typed_at_once(app, "m", "s", "e")
+        await settle(pilot)
+        assert app.reader.filters == before
+        assert not any(isinstance(screen, ExportScreen) for screen in app.screen_stack)
+        assert isinstance(app.screen, NoteScreen)
+
+
+async def test_letters_reaching_the_note_dialog_before_its_field_has_the_focus_join_the_note(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    """Keys the app hands the dialog while it is still opening are not lost, ``q`` included."""
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        note = NoteScreen(KNEE)
+        app.push_screen(note)
+        assert app.focused is None
+        typed_at_once(app, "q", "u", "i")
+        await settle(pilot)
+        assert app.screen is note
+        assert note.query_one(Input).value == "qui"
 
 
 async def test_q_and_move_keys_type_letters_into_the_note(reader_db: Path, tmp_path: Path) -> None:
@@ -79,7 +111,7 @@ async def test_q_and_move_keys_type_letters_into_the_note(reader_db: Path, tmp_p
         question_id = move_to(app, KNEE)
         await pilot.press("m", *"quick jog", "space", "G", "enter")
         await settle(pilot)
-    state = stored(tmp_path)
+    state = stored(reader_db, tmp_path)
     bookmark = state.bookmark(question_id)
     assert bookmark is not None and bookmark.note == "quick jog G"
     state.close()
@@ -101,7 +133,7 @@ async def test_m_on_a_bookmarked_question_asks_before_removing_it(
             await settle(pilot)
             assert not isinstance(app.screen, ConfirmScreen)
             assert app.query_one(QuestionList).marks[question_id] == BOOKMARK_MARK
-        state = stored(tmp_path)
+        state = stored(reader_db, tmp_path)
         bookmark = state.bookmark(question_id)
         assert bookmark is not None and bookmark.note == "keep me"
         await pilot.press("m", "y")
@@ -129,7 +161,7 @@ async def test_d_in_the_bookmarks_list_asks_before_removing(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen_stack[-1] is bookmarks
-        state = stored(tmp_path)
+        state = stored(reader_db, tmp_path)
         assert state.is_bookmarked(question_id)
         await pilot.press("delete", "y")
         await settle(pilot)

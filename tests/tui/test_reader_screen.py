@@ -4,6 +4,7 @@ palette and the workers post (``run_test(message_hook=...)``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from textual.widgets import Input
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.store.reader import CorpusReader
+from qatui.corpus.store.writer import Store
 from qatui.tui.messages import (
     DateRangeChanged,
     QuestionChosen,
@@ -26,6 +28,7 @@ from qatui.tui.widgets.filter_bar import FilterBar
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import ReadingPane
 from qatui.userstate import UserState
+from tests.tui.corpus_builder import record
 from tests.tui.state_helpers import notices, state_app
 from tests.tui.waiting import MessageLog, wait_until
 
@@ -193,3 +196,36 @@ async def test_a_debounced_search_is_posted_once_typing_pauses(
         assert [m.text for m in message_log.of(FilterBar.SearchChanged)] == ["knee"]
         assert app.reader.filters.search == "knee"
         assert app.query_one(QuestionList).matching == 3
+
+
+def long_corpus(path: Path, fillers: int) -> Path:
+    """``fillers`` questions a day apart from 2001 on, and one asked long before them all."""
+    store = Store.open(path)
+    start = dt.date(2001, 1, 1)
+    with store.transaction():
+        for n in range(fillers):
+            day = (start + dt.timedelta(days=n)).isoformat()
+            store.upsert(record(f"Routine check-up {n:03d}", "Orthopedics", day))
+        store.upsert(record("Persistent hiccups", "Orthopedics", "1999-09-09"))
+    store.close()
+    return path
+
+
+async def test_a_question_opened_from_the_palette_far_down_the_list_gets_the_cursor(
+    tmp_path: Path,
+) -> None:
+    app = state_app(long_corpus(tmp_path / "long.db", 600), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = app.query_one(QuestionList)
+        assert listing.matching == 601
+        last_page = 600 // listing.page_size
+        assert last_page not in listing._pages  # its row is not loaded
+        await pilot.press("ctrl+p", *"persistent hicc")
+        hits = app.screen.query_one(CommandList)
+        await wait_until(pilot, partial(has_options, hits), "a hit in the palette")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: listing.cursor == 600, "the cursor on the oldest row")
+        await wait_until(pilot, lambda: listing.current_row is not None, "its row loaded")
+        assert listing.current_row is not None
+        assert listing.current_row.title == "Persistent hiccups"

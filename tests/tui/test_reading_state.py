@@ -3,6 +3,7 @@ History screens, and a state that outlives the corpus."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
@@ -12,6 +13,7 @@ from qatui.tui.scenes import settle
 from qatui.tui.screens.bookmarks import BookmarksScreen
 from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
 from qatui.tui.screens.history import HistoryScreen
+from qatui.tui.screens.state_list import Entry
 from qatui.tui.state_bridge import BOOKMARK_MARK, READ_MARK, view_of
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.userstate import UserState
@@ -25,6 +27,7 @@ from tests.tui.state_helpers import (
     saved_state,
     state_app,
 )
+from tests.tui.waiting import wait_until
 
 KNEE = "Knee pain when climbing stairs"
 ACNE = "Acne in my thirties"
@@ -317,3 +320,37 @@ async def test_a_state_that_cannot_be_opened_gives_a_session_state_and_a_notice(
         assert READ_MARK in app.query_one(QuestionList).marks.values()
         assert app.state.path != tmp_path / "state.db"
     app.state.close()
+
+
+class HeldBookmarksScreen(BookmarksScreen):
+    """The bookmarks screen whose reading waits until the test lets it go on."""
+
+    def __init__(self, state: UserState, go_on: threading.Event) -> None:
+        super().__init__(state)
+        self.go_on = go_on
+
+    def fetch(self, search: str) -> tuple[list[Entry], int]:
+        self.go_on.wait()
+        return super().fetch(search)
+
+
+async def test_the_bookmarks_list_says_loading_until_its_rows_arrive(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    go_on = threading.Event()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        move_to(app, KNEE)
+        await pilot.press("m", *"stairs", "enter")
+        await settle(pilot)
+        screen = HeldBookmarksScreen(app.state, go_on)
+        try:
+            await app.push_screen(screen)
+            await pilot.pause()
+            assert option_texts(screen) == ["Loading…"]
+            assert screen.current is None  # the placeholder is not an entry
+        finally:
+            go_on.set()
+        await wait_until(pilot, lambda: option_texts(screen) != ["Loading…"], "rows arrive")
+        assert [text.splitlines()[0] for text in option_texts(screen)] == [KNEE]

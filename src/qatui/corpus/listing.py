@@ -118,6 +118,40 @@ class ListQuery:
             reader.conn, text, self.filters.without_text(), as_you_type=self.as_you_type, cap=cap
         )
 
+    def position(self, reader: CorpusReader, question_id: int) -> int | None:
+        """Where question ``question_id`` stands in the list (0 first), in one SQL count of the
+        rows before it; None when the list does not hold it or is ranked (best matches first:
+        a rank is only known by scoring every match)."""
+        if self.ranked:
+            return None
+        filters = self.selecting(reader.conn)
+        if self.is_search:
+            # The search's date order leaves the undated where SQLite puts NULL: the smallest.
+            column, nulls_last = "q.asked_on", filters.newest_first
+        else:
+            column = "q.reply_delay" if filters.order == "delay" else "q.asked_on"
+            nulls_last = True
+        after = ">" if filters.newest_first else "<"
+        if nulls_last:
+            before_undated = f"q.id {after} t.id OR {column} IS NOT NULL"
+            before_dated = f"{column} {after} t.v"
+        else:
+            before_undated = f"{column} IS NULL AND q.id {after} t.id"
+            before_dated = f"{column} IS NULL OR {column} {after} t.v"
+        before = (
+            f"CASE WHEN t.v IS NULL THEN ({before_undated}) ELSE ({before_dated} "
+            f"OR ({column} = t.v AND q.id {after} t.id)) END"
+        )
+        where, params = reader.where(filters)
+        condition = where.removeprefix(" WHERE ") or "1"
+        found = reader.conn.execute(
+            f"WITH t AS (SELECT q.id AS id, {column} AS v FROM questions q "
+            f"WHERE q.id = ? AND {condition}) "
+            f"SELECT (SELECT count(*) FROM questions q WHERE {condition} AND ({before})) FROM t",
+            [question_id, *params, *params],
+        ).fetchone()
+        return None if found is None else int(found[0])
+
     def is_capped(self, count: int, cap: int = COUNT_CAP) -> bool:
         """Whether ``count`` (from :meth:`count`) stopped at the cap ("100,000+")."""
         return self.is_search and count >= cap

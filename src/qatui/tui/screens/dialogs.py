@@ -69,6 +69,16 @@ class NoteScreen(Dialog[str | None]):
             )
             yield Static(Content("Enter: save · Esc: cancel"), classes="dialog-hint")
 
+    def on_key(self, event: events.Key) -> None:
+        """A letter that reaches the dialog itself, typed before the note field had the focus
+        (right after ``m``), joins the note instead of being lost or run as a key of the dialog.
+        The field keeps every letter typed into it from reaching here."""
+        if self.closing or not event.is_printable:
+            return
+        event.stop()
+        event.prevent_default()
+        self.query_one("#note-input", SubmitOnceInput).insert_text_at_cursor(event.character or "")
+
     @on(Input.Submitted, "#note-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()

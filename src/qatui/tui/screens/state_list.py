@@ -1,6 +1,7 @@
 """A searchable list over the user state (bookmarks, history): the part both screens share.
 
-Entries are read from the state database in a thread worker; Enter closes the screen with the
+Entries are read from the state database in a thread worker (the list says "Loading…" until the
+first ones arrive); Enter closes the screen with the
 chosen question's id, which the app opens.
 """
 
@@ -58,6 +59,7 @@ class StateListScreen(Dialog[int | None]):
     AUTO_FOCUS = "#state-items"
     HEADING = ""
     EMPTY = "Nothing here yet."
+    LOADING = "Loading…"
     HINT = "Enter: open · /: search · j/k g/G: move · Esc/q: close"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="state_list.search"),
@@ -80,7 +82,9 @@ class StateListScreen(Dialog[int | None]):
         with Vertical(classes="state-list-body") as body:
             body.border_title = Content(self.HEADING)
             yield Input(placeholder="/ search titles, specialties, notes", id="state-search")
-            yield OptionList(id="state-items")
+            yield OptionList(
+                Option(Content.styled(self.LOADING, "italic"), disabled=True), id="state-items"
+            )
             yield Static(Content(self.HINT), classes="dialog-hint", id="state-hint")
 
     def on_mount(self) -> None:

@@ -130,6 +130,15 @@ class QuestionList(ScrollView, can_focus=True):
         everything: int
 
     @dataclass
+    class QuestionFound(Message):
+        """Where question ``question_id`` stands in the list (``index``; None: not in it, or
+        not cheaply known) arrived from a worker."""
+
+        generation: int
+        question_id: int
+        index: int | None
+
+    @dataclass
     class PositionChanged(Message):
         """The cursor moved, or the number of rows it moves among changed."""
 
@@ -152,6 +161,7 @@ class QuestionList(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._wanted: set[int] = set()
         self._jump_to_end = False
+        self._cursor_once_counted: int | None = None
         self.marks: dict[int, str] = {}
 
     # -- loading ---------------------------------------------------------------------------
@@ -160,6 +170,7 @@ class QuestionList(ScrollView, can_focus=True):
         """Show the questions of ``query``, from the top; older requests are cancelled."""
         self.workers.cancel_group(self, "pages")
         self.workers.cancel_group(self, "count")
+        self.workers.cancel_group(self, "seek")
         self._generation += 1
         self.list_query = query
         self.matching = None
@@ -169,6 +180,7 @@ class QuestionList(ScrollView, can_focus=True):
         self._pending.clear()
         self._wanted.clear()
         self._jump_to_end = False
+        self._cursor_once_counted = None
         self.cursor = 0
         self.scroll_to(0, 0, animate=False)
         self._update_virtual_size()
@@ -254,6 +266,8 @@ class QuestionList(ScrollView, can_focus=True):
         if self._jump_to_end:
             self._jump_to_end = False
             self.action_last()
+        if self._cursor_once_counted is not None:
+            self.cursor, self._cursor_once_counted = self._cursor_once_counted, None
         self._post_position()
         self.refresh()
 
@@ -447,13 +461,41 @@ class QuestionList(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height // self.lines_per_row - 1)
 
     def move_to(self, question_id: int) -> bool:
-        """Put the cursor on ``question_id`` if its row is loaded; say whether it was."""
+        """Put the cursor on ``question_id``: at once if its row is loaded (say so), else once a
+        worker has found where the list holds it (nothing moves if it does not)."""
         for page, rows in self._pages.items():
             for offset, row in enumerate(rows):
                 if row.id == question_id:
                     self.cursor = page * self.page_size + offset
                     return True
+        self.run_worker(
+            partial(self._seek, self._generation, self.list_query, question_id),
+            thread=True,
+            group="seek",
+            exclusive=True,
+            exit_on_error=False,
+        )
         return False
+
+    def _seek(self, generation: int, query: ListQuery, question_id: int) -> None:
+        query_and_post(
+            self,
+            self.corpus,
+            lambda reader: query.position(reader, question_id),
+            lambda index: self.QuestionFound(generation, question_id, index),
+            "finding the question in the list failed",
+        )
+
+    @on(QuestionFound)
+    def _question_found(self, message: QuestionFound) -> None:
+        message.stop()
+        if message.generation != self._generation or message.index is None:
+            return
+        if self.matching is None:
+            # The cursor stops at the rows known so far: move it once they are counted.
+            self._cursor_once_counted = message.index
+        else:
+            self.cursor = message.index
 
     def action_cursor_up(self) -> None:
         self.cursor -= 1
