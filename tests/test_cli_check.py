@@ -86,8 +86,8 @@ def test_an_index_out_of_step_with_the_questions_is_found_and_the_advice_mends_i
     conn = sqlite3.connect(db)
     conn.execute(
         "INSERT INTO questions_fts(questions_fts, rowid, title, subject, question, reply_text, "
-        "more_info) SELECT 'delete', id, title, subject, question, reply_text, more_info "
-        "FROM questions WHERE id = (SELECT min(id) FROM questions)"
+        "more_info) SELECT 'delete', rowid, title, subject, question, reply_text, more_info "
+        "FROM questions WHERE rowid = (SELECT min(rowid) FROM questions)"
     )
     conn.commit()
     conn.close()
@@ -102,6 +102,17 @@ def test_an_index_out_of_step_with_the_questions_is_found_and_the_advice_mends_i
     conn.commit()
     conn.close()
     assert run("check", "--db", str(db))[0] == cli.EXIT_OK
+
+
+def test_kept_counts_out_of_step_with_the_questions_are_found(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE specialty_counts SET partials = partials + 1 WHERE rowid = 1")
+    conn.commit()
+    conn.close()
+    code, out, _ = run("check", "--db", str(db))
+    assert code == cli.EXIT_INPUT_FAILED
+    assert verdicts(out)["counts"] == "PROBLEM"
+    assert "the kept counts (specialty_counts) are wrong for 1 specialties" in out
 
 
 def test_a_read_only_database_is_checked_without_writing(db: Path, tmp_path: Path) -> None:

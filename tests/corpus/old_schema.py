@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qatui.corpus.ingest.identity import content_hash, derived_id
 from qatui.corpus.model import Record, SimilarLink
+from qatui.corpus.store.excerpts import link_fields
 from qatui.corpus.store.schema import MIGRATIONS
 
 
@@ -110,3 +111,35 @@ def _link_target(conn: sqlite3.Connection, specialty: str, link: SimilarLink) ->
         (partial_id, link.doctor, link.specialty, link.reply_excerpt or ""),
     )
     return partial_id
+
+
+def rows_as_before(conn: sqlite3.Connection, table: str, columns: str) -> list[tuple[object, ...]]:
+    """A table's rows as schema 5 held them (``columns`` of it, ordered by the first two),
+    read from a database of schema 6 or later (an older one as it is): reply bodies from
+    ``reply_bodies``, link excerpts the target gives filled in (qatui.corpus.store.excerpts)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] < 6:
+        return conn.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2").fetchall()
+    if table == "replies":
+        sql = f"SELECT {columns} FROM reply_bodies ORDER BY 1, 2"
+        return conn.execute(sql).fetchall()
+    if table != "similar_links":
+        return conn.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2").fetchall()
+    names = [name.strip() for name in columns.split(",")]
+    cursor = conn.execute(
+        "SELECT l.*, t.question AS t_question, t.reply_text AS t_reply FROM similar_links l "
+        "LEFT JOIN questions t ON t.id = l.target_id ORDER BY 1, 2"
+    )
+    fields = [column[0] for column in cursor.description]
+    rows = []
+    for values in cursor:
+        row = dict(zip(fields, values, strict=True))
+        row["question_excerpt"], row["reply_excerpt"], row["read_more"] = link_fields(
+            row["title"],
+            row["question_excerpt"],
+            row["reply_excerpt"],
+            row["read_more"],
+            row["derived"],
+            (row["t_question"], row["t_reply"]),
+        )
+        rows.append(tuple(row[name] for name in names))
+    return rows

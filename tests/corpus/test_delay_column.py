@@ -16,7 +16,7 @@ from qatui.corpus.model import Asker, Record, Reply, SimilarLink
 from qatui.corpus.store import schema
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
-from tests.corpus.old_schema import create_old_database, insert_as_before
+from tests.corpus.old_schema import create_old_database, insert_as_before, rows_as_before
 
 V3 = 3
 
@@ -139,8 +139,7 @@ def test_a_v2_database_is_migrated_keeping_everything(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert stored_delays(conn) == expected_delays(PAGES)
     for table, rows in before.items():  # less the columns added since (reply_delay, ...)
-        after = conn.execute(f"SELECT {old_columns[table]} FROM {table} ORDER BY 1, 2")
-        assert after.fetchall() == rows, table
+        assert rows_as_before(conn, table, old_columns[table]) == rows, table
     reader = CorpusReader(conn)
     assert [row.id for row in ListQuery(Filters(topic="now")).rows(reader, 0, 20)] != []
     # Later writes keep the column in step in the migrated database too.

@@ -46,14 +46,24 @@ def _export(db: Path) -> str:
 
 
 def _rows(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
-    return conn.execute(f"SELECT * FROM {table} ORDER BY {TABLES[table]}").fetchall()
+    """Every column but ``questions.rowid`` (dense either way; an import fills a partial in
+    its row, the bulk loader writes pages in order)."""
+    columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] != "rowid"]
+    return conn.execute(
+        f"SELECT {', '.join(columns)} FROM {table} ORDER BY {TABLES[table]}"
+    ).fetchall()
 
 
 def _index_entries(conn: sqlite3.Connection, table: str, kind: str) -> list[tuple[object, ...]]:
-    """A full-text index's entries: per term (``row``) or every occurrence (``instance``)."""
+    """A full-text index's entries: per term (``row``) or every occurrence (``instance``, the
+    row named by its question's stable id)."""
     conn.execute(f"CREATE VIRTUAL TABLE temp.v_{table} USING fts5vocab(main, {table}, {kind})")
-    order = "1, 2, 3, 4" if kind == "instance" else "1"
-    return conn.execute(f"SELECT * FROM temp.v_{table} ORDER BY {order}").fetchall()
+    if kind == "instance":
+        return conn.execute(
+            f"SELECT v.term, q.id, v.col, v.offset FROM temp.v_{table} v "
+            "JOIN questions q ON q.rowid = v.doc ORDER BY 1, 2, 3, 4"
+        ).fetchall()
+    return conn.execute(f"SELECT * FROM temp.v_{table} ORDER BY 1").fetchall()
 
 
 def _schema(conn: sqlite3.Connection) -> list[tuple[object, ...]]:

@@ -10,7 +10,7 @@ from qatui.corpus.ingest.importer import import_records
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 from qatui.corpus.store.schema import SCHEMA_VERSION
 from qatui.corpus.store.writer import Store
-from tests.corpus.old_schema import create_old_database, insert_as_before
+from tests.corpus.old_schema import create_old_database, insert_as_before, rows_as_before
 
 URL = "https://questiondoctors.com/can-i-swim/"
 
@@ -46,11 +46,10 @@ RECORDS = [
 TABLES = ("specialties", "questions", "replies", "similar_links", "faq_links")
 
 
-def snapshot(conn: sqlite3.Connection, columns: dict[str, str]) -> dict[str, list[object]]:
-    return {
-        table: conn.execute(f"SELECT {columns[table]} FROM {table} ORDER BY 1, 2").fetchall()
-        for table in TABLES
-    }
+def snapshot(
+    conn: sqlite3.Connection, columns: dict[str, str]
+) -> dict[str, list[tuple[object, ...]]]:
+    return {table: rows_as_before(conn, table, columns[table]) for table in TABLES}
 
 
 def test_a_schema_3_database_keeps_every_question_link_reply_and_id(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_a_v3_database_gets_the_column_and_keeps_every_reply(tmp_path: Path) -> 
     conn.close()
     store = Store.open(path)
     assert store.info.migrated_from == 3 and store.info.backup is not None
-    after = store.conn.execute("SELECT * FROM replies").fetchall()
+    after = store.conn.execute("SELECT * FROM reply_bodies").fetchall()
     assert after == [(*row, None) for row in before]
     record = CorpusReader(store.conn).record(9)
     assert record is not None

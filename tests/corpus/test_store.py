@@ -76,7 +76,8 @@ def fts_ids(store: Store, words: str) -> list[int]:
         int(row[0])
         for row in rows(
             store,
-            "SELECT rowid FROM questions_fts WHERE questions_fts MATCH ? ORDER BY rowid",
+            "SELECT q.id FROM questions_fts f JOIN questions q ON q.rowid = f.rowid "
+            "WHERE questions_fts MATCH ? ORDER BY q.id",
             words,
         )
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -71,7 +72,12 @@ def open_store(args: argparse.Namespace, *, build_sample: bool = True) -> Store:
 
         build_sample_database(path)
     check_before_opening(path)
-    return Store.open(path)
+    return Store.open(path, progress=print_migration_progress)
+
+
+def print_migration_progress(done: int, total: int) -> None:
+    """``migrating: 120,000 of 230,000 questions`` on stderr, as a schema upgrade goes."""
+    print(f"migrating: {done:,} of {total:,} questions", file=sys.stderr, flush=True)
 
 
 def no_such_database(path: Path) -> StoreError:

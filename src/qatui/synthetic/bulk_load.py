@@ -26,6 +26,7 @@ from typing import Any
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import content_hash, identity_of
 from qatui.corpus.model import Asker, Record, SimilarLink
+from qatui.corpus.store.excerpts import stored_link_fields
 from qatui.corpus.store.writer import Store
 from qatui.synthetic import DEFAULT_SEED
 from qatui.synthetic.generate import SPECIALTIES, CorpusPlan, Progress
@@ -39,11 +40,11 @@ QUESTION_COLUMNS = (
 )
 INSERTS = {
     "questions": f"INSERT INTO questions ({QUESTION_COLUMNS}) VALUES ({', '.join('?' * 16)})",
-    "replies": "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on) "
-    "VALUES (?, ?, ?, ?, ?, ?)",
+    "replies": "INSERT INTO replies (question_id, position, doctor, specialty, body_start, "
+    "body_length, replied_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
     "similar_links": "INSERT INTO similar_links (question_id, position, target_id, title, "
-    "question_excerpt, doctor, specialty, reply_excerpt, read_more) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "question_excerpt, doctor, specialty, reply_excerpt, read_more, derived) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "faq_links": "INSERT INTO faq_links (question_id, position, topic, specialty) "
     "VALUES (?, ?, ?, ?)",
 }
@@ -85,22 +86,42 @@ def chunk_rows(plan: CorpusPlan, index: int) -> ChunkRows:
              record.reply.doctor if record.reply else None, record.more_info,
              record.source_url, 0, content_hash(record.to_json()), _identity(record))
         )  # fmt: skip
-        rows.replies += [
-            (page.id, n, reply.doctor, reply.specialty, reply.body, reply.replied_on)
-            for n, reply in enumerate(record.replies)
-        ]
+        rows.replies += _reply_rows(page.id, record)
         rows.faq += [
             (page.id, n, link.topic, link.specialty) for n, link in enumerate(record.related_faq)
         ]
         for n, (link, target) in enumerate(zip(record.similar, page.targets, strict=True)):
             specialty = _SPECIALTY_INDEX[link.specialty or record.specialty]
             rows.encounters.append(specialty)
+            # A page's question and reply open with what links to it quote (plan.opening), and
+            # excerpts depend on the first paragraph only: the target's text, without the page.
+            target_text = (
+                (plan.opening(target.number, 3), plan.opening(target.number, 4))
+                if target.in_corpus
+                else None
+            )
+            question, reply, read_more, derived = stored_link_fields(
+                link.title, link.question_excerpt, link.reply_excerpt, link.read_more, target_text
+            )
             rows.similar.append(
-                (page.id, n, target.question_id, link.title, link.question_excerpt,
-                 link.doctor, link.specialty, link.reply_excerpt, link.read_more)
+                (page.id, n, target.question_id, link.title, question, link.doctor,
+                 link.specialty, reply, read_more, derived)
             )  # fmt: skip
             if not target.in_corpus:
                 rows.partials.append(_partial_rows(target.question_id, specialty, link))
+    return rows
+
+
+def _reply_rows(question_id: int, record: Record) -> list[Row]:
+    """The replies as the store writes them: each a place in the joined ``reply_text``."""
+    rows: list[Row] = []
+    offset = 0
+    for n, reply in enumerate(record.replies):
+        rows.append(
+            (question_id, n, reply.doctor, reply.specialty, offset, len(reply.body),
+             reply.replied_on)
+        )  # fmt: skip
+        offset += len(reply.body) + 2
     return rows
 
 
@@ -130,7 +151,7 @@ def _partial_rows(question_id: int, specialty: int, link: SimilarLink) -> tuple[
         "",
         None,
     )
-    reply = (question_id, 0, link.doctor, link.specialty, link.reply_excerpt or "", None)
+    reply = (question_id, 0, link.doctor, link.specialty, 0, len(link.reply_excerpt or ""), None)
     return question, reply  # fmt: skip
 
 

@@ -224,6 +224,8 @@ class LinkTarget:
 
     question_id: int
     in_corpus: bool
+    number: int
+    """The page number it quotes (its question and reply open with what the link quotes)."""
 
 
 @dataclass(frozen=True)
@@ -431,10 +433,11 @@ class CorpusPlan:
             other = self._link_number(rng, number, index, chosen)
             chosen.append(other)
             if other < self.count:
-                targets.append(LinkTarget(self.ids[other], True))
+                targets.append(LinkTarget(self.ids[other], True, other))
             else:
                 title = self.title(other, index)
-                targets.append(LinkTarget(derived_id(SPECIALTIES[index].name, title, None), False))
+                partial_id = derived_id(SPECIALTIES[index].name, title, None)
+                targets.append(LinkTarget(partial_id, False, other))
         return tuple(self.link_to(other, index) for other in chosen), tuple(targets)
 
     def _link_number(self, rng: random.Random, number: int, index: int, chosen: list[int]) -> int:

@@ -7,7 +7,8 @@ pays one cheap check per column and no disk). Each indexed value gets one traili
 every two-character substring is the start of some trigram: a two-character query is answered by
 the trigrams that begin with it (see ``questions_cjk_vocab`` and
 :mod:`qatui.corpus.search.fulltext`).
-Triggers keep it in step with ``questions`` like ``questions_fts``.
+Triggers keep it in step with ``questions`` like ``questions_fts``, by the row's dense ``rowid``
+(an update of the stable ``id`` alone leaves it untouched).
 """
 
 from __future__ import annotations
@@ -79,15 +80,15 @@ def index_statements() -> list[str]:
         "tokenize='trigram case_sensitive 0')",
         f"CREATE VIRTUAL TABLE {CJK_VOCAB} USING fts5vocab({CJK_TABLE}, 'row')",
         f"CREATE TRIGGER {CJK_TABLE}_insert AFTER INSERT ON questions WHEN {_any_cjk('new')} "
-        f"BEGIN INSERT INTO {CJK_TABLE}(rowid, {_NAMES}) VALUES (new.id, {_values('new')}); END",
+        f"BEGIN INSERT INTO {CJK_TABLE}(rowid, {_NAMES}) VALUES (new.rowid, {_values('new')}); END",
         f"CREATE TRIGGER {CJK_TABLE}_delete AFTER DELETE ON questions WHEN {_any_cjk('old')} "
         f"BEGIN INSERT INTO {CJK_TABLE}({CJK_TABLE}, rowid, {_NAMES}) "
-        f"VALUES ('delete', old.id, {_values('old')}); END",
-        f"CREATE TRIGGER {CJK_TABLE}_update AFTER UPDATE OF id, {_NAMES} ON questions BEGIN "
+        f"VALUES ('delete', old.rowid, {_values('old')}); END",
+        f"CREATE TRIGGER {CJK_TABLE}_update AFTER UPDATE OF {_NAMES} ON questions BEGIN "
         f"INSERT INTO {CJK_TABLE}({CJK_TABLE}, rowid, {_NAMES}) "
-        f"SELECT 'delete', old.id, {_values('old')} WHERE {_any_cjk('old')}; "
+        f"SELECT 'delete', old.rowid, {_values('old')} WHERE {_any_cjk('old')}; "
         f"INSERT INTO {CJK_TABLE}(rowid, {_NAMES}) "
-        f"SELECT new.id, {_values('new')} WHERE {_any_cjk('new')}; END",
+        f"SELECT new.rowid, {_values('new')} WHERE {_any_cjk('new')}; END",
     ]
 
 
@@ -95,5 +96,5 @@ def populate_statement() -> str:
     """Index the rows already in the database (run once, by the migration that adds the index)."""
     return (
         f"INSERT INTO {CJK_TABLE}(rowid, {_NAMES}) "
-        f"SELECT q.id, {_values('q')} FROM questions q WHERE {_any_cjk('q')}"
+        f"SELECT q.rowid, {_values('q')} FROM questions q WHERE {_any_cjk('q')}"
     )

@@ -11,9 +11,11 @@ seconds. Ranked results are built from a bounded candidate set, in tiers:
    (title and subject above question and reply, More Info below);
 3. then every remaining match, newest first (score ``None``).
 
-"Newest" is the order FTS5 reads rows in: descending id (the site's question number, which grows
-with time). A query matching fewer rows than the bounds is ranked exactly. A query with a prefix
-term is found with it but scored by bm25 of the words as typed (:func:`_scored_as_typed`).
+"Newest" is the order FTS5 reads rows in: descending row id (``questions.rowid``: dense, in date
+order when the database was migrated, new rows after). Every id in this module is that row id;
+only the rows returned carry the stable ``questions.id``. A query matching fewer rows than the
+bounds is ranked exactly. A query with a prefix term is found with it but scored by bm25 of the
+words as typed (:func:`_scored_as_typed`).
 
 Within filters, a scan joins each match to its question, tests each match against the filtered
 ids, or looks each filtered question up in the index, whichever the capped counts say reads
@@ -308,11 +310,11 @@ class _Scanner:
         extra, params = _constraint_sql(self.plan, rowid)
         join = ""
         if self.scope is _Scope.JOIN:
-            join = f" CROSS JOIN questions q ON q.id = {rowid}"
+            join = f" CROSS JOIN questions q ON q.rowid = {rowid}"
             extra += f" AND {self.filter}"
         elif self.scope is not _Scope.ALL:
             plus = "" if self.scope is _Scope.PROBE else "+"
-            extra += f" AND {plus}{rowid} IN (SELECT q.id FROM questions q WHERE {self.filter})"
+            extra += f" AND {plus}{rowid} IN (SELECT q.rowid FROM questions q WHERE {self.filter})"
         if self.scope is not _Scope.ALL:
             params += self.filter_params
         if below is not None:
@@ -334,8 +336,8 @@ class _Scanner:
         sql, params = _match_set(self.plan)
         where = f" AND {self.filter}" if self.filter else ""
         rows = self.conn.execute(
-            f"SELECT q.id FROM questions q WHERE q.id IN ({sql}){where} "
-            "ORDER BY q.id DESC LIMIT ? OFFSET ?",
+            f"SELECT q.rowid FROM questions q WHERE q.rowid IN ({sql}){where} "
+            "ORDER BY q.rowid DESC LIMIT ? OFFSET ?",
             [*params, *self.filter_params, limit, offset],
         ).fetchall()
         return [(int(row[0]), None) for row in rows]
@@ -345,7 +347,8 @@ def _title_scores(
     conn: sqlite3.Connection, ids: Sequence[int], query: ParsedQuery
 ) -> dict[int, float]:
     rows = conn.execute(
-        "SELECT id, title, subject FROM questions WHERE id IN (SELECT value FROM json_each(?))",
+        "SELECT rowid, title, subject FROM questions "
+        "WHERE rowid IN (SELECT value FROM json_each(?))",
         ("[" + ",".join(str(int(i)) for i in ids) + "]",),
     )
     return {int(row[0]): title_score(row[1], row[2], query) for row in rows}
@@ -434,7 +437,7 @@ def _dated(
     condition, filter_params = _filter_sql(conn, filters)
     where = f" AND {condition}" if condition else ""
     match_sql, match_params = _match_set(plan)
-    test, test_params = f"q.id IN ({match_sql})", match_params
+    test, test_params = f"q.rowid IN ({match_sql})", match_params
     if _capped_count(conn, match_sql, match_params, DATE_SORT_MAX + 1) > DATE_SORT_MAX:
         test = "+" + test
         many = _capped_count(conn, match_sql, match_params, DATE_WALK_MAX + 1) > DATE_WALK_MAX
@@ -443,11 +446,11 @@ def _dated(
             extra, params = _constraint_sql(plan, f"{table}.rowid")
             test = (
                 f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? "
-                f"AND {table}.rowid = q.id{extra})"
+                f"AND {table}.rowid = q.rowid{extra})"
             )
             test_params = [plan.driver.expression(), *params]
     rows = conn.execute(
-        f"SELECT q.id FROM questions q WHERE {test}{where} "
+        f"SELECT q.rowid FROM questions q WHERE {test}{where} "
         f"ORDER BY q.asked_on {direction}, q.id {direction} LIMIT ? OFFSET ?",
         [*test_params, *filter_params, limit, offset],
     ).fetchall()
@@ -504,7 +507,7 @@ def count_matches(
     sql, params = _match_set(_compile(conn, parsed))
     condition, filter_params = _filter_sql(conn, filters or Filters())
     if condition:
-        sql = f"SELECT q.id FROM questions q WHERE {condition} AND q.id IN ({sql})"
+        sql = f"SELECT q.rowid FROM questions q WHERE {condition} AND q.rowid IN ({sql})"
         params = [*filter_params, *params]
     if cap is not None:
         return _capped_count(conn, sql, params, max(0, cap))
@@ -514,14 +517,14 @@ def count_matches(
 def match_filter(
     conn: sqlite3.Connection, query: str | ParsedQuery, *, as_you_type: bool = False
 ) -> SqlFilter:
-    """The query as an extra condition on the questions (``q.id IN`` its matches), for code
+    """The query as an extra condition on the questions (``q.rowid IN`` its matches), for code
     built on ``CorpusReader.where`` (facets, histogram, exports) to count what a search shows.
     An empty or exclusion-only query matches nothing, as in :func:`search`."""
     parsed = _parsed(query, as_you_type)
     if parsed.empty:
         return SqlFilter("search", "0")
     sql, params = _match_set(_compile(conn, parsed))
-    return SqlFilter("search", f"q.id IN ({sql})", tuple(params))
+    return SqlFilter("search", f"q.rowid IN ({sql})", tuple(params))
 
 
 def _hits(conn: sqlite3.Connection, rows: list[Row], query: ParsedQuery) -> list[QuestionRow]:
@@ -531,9 +534,9 @@ def _hits(conn: sqlite3.Connection, rows: list[Row], query: ParsedQuery) -> list
     found = {
         row[0]: row
         for row in conn.execute(
-            "SELECT q.id, q.title, s.name, q.asked_on, q.doctor, q.is_partial, q.subject, "
-            "q.question, q.reply_text, q.more_info FROM questions q JOIN specialties s "
-            f"ON s.id = q.specialty_id WHERE q.id IN ({marks})",
+            "SELECT q.rowid, q.title, s.name, q.asked_on, q.doctor, q.is_partial, q.subject, "
+            "q.question, q.reply_text, q.more_info, q.id FROM questions q JOIN specialties s "
+            f"ON s.id = q.specialty_id WHERE q.rowid IN ({marks})",
             [row_id for row_id, _ in rows],
         )
     }
@@ -545,7 +548,7 @@ def _hits(conn: sqlite3.Connection, rows: list[Row], query: ParsedQuery) -> list
         title = row[1] or ""
         hits.append(
             QuestionRow(
-                id=int(row_id),
+                id=int(row[10]),
                 title=title,
                 specialty=row[2],
                 asked_on=row[3],

@@ -188,4 +188,23 @@ def _counts(conn: sqlite3.Connection) -> Finding:
         f"links, {_count(conn, 'faq_links'):,} Related FAQ links, "
         f"{_count(conn, 'specialties'):,} specialties"
     )
+    kept = (
+        "SELECT specialty_id, questions, partials FROM specialty_counts "
+        "WHERE questions != 0 OR partials != 0"
+    )
+    counted = "SELECT specialty_id, count(*), sum(is_partial) FROM questions GROUP BY specialty_id"
+    differing = int(
+        conn.execute(
+            "SELECT count(DISTINCT specialty_id) FROM ("
+            f"SELECT * FROM ({kept} EXCEPT {counted}) "
+            f"UNION ALL SELECT * FROM ({counted} EXCEPT {kept}))"
+        ).fetchone()[0]
+    )
+    if differing:
+        return Finding(
+            "counts",
+            Verdict.PROBLEM,
+            f"{detail}; the kept counts (specialty_counts) are wrong for {differing:,} "
+            "specialties: qatui keeps them with triggers, so the file was changed by hand",
+        )
     return Finding("counts", Verdict.OK, detail)

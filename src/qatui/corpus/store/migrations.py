@@ -7,6 +7,7 @@ to check that a file is one of its kind).
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,11 @@ from pathlib import Path
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.store.database import connect_uri, damaged_message, is_damage
+from qatui.corpus.store.lean_migration import MIGRATION_PROGRESS, MigrationProgress
 from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
+
+REBUILDING_VERSION = 6
+"""The corpus schema whose migration rebuilds every table (it writes a second copy of them)."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,8 @@ class Schema:
     migrations: Mapping[int, Migration]
     version_of: Callable[[sqlite3.Connection, Path], int]
     version: int
+    rebuilds_at: int | None = None
+    """The version whose migration rebuilds every table (more free space), if any."""
 
 
 NEWER_SCHEMAS = 1_000
@@ -61,7 +68,7 @@ def existing_version(conn: sqlite3.Connection, path: Path) -> int:
 def corpus_schema() -> Schema:
     """The corpus database's schema (read when asked: tests build older databases by
     lowering :data:`SCHEMA_VERSION`)."""
-    return Schema(MIGRATIONS, existing_version, SCHEMA_VERSION)
+    return Schema(MIGRATIONS, existing_version, SCHEMA_VERSION, REBUILDING_VERSION)
 
 
 def _backup_name(path: Path, version: int) -> Path:
@@ -96,11 +103,47 @@ def _back_up(path: Path, version: int, target_version: int) -> Path:
     return backup
 
 
+def space_needed(
+    conn: sqlite3.Connection, version: int, target_version: int, rebuilds_at: int | None
+) -> int:
+    """Bytes of free space a migration from ``version`` needs: the backup (the whole file)
+    and, for one that rebuilds the tables, twice the pages in use (the new tables go to the
+    write-ahead log, then into the file beside the old pages, which become free pages)."""
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    needed = pages * page_size
+    if rebuilds_at is not None and version < rebuilds_at <= target_version:
+        needed += 2 * (pages - free) * page_size
+    return needed
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:.1f} GiB" if size >= 2**30 else f"{size / 2**20:.1f} MiB"
+
+
+def _check_space(conn: sqlite3.Connection, path: Path, version: int, schema: Schema) -> None:
+    """Refuse, saying what it needs and what is free, a migration the disk cannot hold."""
+    target = schema.version
+    needed = space_needed(conn, version, target, schema.rebuilds_at)
+    free = shutil.disk_usage(path.resolve().parent).free
+    if needed > free:
+        raise StoreError(
+            f"{path} needs upgrading from schema {version} to {target}, which needs about "
+            f"{_gib(needed)} of free space (a backup copy and the rebuilt tables) but "
+            f"{_gib(free)} is free there. Nothing was changed: free some space and try again."
+        )
+
+
 def migrate(
-    conn: sqlite3.Connection, path: Path, schema: Schema | None = None
+    conn: sqlite3.Connection,
+    path: Path,
+    schema: Schema | None = None,
+    progress: MigrationProgress | None = None,
 ) -> tuple[int | None, Path | None]:
     """Bring the database to ``schema.version`` (default: the corpus's); back up an older
-    one first.
+    one first, once the free space has been checked. ``progress`` hears (questions copied,
+    questions in all) from a migration that rebuilds the tables.
 
     Returns the version it was migrated from (None for a new or current file) and the backup.
     Safe when several processes open a new or old file at once: the version is read again
@@ -118,9 +161,14 @@ def migrate(
             conn.execute("COMMIT")
             return None, None
         if version > 0 and str(path) != ":memory:":
+            _check_space(conn, path, version, schema)
             backup = _back_up(path, version, schema.version)
-        for target in range(version + 1, schema.version + 1):
-            schema.migrations[target](conn)
+        token = MIGRATION_PROGRESS.set(progress)
+        try:
+            for target in range(version + 1, schema.version + 1):
+                schema.migrations[target](conn)
+        finally:
+            MIGRATION_PROGRESS.reset(token)
         conn.execute(f"PRAGMA user_version = {schema.version}")
         conn.execute("COMMIT")
     except BaseException as error:

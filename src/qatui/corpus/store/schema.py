@@ -10,6 +10,7 @@ from qatui.corpus.ingest.identity import DERIVED_ID_BASE, identity_of, kept_apar
 from qatui.corpus.model import Asker, Record
 from qatui.corpus.search.cjk import index_statements, populate_statement
 from qatui.corpus.store.delay_column import column_statements
+from qatui.corpus.store.lean_migration import lean_tables
 
 SCHEMA_V1 = """
 CREATE TABLE specialties (
@@ -195,6 +196,7 @@ MIGRATIONS: dict[int, Migration] = {
     3: _add_reply_delay,
     4: _add_identity,
     5: _add_reply_hospital,
+    6: lean_tables,
 }
 """``MIGRATIONS[n]`` takes a database at version n-1 to version n, inside a transaction."""
 

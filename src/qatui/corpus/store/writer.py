@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import (
@@ -29,7 +30,14 @@ from qatui.corpus.store.database import (
     use_wal,
     writable,
 )
+from qatui.corpus.store.excerpts import (
+    QUESTION_DERIVED,
+    REPLY_DERIVED,
+    link_fields,
+    stored_link_fields,
+)
 from qatui.corpus.store.import_session import ImportSession, row_digest
+from qatui.corpus.store.lean_migration import MigrationProgress
 from qatui.corpus.store.migrations import existing_version, migrate
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.schema import SCHEMA_VERSION
@@ -61,8 +69,15 @@ class Store:
         self._session: ImportSession | None = None
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool | None = None) -> Store:
-        """Open (creating or migrating as needed) the database at ``path``."""
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        read_only: bool | None = None,
+        progress: MigrationProgress | None = None,
+    ) -> Store:
+        """Open (creating or migrating as needed) the database at ``path``; ``progress``
+        hears (questions copied, questions in all) from a migration that rebuilds tables."""
         path = Path(path)
         if read_only is None:
             read_only = not writable(path)
@@ -80,7 +95,7 @@ class Store:
                         "file is read-only so it cannot be migrated."
                     )
                 return cls(conn, DatabaseInfo(path, True))
-            migrated_from, backup = migrate(conn, path)
+            migrated_from, backup = migrate(conn, path, progress=progress)
             use_wal(conn, path)
         except sqlite3.DatabaseError as error:
             conn.close()
@@ -206,19 +221,20 @@ class Store:
     def _add_question(
         self, record: Record, record_hash: str, identity: Identity, specialty_id: int
     ) -> int:
-        """Write a question not stored yet; a partial standing for it is filled in place,
-        under the question's own id (links follow through ON UPDATE CASCADE)."""
+        """Write a question not stored yet; a partial standing for it is filled in place in
+        one UPDATE, which gives it the question's own id (links follow through ON UPDATE
+        CASCADE) and keeps its row id (so the full-text index is updated once)."""
         partial = self._partial_of(record, specialty_id)
         partial_id = partial[0] if partial else None
         if isinstance(identity, int):
             question_id = identity
         else:
             question_id = self._free_id(record, identity, partial_id)
-        if partial_id is not None and partial_id != question_id:
-            self.conn.execute("UPDATE questions SET id = ? WHERE id = ?", (question_id, partial_id))
         self._write_question(
-            record, question_id, identity, specialty_id, record_hash, exists=partial_id is not None
+            record, question_id, identity, specialty_id, record_hash, replacing=partial_id
         )
+        if partial_id is not None:
+            self._derive_link_excerpts(question_id, record)
         self._absorb_partials(record, question_id, specialty_id)
         return question_id
 
@@ -251,7 +267,10 @@ class Store:
         specialty_id: int,
     ) -> None:
         """Write ``record`` (whose content hash is ``record_hash``) over the stored question."""
-        self._write_question(record, question_id, identity, specialty_id, record_hash, exists=True)
+        self._keep_link_excerpts(question_id, record)
+        self._write_question(
+            record, question_id, identity, specialty_id, record_hash, replacing=question_id
+        )
         self._absorb_partials(record, question_id, specialty_id)
 
     def _merge_row(
@@ -280,15 +299,15 @@ class Store:
         return tuple(
             Reply(*row)
             for row in self.conn.execute(
-                "SELECT doctor, specialty, body, replied_on FROM replies WHERE question_id = ? "
-                "ORDER BY position",
+                "SELECT doctor, specialty, body, replied_on FROM reply_bodies "
+                "WHERE question_id = ? ORDER BY position",
                 (question_id,),
             )
         )
 
     def _append_replies(self, question_id: int, merged: Record, start: int) -> None:
         """Store the replies of ``merged`` from position ``start`` on, and its new text."""
-        self._write_replies(question_id, merged.replies[start:], start=start)
+        self._write_replies(question_id, merged.replies, start=start)
         self.conn.execute(
             "UPDATE questions SET reply_text = ?, content_hash = ? WHERE id = ?",
             (_reply_text(merged), content_hash(merged.to_json()), question_id),
@@ -322,8 +341,10 @@ class Store:
         specialty_id: int,
         digest: str,
         *,
-        exists: bool,
+        replacing: int | None = None,
     ) -> None:
+        """Insert the question, or write it over the row whose id is ``replacing`` (giving
+        that row the id ``record_id``), with its replies and links."""
         asker = record.asker
         values = {
             "specialty_id": specialty_id,
@@ -342,11 +363,14 @@ class Store:
             "content_hash": digest,
             "identity": identity if isinstance(identity, bytes) else None,
         }
-        old_targets = self._partial_targets(record_id) if exists else set()
-        if exists:
+        old_targets = self._partial_targets(replacing) if replacing is not None else set()
+        if replacing is not None:
             assignments = ", ".join(f"{column} = :{column}" for column in values)
+            if replacing != record_id:
+                assignments = "id = :id, " + assignments
             self.conn.execute(
-                f"UPDATE questions SET {assignments} WHERE id = :id", {**values, "id": record_id}
+                f"UPDATE questions SET {assignments} WHERE id = :old",
+                {**values, "id": record_id, "old": replacing},
             )
             for table in ("replies", "similar_links", "faq_links"):
                 self.conn.execute(f"DELETE FROM {table} WHERE question_id = ?", (record_id,))
@@ -366,21 +390,25 @@ class Store:
             ],
         )
         for position, link in enumerate(record.similar):
-            target = self._link_target(link, record.specialty)
+            target, target_text = self._link_target(link, record.specialty)
+            question_excerpt, reply_excerpt, read_more, derived = stored_link_fields(
+                link.title, link.question_excerpt, link.reply_excerpt, link.read_more, target_text
+            )
             self.conn.execute(
                 "INSERT INTO similar_links (question_id, position, target_id, title, "
-                "question_excerpt, doctor, specialty, reply_excerpt, read_more) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "question_excerpt, doctor, specialty, reply_excerpt, read_more, derived) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record_id,
                     position,
                     target,
                     link.title,
-                    link.question_excerpt,
+                    question_excerpt,
                     link.doctor,
                     link.specialty,
-                    link.reply_excerpt,
-                    link.read_more,
+                    reply_excerpt,
+                    read_more,
+                    derived,
                 ),
             )
         self._drop_orphan_partials(old_targets)
@@ -388,25 +416,40 @@ class Store:
     def _write_replies(
         self, question_id: int, replies: tuple[Reply, ...], *, start: int = 0
     ) -> None:
+        """Store replies from position ``start`` on, each as its place in the question's
+        ``reply_text`` (every body joined by a blank line, see :func:`_reply_text`)."""
+        rows = []
+        offset = 0
+        for n, reply in enumerate(replies):
+            if n >= start:
+                rows.append(
+                    (question_id, n, reply.doctor, reply.specialty, offset, len(reply.body),
+                     reply.replied_on, reply.hospital)
+                )  # fmt: skip
+            offset += len(reply.body) + len(REPLY_SEPARATOR)
         self.conn.executemany(
-            "INSERT INTO replies (question_id, position, doctor, specialty, body, replied_on, "
-            "hospital) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (question_id, n, r.doctor, r.specialty, r.body, r.replied_on, r.hospital)
-                for n, r in enumerate(replies, start=start)
-            ],
+            "INSERT INTO replies (question_id, position, doctor, specialty, body_start, "
+            "body_length, replied_on, hospital) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
 
-    def _link_target(self, link: SimilarLink, page_specialty: str) -> int:
-        """The question a Similar Q&A entry points at, made as a partial question if unknown."""
+    def _link_target(
+        self, link: SimilarLink, page_specialty: str
+    ) -> tuple[int, tuple[str, str] | None]:
+        """The question a Similar Q&A entry points at, made as a partial question if unknown,
+        and the (question, reply_text) of a full one (None for a partial)."""
         specialty = link.specialty or page_specialty
         specialty_id = self.specialty_id(specialty)
-        found = self.find_by_title(specialty_id, link.title)
+        found = self.conn.execute(
+            "SELECT id, is_partial, question, reply_text FROM questions "
+            "WHERE specialty_id = ? AND title = ? ORDER BY is_partial, id LIMIT 1",
+            (specialty_id, link.title),
+        ).fetchone()
         if found is not None:
-            return found[0]
+            return int(found[0]), None if found[1] else (str(found[2]), str(found[3]))
         partial_id = derived_id(specialty, link.title, None)
         if self.conn.execute("SELECT 1 FROM questions WHERE id = ?", (partial_id,)).fetchone():
-            return partial_id  # the same title written with other case or spacing
+            return partial_id, None  # the same title written with other case or spacing
         self.conn.execute(
             "INSERT INTO questions (id, specialty_id, title, question, reply_text, doctor, "
             "is_partial) VALUES (?, ?, ?, ?, ?, ?, 1)",
@@ -422,7 +465,56 @@ class Store:
         self._write_replies(
             partial_id, (Reply(link.doctor, link.specialty, link.reply_excerpt or ""),)
         )
-        return partial_id
+        return partial_id, None
+
+    def _keep_link_excerpts(self, question_id: int, record: Record) -> None:
+        """Before a full question's text changes: links whose excerpts came from its old text
+        store them, so what they quoted is not lost (or left out where the new text gives
+        the same)."""
+        old = self.conn.execute(
+            "SELECT question, reply_text FROM questions WHERE id = ? AND is_partial = 0",
+            (question_id,),
+        ).fetchone()
+        new_text = (record.question, _reply_text(record))
+        if old is None or (old[0], old[1]) == new_text:
+            return
+        for row in self._derived_links(question_id, QUESTION_DERIVED | REPLY_DERIVED):
+            written = link_fields(row[2], row[3], row[4], row[5], row[6], (old[0], old[1]))
+            self._restore_link(row[0], row[1], *stored_link_fields(row[2], *written, new_text))
+
+    def _derive_link_excerpts(self, question_id: int, record: Record) -> None:
+        """After a partial is filled: links to it drop the excerpts its full text gives."""
+        new_text = (record.question, _reply_text(record))
+        for row in self._derived_links(question_id, 0):
+            written = link_fields(row[2], row[3], row[4], row[5], row[6], new_text)
+            fields = stored_link_fields(row[2], *written, new_text)
+            if fields[3] != row[6]:
+                self._restore_link(row[0], row[1], *fields)
+
+    def _derived_links(self, target_id: int, bits: int) -> list[tuple[Any, ...]]:
+        """Links to ``target_id`` (those with one of ``bits`` derived; 0: all): question,
+        position, title, question_excerpt, reply_excerpt, read_more, derived."""
+        condition = f" AND derived & {int(bits)} != 0" if bits else ""
+        return self.conn.execute(
+            "SELECT question_id, position, title, question_excerpt, reply_excerpt, read_more, "
+            f"derived FROM similar_links WHERE target_id = ?{condition}",
+            (target_id,),
+        ).fetchall()
+
+    def _restore_link(
+        self,
+        question_id: int,
+        position: int,
+        question_excerpt: str | None,
+        reply_excerpt: str | None,
+        read_more: str | None,
+        derived: int,
+    ) -> None:
+        self.conn.execute(
+            "UPDATE similar_links SET question_excerpt = ?, reply_excerpt = ?, read_more = ?, "
+            "derived = ? WHERE question_id = ? AND position = ?",
+            (question_excerpt, reply_excerpt, read_more, derived, question_id, position),
+        )
 
     def _partial_targets(self, question_id: int) -> set[int]:
         rows = self.conn.execute(
@@ -441,9 +533,12 @@ class Store:
             )
 
 
+REPLY_SEPARATOR = "\n\n"
+
+
 def _reply_text(record: Record) -> str:
-    """Every reply's text, as the full-text index holds it."""
-    return "\n\n".join(reply.body for reply in record.replies)
+    """Every reply's text, as the full-text index holds it (and the replies point into)."""
+    return REPLY_SEPARATOR.join(reply.body for reply in record.replies)
 
 
 def _is_derived(question_id: int | None) -> bool:

@@ -1,0 +1,164 @@
+"""Migration v6: the tables rebuilt into the lean schema (see schema_v6.py), keeping every row.
+
+Questions are renumbered in date order (``rowid``; the stable ``id`` is kept), each reply's body
+becomes a place in ``reply_text``, links to full questions drop the excerpts their target gives,
+and both full-text indexes are built once at the end. It runs inside the migration's one
+transaction: a failure or a kill leaves the v5 database as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from qatui.corpus.search.cjk import index_statements, populate_statement
+from qatui.corpus.store import delay_column
+from qatui.corpus.store.excerpts import stored_link_fields
+from qatui.corpus.store.schema_v6 import (
+    CHILD_TABLES,
+    COUNT_TRIGGERS,
+    COUNTS_TABLE,
+    FILL_COUNTS,
+    FTS_TABLE,
+    FTS_TRIGGERS,
+    INDEXES,
+    QUESTION_COLUMNS,
+    QUESTIONS_TABLE,
+    REBUILD_FTS,
+    REPLY_BODIES_VIEW,
+)
+
+MigrationProgress = Callable[[int, int], None]
+"""Called with (questions copied, questions in all) as the migration goes."""
+
+MIGRATION_PROGRESS: ContextVar[MigrationProgress | None] = ContextVar(
+    "MIGRATION_PROGRESS", default=None
+)
+"""Who hears the progress of a migration running in this context (set by ``migrate``)."""
+
+BATCH = 20_000
+"""Questions copied per statement (one progress report each)."""
+
+REBUILT = ("questions", "replies", "similar_links", "faq_links")
+OLD = "_v5"
+
+
+def lean_tables(conn: sqlite3.Connection) -> None:
+    """v6: rebuild questions (dense rowids in date order), replies, links, both indexes."""
+    progress = MIGRATION_PROGRESS.get()
+    _drop_derived_objects(conn)
+    for table in REBUILT:
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}{OLD}")
+    for statement in (QUESTIONS_TABLE, *CHILD_TABLES, COUNTS_TABLE):
+        conn.execute(statement)
+    _copy_questions(conn, progress)
+    _copy_replies(conn)
+    _copy_links(conn)
+    conn.execute(
+        "INSERT INTO faq_links (question_id, position, topic, specialty) "
+        f"SELECT question_id, position, topic, specialty FROM faq_links{OLD}"
+    )
+    for table in reversed(REBUILT):
+        conn.execute(f"DROP TABLE {table}{OLD}")
+    _create_derived_objects(conn)
+
+
+def _drop_derived_objects(conn: sqlite3.Connection) -> None:
+    """Triggers, explicit indexes and the full-text tables: all made again at the end."""
+    rows = conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'index') "
+        "AND sql IS NOT NULL"
+    ).fetchall()
+    for kind, name in rows:
+        conn.execute(f'DROP {kind.upper()} "{name}"')
+    for table in ("questions_cjk_vocab", "questions_cjk", "questions_fts"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _copy_questions(conn: sqlite3.Connection, progress: MigrationProgress | None) -> None:
+    conn.execute("CREATE TEMP TABLE v6_order (rowid INTEGER PRIMARY KEY, id INTEGER NOT NULL)")
+    conn.execute(
+        f"INSERT INTO v6_order (id) SELECT id FROM questions{OLD} "
+        "ORDER BY asked_on IS NULL, asked_on, id"
+    )
+    total = int(conn.execute("SELECT count(*) FROM v6_order").fetchone()[0])
+    columns = ", ".join(f"q.{column.strip()}" for column in QUESTION_COLUMNS.split(","))
+    for start in range(1, total + 1, BATCH):
+        conn.execute(
+            f"INSERT INTO questions (rowid, {QUESTION_COLUMNS}) SELECT o.rowid, {columns} "
+            f"FROM v6_order o JOIN questions{OLD} q ON q.id = o.id "
+            "WHERE o.rowid BETWEEN ? AND ? ORDER BY o.rowid",
+            (start, start + BATCH - 1),
+        )
+        if progress is not None:
+            progress(min(total, start + BATCH - 1), total)
+    conn.execute("DROP TABLE temp.v6_order")
+
+
+def _copy_replies(conn: sqlite3.Connection) -> None:
+    """Each reply as its place in ``reply_text``; a question whose ``reply_text`` is not its
+    replies joined gets that text (the replies are what a record shows)."""
+    conn.execute(
+        "INSERT INTO replies (question_id, position, doctor, specialty, body_start, "
+        "body_length, replied_on, hospital) "
+        "SELECT question_id, position, doctor, specialty, "
+        "coalesce(sum(length(body) + 2) OVER (PARTITION BY question_id ORDER BY position "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), length(body), replied_on, "
+        f"hospital FROM replies{OLD}"
+    )
+    differing = [
+        int(row[0])
+        for row in conn.execute(
+            f"SELECT DISTINCT o.question_id FROM replies{OLD} o JOIN replies r "
+            "USING (question_id, position) JOIN questions q ON q.id = o.question_id "
+            "WHERE substr(q.reply_text, r.body_start + 1, r.body_length) IS NOT o.body"
+        )
+    ]
+    for question_id in differing:
+        bodies = [
+            str(row[0])
+            for row in conn.execute(
+                f"SELECT body FROM replies{OLD} WHERE question_id = ? ORDER BY position",
+                (question_id,),
+            )
+        ]
+        conn.execute(
+            "UPDATE questions SET reply_text = ? WHERE id = ?", ("\n\n".join(bodies), question_id)
+        )
+
+
+def _copy_links(conn: sqlite3.Connection) -> None:
+    """Links, their excerpts left NULL where the full question they lead to gives them."""
+    rows = conn.execute(
+        "SELECT l.question_id, l.position, l.target_id, l.title, l.question_excerpt, l.doctor, "
+        "l.specialty, l.reply_excerpt, l.read_more, t.is_partial, t.question, t.reply_text "
+        f"FROM similar_links{OLD} l LEFT JOIN questions t ON t.id = l.target_id"
+    )
+    insert = (
+        "INSERT INTO similar_links (question_id, position, target_id, title, question_excerpt, "
+        "doctor, specialty, reply_excerpt, read_more, derived) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    while batch := rows.fetchmany(BATCH):
+        written = []
+        for row in batch:
+            target_text = (row[10], row[11]) if row[9] == 0 else None
+            question, reply, read_more, derived = stored_link_fields(
+                row[3], row[4], row[7], row[8], target_text
+            )
+            written.append((*row[:4], question, row[5], row[6], reply, read_more, derived))
+        conn.cursor().executemany(insert, written)
+
+
+def _create_derived_objects(conn: sqlite3.Connection) -> None:
+    """Indexes, the view, both full-text tables built once, counts, then every trigger."""
+    for statement in (*INDEXES, *delay_column.INDEXES, REPLY_BODIES_VIEW, FTS_TABLE):
+        conn.execute(statement)
+    conn.execute(REBUILD_FTS)
+    for statement in index_statements():
+        conn.execute(statement)
+    conn.execute(populate_statement())
+    conn.execute(FILL_COUNTS)
+    for statement in (*FTS_TRIGGERS, *COUNT_TRIGGERS, *delay_column.TRIGGERS):
+        conn.execute(statement)
