@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qatui.corpus.ingest.identity import content_hash, derived_id
 from qatui.corpus.model import Record, SimilarLink
-from qatui.corpus.store.excerpts import link_fields
+from qatui.corpus.store.excerpts import TargetText, written_link
 from qatui.corpus.store.schema import MIGRATIONS
 
 
@@ -126,20 +126,33 @@ def rows_as_before(conn: sqlite3.Connection, table: str, columns: str) -> list[t
         return conn.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2").fetchall()
     names = [name.strip() for name in columns.split(",")]
     cursor = conn.execute(
-        "SELECT l.*, t.question AS t_question, t.reply_text AS t_reply FROM similar_links l "
-        "LEFT JOIN questions t ON t.id = l.target_id ORDER BY 1, 2"
+        "SELECT l.*, t.is_partial AS t_partial, t.title AS t_title, t.doctor AS t_doctor, "
+        "ts.name AS t_specialty, t.question AS t_question, t.reply_text AS t_reply "
+        "FROM similar_links l LEFT JOIN questions t ON t.id = l.target_id "
+        "LEFT JOIN specialties ts ON ts.id = t.specialty_id ORDER BY 1, 2"
     )
     fields = [column[0] for column in cursor.description]
     rows = []
     for values in cursor:
         row = dict(zip(fields, values, strict=True))
-        row["question_excerpt"], row["reply_excerpt"], row["read_more"] = link_fields(
-            row["title"],
-            row["question_excerpt"],
-            row["reply_excerpt"],
-            row["read_more"],
-            row["derived"],
-            (row["t_question"], row["t_reply"]),
-        )
+        target = None
+        if row["t_partial"] == 0:
+            target = TargetText(
+                row["t_title"], row["t_doctor"], row["t_specialty"], row["t_question"],
+                row["t_reply"],
+            )  # fmt: skip
+        stored = tuple(row[name] for name in STORED_LINK)
+        row.update(written_link(stored, target).to_json())
         rows.append(tuple(row[name] for name in names))
     return rows
+
+
+STORED_LINK = (
+    "title",
+    "question_excerpt",
+    "doctor",
+    "specialty",
+    "reply_excerpt",
+    "read_more",
+    "derived",
+)

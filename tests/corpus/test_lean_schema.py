@@ -19,9 +19,12 @@ from qatui.corpus.filters import Filters
 from qatui.corpus.model import Record, Reply, SimilarLink
 from qatui.corpus.search.fulltext import search
 from qatui.corpus.store.excerpts import (
+    DOCTOR_DERIVED,
     QUESTION_DERIVED,
     READ_MORE_IS_TITLE,
     REPLY_DERIVED,
+    SPECIALTY_DERIVED,
+    TITLE_DERIVED,
     excerpt_of,
 )
 from qatui.corpus.store.reader import CorpusReader
@@ -79,10 +82,14 @@ ANKLE = page(
 )
 
 
+FROM_PAGE = TITLE_DERIVED | DOCTOR_DERIVED | SPECIALTY_DERIVED
+EVERYTHING = FROM_PAGE | QUESTION_DERIVED | REPLY_DERIVED | READ_MORE_IS_TITLE
+
+
 def links(store: Store) -> list[tuple[object, ...]]:
     return store.conn.execute(
-        "SELECT title, question_excerpt, reply_excerpt, read_more, derived FROM similar_links "
-        "ORDER BY question_id, position"
+        "SELECT title, question_excerpt, doctor, specialty, reply_excerpt, read_more, derived "
+        "FROM similar_links ORDER BY question_id, position"
     ).fetchall()
 
 
@@ -94,9 +101,9 @@ def test_links_to_full_questions_keep_only_what_their_target_does_not_give(
         for written in (KNEE, HIP, ANKLE):
             store.upsert(written)
     assert links(store) == [
-        ("Knee pain", None, None, None, QUESTION_DERIVED | REPLY_DERIVED | READ_MORE_IS_TITLE),
-        ("Elbow pain", "An elbow excerpt...", "Rest...", "More", 0),  # a partial: kept
-        ("Hip pain", "Quoted otherwise", None, None, 0),  # differs from the page: kept
+        (None, None, None, None, None, None, EVERYTHING),
+        ("Elbow pain", "An elbow excerpt...", "Wu", "Orthopedics", "Rest...", "More", 0),
+        (None, "Quoted otherwise", None, None, None, None, FROM_PAGE),  # differs: kept
     ]
     record = CorpusReader(store.conn).record(103)
     assert record is not None and record.similar == ANKLE.similar
@@ -107,11 +114,12 @@ def test_a_partial_filled_later_drops_the_excerpts_its_page_gives(tmp_path: Path
     store = Store.open(tmp_path / "c.db")
     with store.transaction():
         store.upsert(ANKLE)  # Knee pain is a partial made from the link
-    assert links(store)[0][1:] == (link_to(KNEE).question_excerpt, link_to(KNEE).reply_excerpt,
-                                   None, READ_MORE_IS_TITLE)  # fmt: skip
+    knee = link_to(KNEE)
+    assert links(store)[0] == (knee.title, knee.question_excerpt, knee.doctor, knee.specialty,
+                               knee.reply_excerpt, None, READ_MORE_IS_TITLE)  # fmt: skip
     with store.transaction():
         store.upsert(KNEE)
-    assert links(store)[0][1:] == (None, None, None, 7)
+    assert links(store)[0] == (None, None, None, None, None, None, EVERYTHING)
     record = CorpusReader(store.conn).record(103)
     assert record is not None and record.similar == ANKLE.similar
     store.close()
@@ -125,6 +133,7 @@ def test_a_target_rewritten_keeps_what_its_links_quoted(tmp_path: Path) -> None:
         store.upsert(ANKLE)
         store.upsert(changed)
     assert links(store)[0][1] == link_to(KNEE).question_excerpt  # stored now
+    assert links(store)[0][6] == EVERYTHING & ~QUESTION_DERIVED
     record = CorpusReader(store.conn).record(103)
     assert record is not None and record.similar == ANKLE.similar
     store.close()
@@ -319,7 +328,7 @@ def test_a_v5_database_keeps_every_row_and_bookmark(tmp_path: Path) -> None:
         order = conn.execute("SELECT rowid, id FROM questions ORDER BY rowid").fetchall()
         assert [rowid for rowid, _ in order] == [1, 2, 3, 4]
         assert [qid for _, qid in order][:3] == [102, 101, 103]
-        assert links_derived(conn) == [7, 0, 0]
+        assert links_derived(conn) == [EVERYTHING, 0, FROM_PAGE]
         conn.execute(INTEGRITY_CHECK)
         assert [hit.id for hit in search(conn, "ankle")] == [103]
         assert CorpusReader(conn).record(103) is not None

@@ -26,7 +26,7 @@ from typing import Any
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import content_hash, identity_of
 from qatui.corpus.model import Asker, Record, SimilarLink
-from qatui.corpus.store.excerpts import stored_link_fields
+from qatui.corpus.store.excerpts import TargetText, stored_link
 from qatui.corpus.store.writer import Store
 from qatui.synthetic import DEFAULT_SEED
 from qatui.synthetic.generate import SPECIALTIES, CorpusPlan, Progress
@@ -93,23 +93,25 @@ def chunk_rows(plan: CorpusPlan, index: int) -> ChunkRows:
         for n, (link, target) in enumerate(zip(record.similar, page.targets, strict=True)):
             specialty = _SPECIALTY_INDEX[link.specialty or record.specialty]
             rows.encounters.append(specialty)
-            # A page's question and reply open with what links to it quote (plan.opening), and
-            # excerpts depend on the first paragraph only: the target's text, without the page.
-            target_text = (
-                (plan.opening(target.number, 3), plan.opening(target.number, 4))
-                if target.in_corpus
-                else None
-            )
-            question, reply, read_more, derived = stored_link_fields(
-                link.title, link.question_excerpt, link.reply_excerpt, link.read_more, target_text
-            )
-            rows.similar.append(
-                (page.id, n, target.question_id, link.title, question, link.doctor,
-                 link.specialty, reply, read_more, derived)
-            )  # fmt: skip
+            target_text = _target_text(plan, target.number) if target.in_corpus else None
+            rows.similar.append((page.id, n, target.question_id, *stored_link(link, target_text)))
             if not target.in_corpus:
                 rows.partials.append(_partial_rows(target.question_id, specialty, link))
     return rows
+
+
+def _target_text(plan: CorpusPlan, number: int) -> TargetText:
+    """What page ``number`` shows of itself in a link to it, without generating the page: its
+    question and reply open with what the plan says links quote (excerpts read only the first
+    paragraph)."""
+    index = plan.specialty_of[number]
+    return TargetText(
+        plan.title(number, index),
+        plan.doctor(number, index),
+        SPECIALTIES[index].name,
+        plan.opening(number, 3),
+        plan.opening(number, 4),
+    )
 
 
 def _reply_rows(question_id: int, record: Record) -> list[Row]:

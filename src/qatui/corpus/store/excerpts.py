@@ -1,15 +1,19 @@
-"""The Similar Q&A excerpts a question's own text gives, so a link to it need not store them.
+"""What a Similar Q&A entry repeats of the question it leads to, so a link need not store it.
 
 The site cuts an entry's question and reply excerpts from the start of the target page: the
 first paragraph, its line breaks and runs of spaces made one space, kept whole up to
 :data:`EXCERPT_CHARS` characters, else cut there (trailing spaces dropped) and ended with
-``...`` (FORMAT.md; the generator cuts the same way). A link to a full question stores an
-excerpt only when it differs from this (see ``similar_links.derived`` in schema_v6.py).
+``...`` (FORMAT.md; the generator cuts the same way). The entry's title, doctor and specialty
+are the target's too. A link to a full question stores a field only when it differs from what
+the target gives; ``similar_links.derived`` has a bit for each field left NULL.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from qatui.corpus.model import SimilarLink
 
 EXCERPT_CHARS = 280
 ELLIPSIS = "..."
@@ -21,6 +25,25 @@ REPLY_DERIVED = 2
 """``similar_links.derived`` bit: the reply excerpt is the target's (stored as NULL)."""
 READ_MORE_IS_TITLE = 4
 """``similar_links.derived`` bit: the closing ``[Read More]`` line repeats the link's title."""
+TITLE_DERIVED = 8
+"""``similar_links.derived`` bit: the title is the target's."""
+DOCTOR_DERIVED = 16
+"""``similar_links.derived`` bit: the doctor is the target's (its first reply's)."""
+SPECIALTY_DERIVED = 32
+"""``similar_links.derived`` bit: the specialty is the target's."""
+FROM_TARGET = QUESTION_DERIVED | REPLY_DERIVED | TITLE_DERIVED | DOCTOR_DERIVED | SPECIALTY_DERIVED
+"""The bits whose field comes from the target question (not from the link itself)."""
+
+
+@dataclass(frozen=True)
+class TargetText:
+    """What a full question shows of itself in a link to it."""
+
+    title: str
+    doctor: str | None
+    specialty: str
+    question: str
+    reply_text: str
 
 
 def excerpt_of(text: str | None) -> str | None:
@@ -34,42 +57,55 @@ def excerpt_of(text: str | None) -> str | None:
     return flat[:EXCERPT_CHARS].rstrip() + ELLIPSIS
 
 
-def stored_link_fields(
-    title: str,
-    question_excerpt: str | None,
-    reply_excerpt: str | None,
-    read_more: str | None,
-    target_text: tuple[str, str] | None,
-) -> tuple[str | None, str | None, str | None, int]:
-    """What a link row stores: (question_excerpt, reply_excerpt, read_more, derived bits).
+def _given(target: TargetText) -> dict[int, str | None]:
+    return {
+        TITLE_DERIVED: target.title,
+        QUESTION_DERIVED: excerpt_of(target.question),
+        DOCTOR_DERIVED: target.doctor,
+        SPECIALTY_DERIVED: target.specialty,
+        REPLY_DERIVED: excerpt_of(target.reply_text),
+    }
 
-    ``target_text`` is the (question, reply_text) of the full question the link leads to, or
-    None (a partial target: its excerpts are its only text and are kept).
-    """
+
+_FIELDS = (TITLE_DERIVED, QUESTION_DERIVED, DOCTOR_DERIVED, SPECIALTY_DERIVED, REPLY_DERIVED)
+"""The derivable fields in SimilarLink's order (read_more, last, is the link's own)."""
+
+
+StoredLink = tuple[str | None, str | None, str | None, str | None, str | None, str | None, int]
+"""A link row's (title, question_excerpt, doctor, specialty, reply_excerpt, read_more, derived)."""
+
+
+def stored_link(link: SimilarLink, target: TargetText | None) -> StoredLink:
+    """What a link row stores for ``link`` leading to ``target`` (None: a partial target,
+    whose excerpts are its only text, so everything is kept)."""
+    values: list[str | None] = [
+        link.title,
+        link.question_excerpt,
+        link.doctor,
+        link.specialty,
+        link.reply_excerpt,
+    ]
     derived = 0
-    if target_text is not None:
-        if question_excerpt is not None and question_excerpt == excerpt_of(target_text[0]):
-            question_excerpt, derived = None, derived | QUESTION_DERIVED
-        if reply_excerpt is not None and reply_excerpt == excerpt_of(target_text[1]):
-            reply_excerpt, derived = None, derived | REPLY_DERIVED
-    if read_more is not None and read_more == title:
+    if target is not None:
+        given = _given(target)
+        for index, bit in enumerate(_FIELDS):
+            if values[index] is not None and values[index] == given[bit]:
+                values[index], derived = None, derived | bit
+    read_more = link.read_more
+    if read_more is not None and read_more == link.title:
         read_more, derived = None, derived | READ_MORE_IS_TITLE
-    return question_excerpt, reply_excerpt, read_more, derived
+    return (*values, read_more, derived)  # type: ignore[return-value]
 
 
-def link_fields(
-    title: str,
-    question_excerpt: str | None,
-    reply_excerpt: str | None,
-    read_more: str | None,
-    derived: int,
-    target_text: tuple[str | None, str | None],
-) -> tuple[str | None, str | None, str | None]:
-    """A stored link's (question_excerpt, reply_excerpt, read_more) as it was written."""
-    if derived & QUESTION_DERIVED:
-        question_excerpt = excerpt_of(target_text[0])
-    if derived & REPLY_DERIVED:
-        reply_excerpt = excerpt_of(target_text[1])
-    if derived & READ_MORE_IS_TITLE:
-        read_more = title
-    return question_excerpt, reply_excerpt, read_more
+def written_link(row: StoredLink, target: TargetText | None) -> SimilarLink:
+    """The link a stored row was written from (``target``: the question it leads to)."""
+    values = list(row[:5])
+    derived = row[6]
+    if derived & FROM_TARGET and target is not None:
+        given = _given(target)
+        for index, bit in enumerate(_FIELDS):
+            if derived & bit:
+                values[index] = given[bit]
+    title = values[0] or ""
+    read_more = title if derived & READ_MORE_IS_TITLE else row[5]
+    return SimilarLink(title, values[1], values[2], values[3], values[4], read_more)

@@ -12,9 +12,10 @@ import sqlite3
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from qatui.corpus.model import SimilarLink
 from qatui.corpus.search.cjk import index_statements, populate_statement
 from qatui.corpus.store import delay_column
-from qatui.corpus.store.excerpts import stored_link_fields
+from qatui.corpus.store.excerpts import TargetText, stored_link
 from qatui.corpus.store.schema_v6 import (
     CHILD_TABLES,
     COUNT_TRIGGERS,
@@ -132,8 +133,10 @@ def _copy_links(conn: sqlite3.Connection) -> None:
     """Links, their excerpts left NULL where the full question they lead to gives them."""
     rows = conn.execute(
         "SELECT l.question_id, l.position, l.target_id, l.title, l.question_excerpt, l.doctor, "
-        "l.specialty, l.reply_excerpt, l.read_more, t.is_partial, t.question, t.reply_text "
-        f"FROM similar_links{OLD} l LEFT JOIN questions t ON t.id = l.target_id"
+        "l.specialty, l.reply_excerpt, l.read_more, t.is_partial, t.title, t.doctor, ts.name, "
+        f"t.question, t.reply_text FROM similar_links{OLD} l "
+        "LEFT JOIN questions t ON t.id = l.target_id "
+        "LEFT JOIN specialties ts ON ts.id = t.specialty_id"
     )
     insert = (
         "INSERT INTO similar_links (question_id, position, target_id, title, question_excerpt, "
@@ -143,11 +146,9 @@ def _copy_links(conn: sqlite3.Connection) -> None:
     while batch := rows.fetchmany(BATCH):
         written = []
         for row in batch:
-            target_text = (row[10], row[11]) if row[9] == 0 else None
-            question, reply, read_more, derived = stored_link_fields(
-                row[3], row[4], row[7], row[8], target_text
-            )
-            written.append((*row[:4], question, row[5], row[6], reply, read_more, derived))
+            target = TargetText(*row[10:15]) if row[9] == 0 else None
+            stored = stored_link(SimilarLink(*row[3:9]), target)
+            written.append((row[0], row[1], row[2], *stored))
         conn.cursor().executemany(insert, written)
 
 

@@ -12,7 +12,7 @@ from qatui.corpus.filters import Filters
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 from qatui.corpus.search.highlight import Snippet, Span
 from qatui.corpus.search.words import words_match
-from qatui.corpus.store.excerpts import link_fields
+from qatui.corpus.store.excerpts import FROM_TARGET, TargetText, written_link
 
 NO_SNIPPET = Snippet("")
 """The snippet of a row in a list without words."""
@@ -278,23 +278,21 @@ class CorpusReader:
         )
 
     def _similar_rows(self, question_id: int) -> list[tuple[SimilarLink, int | None, bool]]:
-        """The links as written: excerpts not stored are the target's own (excerpts.py)."""
+        """The links as written: fields not stored are the target's own (excerpts.py)."""
         rows = []
         for values in self.conn.execute(
             "SELECT l.title, l.question_excerpt, l.doctor, l.specialty, l.reply_excerpt, "
-            "l.read_more, l.target_id, coalesce(t.is_partial, 1), l.derived, "
-            "CASE WHEN l.derived & 3 THEN t.question END, "
-            "CASE WHEN l.derived & 3 THEN t.reply_text END FROM similar_links l "
+            "l.read_more, l.derived, l.target_id, coalesce(t.is_partial, 1), t.title, t.doctor, "
+            f"ts.name, CASE WHEN l.derived & {FROM_TARGET} THEN t.question END, "
+            f"CASE WHEN l.derived & {FROM_TARGET} THEN t.reply_text END FROM similar_links l "
             "LEFT JOIN questions t ON t.id = l.target_id "
+            "LEFT JOIN specialties ts ON ts.id = t.specialty_id "
             "WHERE l.question_id = ? ORDER BY l.position",
             (question_id,),
         ):
-            title, doctor, specialty = values[0], values[2], values[3]
-            question_excerpt, reply_excerpt, read_more = link_fields(
-                title, values[1], values[4], values[5], values[8], (values[9], values[10])
-            )
-            link = SimilarLink(title, question_excerpt, doctor, specialty, reply_excerpt, read_more)
-            rows.append((link, values[6], bool(values[7])))
+            target = TargetText(*values[9:14]) if values[6] & FROM_TARGET else None
+            link = written_link(values[:7], target)
+            rows.append((link, values[7], bool(values[8])))
         return rows
 
     def page(self, question_id: int) -> QuestionPage | None:

@@ -8,8 +8,8 @@ they add something, counts kept by triggers, a full-text table other tools find.
   trigger watches.
 - ``replies`` keeps where each body lies in ``questions.reply_text`` (``body_start``,
   ``body_length``, in characters); the view ``reply_bodies`` gives the bodies back.
-- ``similar_links.derived`` says which fields were left NULL because the target's own text
-  gives them (see :mod:`qatui.corpus.store.excerpts`).
+- ``similar_links.derived`` says which fields (title, excerpts, doctor, specialty) were left
+  NULL because the full question the link leads to gives them (:mod:`~.excerpts`).
 - ``specialty_counts`` holds questions and partials per specialty, kept by triggers.
 - ``questions_fts`` is declared ``content="questions"`` (double quotes), the form sqlite-utils'
   ``detect_fts`` and Datasette look for.
@@ -64,7 +64,7 @@ CREATE TABLE similar_links (
     question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE ON UPDATE CASCADE,
     position INTEGER NOT NULL,
     target_id INTEGER REFERENCES questions(id) ON UPDATE CASCADE,
-    title TEXT NOT NULL,
+    title TEXT,
     question_excerpt TEXT,
     doctor TEXT,
     specialty TEXT,

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import (
@@ -30,12 +29,7 @@ from qatui.corpus.store.database import (
     use_wal,
     writable,
 )
-from qatui.corpus.store.excerpts import (
-    QUESTION_DERIVED,
-    REPLY_DERIVED,
-    link_fields,
-    stored_link_fields,
-)
+from qatui.corpus.store.excerpts import FROM_TARGET, TargetText, stored_link, written_link
 from qatui.corpus.store.import_session import ImportSession, row_digest
 from qatui.corpus.store.lean_migration import MigrationProgress
 from qatui.corpus.store.migrations import existing_version, migrate
@@ -233,8 +227,8 @@ class Store:
         self._write_question(
             record, question_id, identity, specialty_id, record_hash, replacing=partial_id
         )
-        if partial_id is not None:
-            self._derive_link_excerpts(question_id, record)
+        if partial_id is not None:  # links to the partial now lead to a full page
+            self._restate_links(question_id, None, self._target_text(question_id))
         self._absorb_partials(record, question_id, specialty_id)
         return question_id
 
@@ -267,10 +261,13 @@ class Store:
         specialty_id: int,
     ) -> None:
         """Write ``record`` (whose content hash is ``record_hash``) over the stored question."""
-        self._keep_link_excerpts(question_id, record)
+        before = self._target_text(question_id)
         self._write_question(
             record, question_id, identity, specialty_id, record_hash, replacing=question_id
         )
+        after = self._target_text(question_id)
+        if before != after:  # what links to it quoted from it stays what they quoted
+            self._restate_links(question_id, before, after)
         self._absorb_partials(record, question_id, specialty_id)
 
     def _merge_row(
@@ -391,25 +388,11 @@ class Store:
         )
         for position, link in enumerate(record.similar):
             target, target_text = self._link_target(link, record.specialty)
-            question_excerpt, reply_excerpt, read_more, derived = stored_link_fields(
-                link.title, link.question_excerpt, link.reply_excerpt, link.read_more, target_text
-            )
             self.conn.execute(
                 "INSERT INTO similar_links (question_id, position, target_id, title, "
                 "question_excerpt, doctor, specialty, reply_excerpt, read_more, derived) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record_id,
-                    position,
-                    target,
-                    link.title,
-                    question_excerpt,
-                    link.doctor,
-                    link.specialty,
-                    reply_excerpt,
-                    read_more,
-                    derived,
-                ),
+                (record_id, position, target, *stored_link(link, target_text)),
             )
         self._drop_orphan_partials(old_targets)
 
@@ -433,20 +416,19 @@ class Store:
             rows,
         )
 
-    def _link_target(
-        self, link: SimilarLink, page_specialty: str
-    ) -> tuple[int, tuple[str, str] | None]:
+    def _link_target(self, link: SimilarLink, page_specialty: str) -> tuple[int, TargetText | None]:
         """The question a Similar Q&A entry points at, made as a partial question if unknown,
-        and the (question, reply_text) of a full one (None for a partial)."""
+        and what a full one shows of itself in a link (None for a partial)."""
         specialty = link.specialty or page_specialty
         specialty_id = self.specialty_id(specialty)
         found = self.conn.execute(
-            "SELECT id, is_partial, question, reply_text FROM questions "
-            "WHERE specialty_id = ? AND title = ? ORDER BY is_partial, id LIMIT 1",
+            f"SELECT q.id, q.is_partial, {TARGET_COLUMNS} FROM questions q "
+            "JOIN specialties s ON s.id = q.specialty_id "
+            "WHERE q.specialty_id = ? AND q.title = ? ORDER BY q.is_partial, q.id LIMIT 1",
             (specialty_id, link.title),
         ).fetchone()
         if found is not None:
-            return int(found[0]), None if found[1] else (str(found[2]), str(found[3]))
+            return int(found[0]), None if found[1] else TargetText(*found[2:])
         partial_id = derived_id(specialty, link.title, None)
         if self.conn.execute("SELECT 1 FROM questions WHERE id = ?", (partial_id,)).fetchone():
             return partial_id, None  # the same title written with other case or spacing
@@ -467,54 +449,38 @@ class Store:
         )
         return partial_id, None
 
-    def _keep_link_excerpts(self, question_id: int, record: Record) -> None:
-        """Before a full question's text changes: links whose excerpts came from its old text
-        store them, so what they quoted is not lost (or left out where the new text gives
-        the same)."""
-        old = self.conn.execute(
-            "SELECT question, reply_text FROM questions WHERE id = ? AND is_partial = 0",
+    def _target_text(self, question_id: int) -> TargetText | None:
+        """What a full question shows of itself in a link to it (None: partial or absent)."""
+        row = self.conn.execute(
+            f"SELECT {TARGET_COLUMNS} FROM questions q JOIN specialties s "
+            "ON s.id = q.specialty_id WHERE q.id = ? AND q.is_partial = 0",
             (question_id,),
         ).fetchone()
-        new_text = (record.question, _reply_text(record))
-        if old is None or (old[0], old[1]) == new_text:
-            return
-        for row in self._derived_links(question_id, QUESTION_DERIVED | REPLY_DERIVED):
-            written = link_fields(row[2], row[3], row[4], row[5], row[6], (old[0], old[1]))
-            self._restore_link(row[0], row[1], *stored_link_fields(row[2], *written, new_text))
+        return TargetText(*row) if row else None
 
-    def _derive_link_excerpts(self, question_id: int, record: Record) -> None:
-        """After a partial is filled: links to it drop the excerpts its full text gives."""
-        new_text = (record.question, _reply_text(record))
-        for row in self._derived_links(question_id, 0):
-            written = link_fields(row[2], row[3], row[4], row[5], row[6], new_text)
-            fields = stored_link_fields(row[2], *written, new_text)
-            if fields[3] != row[6]:
-                self._restore_link(row[0], row[1], *fields)
-
-    def _derived_links(self, target_id: int, bits: int) -> list[tuple[Any, ...]]:
-        """Links to ``target_id`` (those with one of ``bits`` derived; 0: all): question,
-        position, title, question_excerpt, reply_excerpt, read_more, derived."""
-        condition = f" AND derived & {int(bits)} != 0" if bits else ""
-        return self.conn.execute(
-            "SELECT question_id, position, title, question_excerpt, reply_excerpt, read_more, "
-            f"derived FROM similar_links WHERE target_id = ?{condition}",
+    def _restate_links(
+        self, target_id: int, before: TargetText | None, after: TargetText | None
+    ) -> None:
+        """Links to ``target_id``, written against ``before`` (None: a partial, nothing
+        derived), stored again against ``after``: each keeps what it said, storing only what
+        the target does not give."""
+        only_derived = f" AND derived & {FROM_TARGET}" if before is not None else ""
+        rows = self.conn.execute(
+            "SELECT question_id, position, title, question_excerpt, doctor, specialty, "
+            f"reply_excerpt, read_more, derived FROM similar_links WHERE target_id = ?"
+            f"{only_derived}",
             (target_id,),
         ).fetchall()
-
-    def _restore_link(
-        self,
-        question_id: int,
-        position: int,
-        question_excerpt: str | None,
-        reply_excerpt: str | None,
-        read_more: str | None,
-        derived: int,
-    ) -> None:
-        self.conn.execute(
-            "UPDATE similar_links SET question_excerpt = ?, reply_excerpt = ?, read_more = ?, "
-            "derived = ? WHERE question_id = ? AND position = ?",
-            (question_excerpt, reply_excerpt, read_more, derived, question_id, position),
-        )
+        for row in rows:
+            stored = tuple(row[2:])
+            restated = stored_link(written_link(stored, before), after)
+            if restated != stored:
+                self.conn.execute(
+                    "UPDATE similar_links SET title = ?, question_excerpt = ?, doctor = ?, "
+                    "specialty = ?, reply_excerpt = ?, read_more = ?, derived = ? "
+                    "WHERE question_id = ? AND position = ?",
+                    (*restated, row[0], row[1]),
+                )
 
     def _partial_targets(self, question_id: int) -> set[int]:
         rows = self.conn.execute(
@@ -534,6 +500,8 @@ class Store:
 
 
 REPLY_SEPARATOR = "\n\n"
+TARGET_COLUMNS = "q.title, q.doctor, s.name, q.question, q.reply_text"
+"""A question's :class:`TargetText`, over ``questions q`` joined to ``specialties s``."""
 
 
 def _reply_text(record: Record) -> str:
