@@ -15,7 +15,8 @@ import sqlite_utils
 
 from qatui.cli import EXIT_OK, main
 from qatui.corpus.errors import StoreError
-from qatui.corpus.filters import Filters
+from qatui.corpus.facets import histogram
+from qatui.corpus.filters import Filters, SqlFilter
 from qatui.corpus.model import Record, Reply, SimilarLink
 from qatui.corpus.search.fulltext import search
 from qatui.corpus.store.excerpts import (
@@ -363,3 +364,32 @@ def test_a_migration_the_disk_cannot_hold_is_refused_before_it_starts(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     conn.close()
     assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_month_counts_are_kept_and_read_by_the_unfiltered_timeline(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    counted_over_rows = Filters(extra=(SqlFilter("every question", "1"),))
+
+    def kept() -> list[tuple[object, ...]]:
+        return store.conn.execute(
+            "SELECT month, questions FROM month_counts WHERE questions != 0 ORDER BY 1"
+        ).fetchall()
+
+    def counted() -> list[tuple[object, ...]]:
+        return store.conn.execute(
+            "SELECT substr(asked_on, 1, 7), count(*) FROM questions "
+            "WHERE asked_on GLOB '[0-9][0-9][0-9][0-9]-*' GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+
+    with store.transaction():
+        for written in (KNEE, HIP, ANKLE, replace(HIP, id=104, title="Hip again")):
+            store.upsert(written)
+    assert kept() == counted() and len(kept()) == 3
+    with store.transaction():
+        store.conn.execute("UPDATE questions SET asked_on = '2015-02-03' WHERE id = 101")
+        store.conn.execute("DELETE FROM questions WHERE id = 103")
+    assert kept() == counted()
+    for period in ("month", "year"):
+        unfiltered = histogram(store.conn, Filters(), period)
+        assert unfiltered == histogram(store.conn, counted_over_rows, period)
+    store.close()

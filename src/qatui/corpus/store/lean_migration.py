@@ -21,9 +21,12 @@ from qatui.corpus.store.schema_v6 import (
     COUNT_TRIGGERS,
     COUNTS_TABLE,
     FILL_COUNTS,
+    FILL_MONTHS,
     FTS_TABLE,
     FTS_TRIGGERS,
     INDEXES,
+    MONTH_TRIGGERS,
+    MONTHS_TABLE,
     QUESTION_COLUMNS,
     QUESTIONS_TABLE,
     REBUILD_FTS,
@@ -48,21 +51,37 @@ OLD = "_v5"
 def lean_tables(conn: sqlite3.Connection) -> None:
     """v6: rebuild questions (dense rowids in date order), replies, links, both indexes."""
     progress = MIGRATION_PROGRESS.get()
-    _drop_derived_objects(conn)
-    for table in REBUILT:
-        conn.execute(f"ALTER TABLE {table} RENAME TO {table}{OLD}")
-    for statement in (QUESTIONS_TABLE, *CHILD_TABLES, COUNTS_TABLE):
-        conn.execute(statement)
-    _copy_questions(conn, progress)
-    _copy_replies(conn)
-    _copy_links(conn)
+    # Freed pages are not overwritten with zeros here (this SQLite's default): dropping the old
+    # tables would write every page of them to the log once more.
+    secure_delete = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    conn.execute("PRAGMA secure_delete = FAST")
+    try:
+        _number_in_date_order(conn)  # while the date index is there to read
+        _drop_derived_objects(conn)
+        for table in REBUILT:
+            conn.execute(f"ALTER TABLE {table} RENAME TO {table}{OLD}")
+        for statement in (QUESTIONS_TABLE, *CHILD_TABLES, COUNTS_TABLE, MONTHS_TABLE):
+            conn.execute(statement)
+        _copy_questions(conn, progress)
+        _copy_replies(conn)
+        _copy_links(conn)
+        conn.execute(
+            "INSERT INTO faq_links (question_id, position, topic, specialty) "
+            f"SELECT question_id, position, topic, specialty FROM faq_links{OLD}"
+        )
+        for table in reversed(REBUILT):
+            conn.execute(f"DROP TABLE {table}{OLD}")
+        _create_derived_objects(conn)
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure_delete)}")
+
+
+def _number_in_date_order(conn: sqlite3.Connection) -> None:
+    """``temp.v6_order``: each question's new row id (its place in date order, undated last)."""
+    conn.execute("CREATE TEMP TABLE v6_order (rowid INTEGER PRIMARY KEY, id INTEGER NOT NULL)")
     conn.execute(
-        "INSERT INTO faq_links (question_id, position, topic, specialty) "
-        f"SELECT question_id, position, topic, specialty FROM faq_links{OLD}"
+        "INSERT INTO v6_order (id) SELECT id FROM questions ORDER BY asked_on IS NULL, asked_on, id"
     )
-    for table in reversed(REBUILT):
-        conn.execute(f"DROP TABLE {table}{OLD}")
-    _create_derived_objects(conn)
 
 
 def _drop_derived_objects(conn: sqlite3.Connection) -> None:
@@ -78,11 +97,6 @@ def _drop_derived_objects(conn: sqlite3.Connection) -> None:
 
 
 def _copy_questions(conn: sqlite3.Connection, progress: MigrationProgress | None) -> None:
-    conn.execute("CREATE TEMP TABLE v6_order (rowid INTEGER PRIMARY KEY, id INTEGER NOT NULL)")
-    conn.execute(
-        f"INSERT INTO v6_order (id) SELECT id FROM questions{OLD} "
-        "ORDER BY asked_on IS NULL, asked_on, id"
-    )
     total = int(conn.execute("SELECT count(*) FROM v6_order").fetchone()[0])
     columns = ", ".join(f"q.{column.strip()}" for column in QUESTION_COLUMNS.split(","))
     for start in range(1, total + 1, BATCH):
@@ -161,5 +175,7 @@ def _create_derived_objects(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     conn.execute(populate_statement())
     conn.execute(FILL_COUNTS)
-    for statement in (*FTS_TRIGGERS, *COUNT_TRIGGERS, *delay_column.TRIGGERS):
+    conn.execute(FILL_MONTHS)
+    triggers = (*FTS_TRIGGERS, *COUNT_TRIGGERS, *MONTH_TRIGGERS, *delay_column.TRIGGERS)
+    for statement in triggers:
         conn.execute(statement)

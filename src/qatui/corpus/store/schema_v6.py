@@ -10,7 +10,8 @@ they add something, counts kept by triggers, a full-text table other tools find.
   ``body_length``, in characters); the view ``reply_bodies`` gives the bodies back.
 - ``similar_links.derived`` says which fields (title, excerpts, doctor, specialty) were left
   NULL because the full question the link leads to gives them (:mod:`~.excerpts`).
-- ``specialty_counts`` holds questions and partials per specialty, kept by triggers.
+- ``specialty_counts`` holds questions and partials per specialty, ``month_counts`` questions
+  per ask month, both kept by triggers.
 - ``questions_fts`` is declared ``content="questions"`` (double quotes), the form sqlite-utils'
   ``detect_fts`` and Datasette look for.
 """
@@ -90,6 +91,15 @@ CREATE TABLE specialty_counts (
     partials INTEGER NOT NULL DEFAULT 0
 )"""
 
+MONTHS_TABLE = """
+CREATE TABLE month_counts (
+    month TEXT PRIMARY KEY,
+    questions INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID"""
+
+DATED = "GLOB '[0-9][0-9][0-9][0-9]-*'"
+"""The ask dates the timeline counts (as facets.histogram does): a year, a dash, more."""
+
 INDEXES = (
     "CREATE INDEX questions_by_date ON questions(asked_on, id)",
     "CREATE INDEX questions_by_specialty_date ON questions(specialty_id, asked_on, id)",
@@ -152,6 +162,39 @@ ON questions BEGIN
     UPDATE specialty_counts SET questions = questions + 1, partials = partials + new.is_partial
     WHERE specialty_id = new.specialty_id;
 END""",
+)
+
+
+def _month_trigger(name: str, event: str, body: str) -> str:
+    return f"CREATE TRIGGER month_counts_{name} AFTER {event} ON questions BEGIN {body} END"
+
+
+def _add_month(row: str) -> str:
+    month = f"substr({row}.asked_on, 1, 7)"
+    return (
+        f"INSERT OR IGNORE INTO month_counts(month) SELECT {month} WHERE {row}.asked_on {DATED}; "
+        f"UPDATE month_counts SET questions = questions + 1 WHERE month = {month} "
+        f"AND {row}.asked_on {DATED};"
+    )
+
+
+def _remove_month(row: str) -> str:
+    return (
+        "UPDATE month_counts SET questions = questions - 1 "
+        f"WHERE month = substr({row}.asked_on, 1, 7) AND {row}.asked_on {DATED};"
+    )
+
+
+MONTH_TRIGGERS = (
+    _month_trigger("insert", "INSERT", _add_month("new")),
+    _month_trigger("delete", "DELETE", _remove_month("old")),
+    _month_trigger("update", "UPDATE OF asked_on", _remove_month("old") + " " + _add_month("new")),
+)
+"""``month_counts``: questions per ask month (``substr(asked_on, 1, 7)``), for the timeline."""
+
+FILL_MONTHS = (
+    "INSERT INTO month_counts(month, questions) SELECT substr(asked_on, 1, 7), count(*) "
+    f"FROM questions WHERE asked_on {DATED} GROUP BY 1"
 )
 
 FILL_COUNTS = (
