@@ -344,6 +344,22 @@ def test_a_v5_database_keeps_every_row_and_bookmark(tmp_path: Path) -> None:
         state.close()
 
 
+def test_the_migration_gives_the_old_tables_pages_back(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.db"
+    old = create_old_database(path, 5)
+    old.execute("BEGIN")
+    for generated in generate_records(150, seed=2):
+        insert_as_before(old, generated)
+    old.execute("COMMIT")
+    old.close()
+    store = Store.open(path)
+    try:
+        assert store.info.migrated_from == 5
+        assert store.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    finally:
+        store.close()
+
+
 def links_derived(conn: sqlite3.Connection) -> list[int]:
     return [row[0] for row in conn.execute("SELECT derived FROM similar_links ORDER BY position")]
 

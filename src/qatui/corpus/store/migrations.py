@@ -6,6 +6,7 @@ to check that a file is one of its kind).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -135,6 +136,21 @@ def _check_space(conn: sqlite3.Connection, path: Path, version: int, schema: Sch
         )
 
 
+def _compact(conn: sqlite3.Connection, path: Path) -> None:
+    """After a rebuild, give the old tables' pages back (VACUUM) when the disk has room for
+    the copy it writes; otherwise, or when another connection holds the file, they stay free
+    pages that later imports reuse."""
+    if str(path) == ":memory:":
+        return
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    used = int(conn.execute("PRAGMA page_count").fetchone()[0]) - int(
+        conn.execute("PRAGMA freelist_count").fetchone()[0]
+    )
+    if 2 * used * page_size < shutil.disk_usage(path.resolve().parent).free:
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("VACUUM")
+
+
 def migrate(
     conn: sqlite3.Connection,
     path: Path,
@@ -171,6 +187,8 @@ def migrate(
             MIGRATION_PROGRESS.reset(token)
         conn.execute(f"PRAGMA user_version = {schema.version}")
         conn.execute("COMMIT")
+        if schema.rebuilds_at is not None and version < schema.rebuilds_at <= schema.version:
+            _compact(conn, path)
     except BaseException as error:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
