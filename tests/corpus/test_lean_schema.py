@@ -409,3 +409,12 @@ def test_month_counts_are_kept_and_read_by_the_unfiltered_timeline(tmp_path: Pat
         unfiltered = histogram(store.conn, Filters(), period)
         assert unfiltered == histogram(store.conn, counted_over_rows, period)
     store.close()
+
+
+def test_the_cli_says_how_the_migration_goes_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "corpus.db"
+    v5_corpus(path).close()
+    run("stats", "--db", str(path))
+    assert "migrating: 4 of 4 questions\n" in capsys.readouterr().err
