@@ -25,6 +25,7 @@ from pathlib import Path
 
 from qatui.corpus.ingest.sanitize import BIDI_CONTROLS, clean_line
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+from qatui.corpus.store.excerpts import DOCTOR_DERIVED, TITLE_DERIVED
 from qatui.corpus.store.writer import Store
 
 MARKUP: dict[str, str] = {
@@ -218,13 +219,14 @@ def _write_raw(store: Store, records: list[Record]) -> None:
                 record.id,
             ),
         )
-        conn.execute(
-            "UPDATE replies SET body = ?, doctor = ? WHERE question_id = ?",
-            (reply.body, reply.doctor, record.id),
+        conn.execute(  # the body is the whole reply_text written above
+            "UPDATE replies SET body_start = 0, body_length = ?, doctor = ? WHERE question_id = ?",
+            (len(reply.body), reply.doctor, record.id),
         )
         conn.execute(
-            "UPDATE similar_links SET title = ?, doctor = ? WHERE question_id = ?",
-            (link.title, link.doctor, record.id),
+            "UPDATE similar_links SET title = ?, doctor = ?, derived = derived & ? "
+            "WHERE question_id = ?",
+            (link.title, link.doctor, ~(TITLE_DERIVED | DOCTOR_DERIVED), record.id),
         )
         conn.execute(
             "UPDATE faq_links SET topic = ? WHERE question_id = ?",

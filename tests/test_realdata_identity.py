@@ -83,7 +83,7 @@ def test_questiondoctor_gives_120_questions_with_all_413_answers(
     answers = {
         (url, doctor, body)
         for url, doctor, body in conn.execute(
-            "SELECT q.source_url, r.doctor, r.body FROM replies r "
+            "SELECT q.source_url, r.doctor, r.body FROM reply_bodies r "
             "JOIN questions q ON q.id = r.question_id"
         )
     }
