@@ -110,7 +110,7 @@ def pick_queries(conn: sqlite3.Connection, sample: int = 400) -> dict[str, list[
     ]
     runs: Counter[str] = Counter()
     for (title,) in conn.execute(
-        "SELECT title FROM questions WHERE id IN (SELECT rowid FROM questions_cjk LIMIT 300)"
+        "SELECT title FROM questions WHERE rowid IN (SELECT rowid FROM questions_cjk LIMIT 300)"
     ):
         for run in CJK_RUN.findall(title or ""):
             runs.update({run[i : i + 3] for i in range(len(run) - 2)})
