@@ -221,17 +221,21 @@ def test_batches_are_sized_by_text(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store.close()
 
 
-def test_import_cache_is_large_during_the_import_and_restored_after(tmp_path: Path) -> None:
+def test_import_settings_hold_during_the_import_and_are_restored_after(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "c.db")
-    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    seen: list[int] = []
+    names = ("cache_size", "temp_store", "wal_autocheckpoint")
 
-    def watch(_: int) -> None:
-        seen.append(store.conn.execute("PRAGMA cache_size").fetchone()[0])
+    def settings() -> list[int]:
+        return [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names]
 
-    import_records(store, [page(1)], progress=watch)
-    assert seen and seen[0] <= -200_000  # KiB: at least ~200 MiB
-    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    before = settings()
+    seen: list[list[int]] = []
+    import_records(store, [page(1)], progress=lambda _: seen.append(settings()))
+    cache, temp_store, wal_pages = seen[0]
+    assert cache <= -200_000  # KiB: at least ~200 MiB
+    assert temp_store == 2  # memory
+    assert wal_pages > before[2]
+    assert settings() == before
     store.close()
 
 

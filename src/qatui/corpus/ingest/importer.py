@@ -338,7 +338,7 @@ def import_records(
             progress(len(outcomes) + len(failures))
 
     try:
-        with store.importing(), import_cache(store.conn):
+        with import_cache(store.conn), store.importing():  # temp_store first: it drops temp tables
             for item in items:
                 if isinstance(item, CorpusInputError):
                     report.fail(item)
