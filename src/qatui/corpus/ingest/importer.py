@@ -18,6 +18,7 @@ from qatui.corpus.files import open_regular
 from qatui.corpus.ingest.mapping import RecordMapping
 from qatui.corpus.ingest.pagetext import parse_page
 from qatui.corpus.ingest.problems import InputLog, ProblemLog
+from qatui.corpus.ingest.readahead import read_ahead
 from qatui.corpus.ingest.records import (
     FieldMap,
     Parsed,
@@ -375,7 +376,7 @@ def import_paths(
     log = InputLog()
 
     def items() -> Iterator[Parsed]:
-        for source in expand_paths(paths, log):
+        for source in read_ahead(expand_paths(paths, log)):
             if isinstance(source, CorpusInputError):
                 yield source
                 continue
