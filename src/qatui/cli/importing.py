@@ -138,7 +138,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--batch-size",
         type=int,
         default=None,
-        help="records per transaction (default: as many as hold 8 MiB of text)",
+        help="records per transaction (default: as many as hold 64 MiB of text)",
     )
     importer.add_argument(
         "--bulk",

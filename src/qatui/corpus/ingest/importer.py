@@ -255,9 +255,13 @@ def _repaired_page(text: str, mapping: FieldMap | None, log: InputLog | None) ->
 
 ProgressCallback = Callable[[int], None]
 
-BATCH_TEXT = 8 * 1024 * 1024
-"""A batch ends at this many characters of record text (about 900 pages of the site's size):
-one commit, one index update and at most this much lost to Ctrl+C every second or two."""
+BATCH_TEXT = 64 * 1024 * 1024
+"""A batch ends at this many characters of record text (about 7,000 pages of the site's size).
+Every batch rewrites the index pages its rows land on, and with ids and dates in random order
+that is most of every index once the corpus is large: on 3,000 pages, 8 MiB batches wrote
+128 MB to the WAL and one batch 76 MB (the database's size). Larger batches cost memory
+(the page cache, :data:`~qatui.corpus.store.bulk_index.IMPORT_CACHE_KIB`) and the work
+Ctrl+C rolls back (one batch: 10-30 s here)."""
 BULK_AUTO_TEXT = 4 * 1024 * 1024
 """With ``bulk=None``, batches are written on the bulk path once this much text has been
 read (about 450 pages); a smaller import stays incremental, row by row."""

@@ -31,10 +31,10 @@ from qatui.corpus.search.cjk import CJK_TABLE, COLUMNS, indexed_value_sql
 
 FTS_TABLE = "questions_fts"
 FULL_TEXT_TABLES = (FTS_TABLE, CJK_TABLE)
-IMPORT_CACHE_KIB = 262_144
-"""``PRAGMA cache_size`` during an import: 256 MiB, enough to keep the b-tree pages a batch
-dirties (about 2.5x the batch's text) and the upper levels of every index in memory, so a
-batch is not spilled to the WAL half-written and written again."""
+IMPORT_CACHE_KIB = 1_048_576
+"""``PRAGMA cache_size`` during an import: at most 1 GiB, enough to hold the pages one batch
+(64 MiB of text) dirties, its rows and their index entries, without spilling them to the WAL
+half-written and writing them again (a cap: memory is taken only as pages are read)."""
 
 _WRITES_INDEX = re.compile(rf"\bINSERT\s+INTO\s+({'|'.join(FULL_TEXT_TABLES)})\b", re.IGNORECASE)
 _NAMES = ", ".join(COLUMNS)
