@@ -243,3 +243,26 @@ def test_deferral_needs_a_transaction() -> None:
     conn = sqlite3.connect(":memory:")
     with pytest.raises(RuntimeError), deferred_index(conn):
         pass
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_partial_is_filled_and_moved_to_its_id_in_one_write(tmp_path: Path, bulk: bool) -> None:
+    store = Store.open(tmp_path / "c.db")
+    import_records(store, [page(1, links=("Question 2",))], bulk=bulk)
+    (partial,) = store.conn.execute("SELECT id FROM questions WHERE is_partial = 1").fetchone()
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    import_records(store, [page(2)], bulk=bulk)
+    store.conn.set_trace_callback(None)
+    updates = {sql for sql in statements if sql.startswith("UPDATE questions")}
+    assert len(updates) == 1  # (the trace repeats a statement for its triggers)
+    (filled,) = store.conn.execute(
+        "SELECT id FROM questions WHERE title = 'Question 2' AND is_partial = 0"
+    ).fetchone()
+    assert filled != partial
+    assert store.conn.execute("SELECT target_id FROM similar_links").fetchall() == [(filled,)]
+    assert matches(store)["knee"] == sorted(
+        r[0] for r in store.conn.execute("SELECT rowid FROM questions")
+    )
+    assert_index_sound(store)
+    store.close()

@@ -214,10 +214,14 @@ class Store:
             question_id = identity
         else:
             question_id = self._free_id(record, identity, partial_id)
-        if partial_id is not None and partial_id != question_id:
-            self.conn.execute("UPDATE questions SET id = ? WHERE id = ?", (question_id, partial_id))
         self._write_question(
-            record, question_id, identity, specialty_id, record_hash, exists=partial_id is not None
+            record,
+            question_id,
+            identity,
+            specialty_id,
+            record_hash,
+            exists=partial_id is not None,
+            moved_from=partial_id,  # the partial is filled and moved in one write
         )
         self._absorb_partials(record, question_id, specialty_id)
         return question_id
@@ -323,7 +327,10 @@ class Store:
         digest: str,
         *,
         exists: bool,
+        moved_from: int | None = None,
     ) -> None:
+        """Insert or (``exists``) rewrite the question row and its parts; ``moved_from``: the
+        row to rewrite is under this id and takes ``record_id`` in the same UPDATE."""
         asker = record.asker
         values = {
             "specialty_id": specialty_id,
@@ -342,11 +349,14 @@ class Store:
             "content_hash": digest,
             "identity": identity if isinstance(identity, bytes) else None,
         }
-        old_targets = self._partial_targets(record_id) if exists else set()
+        stored_id = record_id if moved_from is None else moved_from
+        old_targets = self._partial_targets(stored_id) if exists else set()
         if exists:
-            assignments = ", ".join(f"{column} = :{column}" for column in values)
+            moved = {} if stored_id == record_id else {"id": record_id}
+            assignments = ", ".join(f"{column} = :{column}" for column in {**moved, **values})
             self.conn.execute(
-                f"UPDATE questions SET {assignments} WHERE id = :id", {**values, "id": record_id}
+                f"UPDATE questions SET {assignments} WHERE id = :stored_id",
+                {**values, **moved, "stored_id": stored_id},
             )
             for table in ("replies", "similar_links", "faq_links"):
                 self.conn.execute(f"DELETE FROM {table} WHERE question_id = ?", (record_id,))
