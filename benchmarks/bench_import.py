@@ -9,12 +9,23 @@ the same N page files are
   plain table (nested parts as JSON text, no index): the plain rate of the same records.
 
 The figure is the ratio of the two rates (target: at least 1/3).
+
+Issue 12's figures come from the same runs: the baseline also builds one FTS5 index over the
+plain table at the end (``parse_insert_all_fts_rate``: the same page parser, ``insert_all``,
+``enable_fts``), and with ``--into DB`` the same pages are imported once more into a copy of
+DB (a 230k corpus) made before each run (``into_rate``). ``--pages-dir`` names a folder of
+page files to use instead of generating ``--count``. Each timing of a child process also
+gives its CPU seconds (``*_cpu_s``), which the machine's other work disturbs less than the
+wall clock.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,12 +64,28 @@ def ensure_pages(count: int, cache: Path = CACHE) -> Path:
     return folder
 
 
-def time_qatui_import(pages: Path, db: Path) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_qatui_import(pages: Path, db: Path, *extra: str) -> tuple[float, float]:
+    """Wall and CPU seconds of ``qatui import PAGES --db DB`` in a fresh process."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     subprocess.run(
-        [*QATUI, "import", str(pages), "--db", str(db)], check=True, stdout=subprocess.DEVNULL
+        [*QATUI, "import", str(pages), "--db", str(db), *extra],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A copy of a corpus (its WAL, if any, beside it)."""
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
 
 
 def parse_all(pages: Path) -> tuple[list[dict[str, Any]], float]:
@@ -79,30 +106,70 @@ def time_insert_all(records: list[dict[str, Any]], db: Path) -> float:
     return time.perf_counter() - started
 
 
+FTS_COLUMNS = ["title", "subject", "question", "reply", "more_info"]
+
+
+def time_fts_at_end(db: Path) -> float:
+    """One FTS5 index over the plain table, built once (sqlite-utils ``enable_fts``)."""
+    started = time.perf_counter()
+    database = sqlite_utils.Database(db)
+    database.table("pages").enable_fts(FTS_COLUMNS, fts_version="FTS5")
+    database.close()
+    return time.perf_counter() - started
+
+
+def _median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--pages-dir", type=Path, help="page files to import (default: generated)")
+    parser.add_argument("--into", type=Path, help="also import into a copy of this corpus")
+    parser.add_argument("--no-bulk", action="store_true", help="import with --no-bulk")
     args = parser.parse_args(argv)
-    pages = ensure_pages(args.count, args.cache)
+    pages = args.pages_dir or ensure_pages(args.count, args.cache)
+    count = sum(1 for source in expand_paths([str(pages)]) if isinstance(source, str))
+    extra = ["--no-bulk"] if args.no_bulk else []
     runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(dir=args.cache) as scratch:
         for run in range(args.runs):
-            imported = time_qatui_import(pages, Path(scratch) / f"import-{run}.db")
+            imported, imported_cpu = time_qatui_import(pages, Path(scratch) / "import.db", *extra)
             records, parse_seconds = parse_all(pages)
-            plain = time_insert_all(records, Path(scratch) / f"plain-{run}.db")
-            runs.append(
-                {
-                    "import_s": imported,
-                    "parse_s": parse_seconds,
-                    "insert_all_s": plain,
-                    "import_rate": args.count / imported,
-                    "insert_all_rate": args.count / plain,
-                    "parse_and_insert_all_rate": args.count / (parse_seconds + plain),
-                }
-            )
-    json.dump({"count": args.count, "runs": runs}, sys.stdout)
+            plain = time_insert_all(records, Path(scratch) / "plain.db")
+            fts = time_fts_at_end(Path(scratch) / "plain.db")
+            figures = {
+                "import_s": imported,
+                "import_cpu_s": imported_cpu,
+                "parse_s": parse_seconds,
+                "insert_all_s": plain,
+                "fts_at_end_s": fts,
+                "import_rate": count / imported,
+                "insert_all_rate": count / plain,
+                "parse_and_insert_all_rate": count / (parse_seconds + plain),
+                "parse_insert_all_fts_rate": count / (parse_seconds + plain + fts),
+            }
+            baseline = figures["parse_insert_all_fts_rate"]
+            figures["import_vs_baseline"] = figures["import_rate"] / baseline
+            if args.into:
+                target = Path(scratch) / "into.db"
+                copy_database(args.into, target)
+                into, into_cpu = time_qatui_import(pages, target, *extra)
+                figures.update(into_s=into, into_cpu_s=into_cpu, into_rate=count / into)
+                figures["into_vs_baseline"] = figures["into_rate"] / baseline
+                figures["empty_vs_into"] = figures["import_rate"] / figures["into_rate"]
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{target}{suffix}").unlink(missing_ok=True)
+            for name in ("import.db", "plain.db"):
+                for suffix in ("", "-wal", "-shm"):
+                    (Path(scratch) / f"{name}{suffix}").unlink(missing_ok=True)
+            runs.append(figures)
+            print(json.dumps({"run": run, **figures}), file=sys.stderr)
+    summary = {key: _median(runs, key) for key in runs[0]}
+    json.dump({"count": count, "runs": runs, "median": summary}, sys.stdout)
     print()
     return 0
 

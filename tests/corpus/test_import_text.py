@@ -9,6 +9,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qatui.corpus.ingest.dates import parse_date
 from qatui.corpus.ingest.importer import import_paths
@@ -143,6 +145,38 @@ def test_mojibake_repair_leaves_good_text_and_widths_alone() -> None:
         "naïve café",
     ):
         assert repair_mojibake(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "膝蓋痛\nstool\u00e2\x80\x99s on the second line",
+        "naïve café\n\u00c3 starts a line",  # ftfy's one anchored pattern, on a later line
+        "高血压\n" * 3 + "Ã©tÃ©",
+        "clean 膝蓋痛\nand naïve",
+    ],
+)
+def test_mojibake_check_over_the_whole_text_agrees_with_ftfy_line_by_line(text: str) -> None:
+    from ftfy import fix_text
+
+    from qatui.corpus.ingest.repair import _ftfy_config
+
+    assert repair_mojibake(text) == fix_text(text, _ftfy_config())  # type: ignore[arg-type]
+
+
+_MOJIBAKE_ALPHABET = st.sampled_from(
+    [*"ÃÂÎÐ€œŠš¢£Ÿž®©°·»–—´×²³√±∂†≠™≤≥¥µøВГРСЂβ€ΒΓΞΟā¡àØÙ", "\xa0", "\x85", *"高血壓 aZ.,?!\n"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_MOJIBAKE_ALPHABET, max_size=12))
+def test_mojibake_repair_agrees_with_ftfy_on_any_mix_of_its_characters(text: str) -> None:
+    from ftfy import fix_text
+
+    from qatui.corpus.ingest.repair import _ftfy_config
+
+    assert repair_mojibake(text) == fix_text(text, _ftfy_config())  # type: ignore[arg-type]
 
 
 def test_nfc_joins_combining_marks_and_keeps_simplified_and_traditional() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import unicodedata
 from dataclasses import fields, is_dataclass
@@ -171,6 +172,27 @@ def test_clean_record_cleans_every_field_and_keeps_paragraphs() -> None:
 def test_clean_record_returns_a_clean_record_itself() -> None:
     record = Record(title="T", specialty="S", question="Q\nQ", replies=(Reply("D", "S", "B"),))
     assert clean_record(record) is record
+
+
+@pytest.mark.parametrize(
+    ("field", "dirty"),
+    [("title", "one\nline"), ("subject", "a\tb"), ("question", "q\x9bq"), ("more_info", "\u202e")],
+)
+def test_clean_record_cleans_a_record_with_one_dirty_field(field: str, dirty: str) -> None:
+    link = SimilarLink("T", reply_excerpt="ok")
+    record = Record(title="T", specialty="S", question="Q", similar=(link,))
+    changes: dict[str, Any] = {field: dirty}
+    record = dataclasses.replace(record, **changes)
+    cleaned = clean_record(record)
+    assert cleaned is not record
+    assert getattr(cleaned, field) == (
+        clean_text(dirty) if field in ("question", "more_info") else clean_line(dirty)
+    )
+
+
+def test_clean_record_finds_a_dirty_line_in_a_nested_one_line_field() -> None:
+    record = Record(title="T", specialty="S", question="Q", similar=(SimilarLink("a\nb"),))
+    assert clean_record(record).similar[0].title == "a b"
 
 
 # -- every path that writes into the store --------------------------------------------------

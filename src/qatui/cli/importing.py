@@ -135,7 +135,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "URL, else same question text) become one question with every reply",
     )
     importer.add_argument(
-        "--batch-size", type=int, default=500, help="records per transaction (default 500)"
+        "--batch-size",
+        type=int,
+        default=None,
+        help="records per transaction (default: as many as hold 64 MiB of text)",
+    )
+    importer.add_argument(
+        "--bulk",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="update the full-text index once per batch instead of row by row (default: "
+        "on once 4 MiB of text have been read, so small imports stay incremental)",
     )
 
 
@@ -257,7 +267,8 @@ def _import(args: argparse.Namespace, mapping: RecordMapping, out: TextIO, err: 
                 encoding=args.encoding,
                 fmt=args.format,
                 mapping=mapping,
-                batch_size=max(1, args.batch_size),
+                batch_size=max(1, args.batch_size) if args.batch_size is not None else None,
+                bulk=args.bulk,
                 bytes_read=lambda n: progress.advance(task, n),
                 replies_per_row=args.replies_per_row or mapping.replies_per_row,
             )

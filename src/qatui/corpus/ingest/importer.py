@@ -18,6 +18,7 @@ from qatui.corpus.files import open_regular
 from qatui.corpus.ingest.mapping import RecordMapping
 from qatui.corpus.ingest.pagetext import parse_page
 from qatui.corpus.ingest.problems import InputLog, ProblemLog
+from qatui.corpus.ingest.readahead import read_ahead
 from qatui.corpus.ingest.records import (
     FieldMap,
     Parsed,
@@ -29,6 +30,7 @@ from qatui.corpus.ingest.repair import TextRepair
 from qatui.corpus.ingest.sqlite_source import SQLITE_SUFFIXES, is_sqlite, read_sqlite
 from qatui.corpus.ingest.streams import InputReader, sniff_format
 from qatui.corpus.model import Record
+from qatui.corpus.store.bulk_index import deferred_index, import_cache
 from qatui.corpus.store.writer import Outcome, Store
 
 PAGE_SUFFIXES = {".txt", ".page"}
@@ -253,6 +255,28 @@ def _repaired_page(text: str, mapping: FieldMap | None, log: InputLog | None) ->
 
 ProgressCallback = Callable[[int], None]
 
+BATCH_TEXT = 64 * 1024 * 1024
+"""A batch ends at this many characters of record text (about 7,000 pages of the site's size).
+Every batch rewrites the index pages its rows land on, and with ids and dates in random order
+that is most of every index once the corpus is large: on 3,000 pages, 8 MiB batches wrote
+128 MB to the WAL and one batch 76 MB (the database's size). Larger batches cost memory
+(the page cache, :data:`~qatui.corpus.store.bulk_index.IMPORT_CACHE_KIB`) and the work
+Ctrl+C rolls back (one batch: 10-30 s here)."""
+BULK_AUTO_TEXT = 4 * 1024 * 1024
+"""With ``bulk=None``, batches are written on the bulk path once this much text has been
+read (about 450 pages); a smaller import stays incremental, row by row."""
+
+
+def record_text_size(record: Record) -> int:
+    """About how much text a record holds, in characters (what a batch is sized by)."""
+    replies = sum(len(reply.body) for reply in record.replies)
+    similar = sum(
+        len(link.title) + len(link.question_excerpt or "") + len(link.reply_excerpt or "")
+        for link in record.similar
+    )
+    fixed = len(record.title) + len(record.subject or "") + len(record.more_info or "")
+    return len(record.question) + replies + similar + fixed
+
 
 class ImportInterrupted(KeyboardInterrupt):
     """Ctrl+C during an import: the batch in progress was rolled back; ``report`` counts what
@@ -267,29 +291,40 @@ def import_records(
     store: Store,
     items: Iterable[Parsed],
     *,
-    batch_size: int = 500,
+    batch_size: int | None = None,
+    batch_text: int = BATCH_TEXT,
+    bulk: bool | None = None,
     progress: ProgressCallback | None = None,
     replies_per_row: bool = False,
 ) -> ImportReport:
     """Write records in batches, one transaction each; errors are collected, never raised.
 
-    A failure inside a batch (other than one record's own) rolls back that batch alone; batches
-    already committed stay. Ctrl+C raises :class:`ImportInterrupted`, whose report counts the
-    committed batches only. A record repeating one met before in this import is counted as a
-    duplicate row. ``replies_per_row``: each record is one answer to a question, and records of
-    one question (same id, else same source URL, else same question text) become one question
-    with every reply (see :meth:`Store.upsert`).
+    A batch ends when its records hold ``batch_text`` characters of text (or, if given,
+    ``batch_size`` records). A failure inside a batch (other than one record's own) rolls back
+    that batch alone; batches already committed stay. Ctrl+C raises :class:`ImportInterrupted`,
+    whose report counts the committed batches only. A record repeating one met before in this
+    import is counted as a duplicate row. ``replies_per_row``: each record is one answer to a
+    question, and records of one question (same id, else same source URL, else same question
+    text) become one question with every reply (see :meth:`Store.upsert`). ``bulk``: defer the
+    full-text index to the end of each batch (see :mod:`qatui.corpus.store.bulk_index`);
+    ``None`` chooses it for every batch written once :data:`BULK_AUTO_TEXT` characters of
+    text have been read.
     """
     report = ImportReport()
     batch: list[Record] = []
+    batch_chars = 0
+    text_read = 0
     write = partial(store.upsert, replies_per_row=True) if replies_per_row else store.upsert
 
     def flush() -> None:
+        nonlocal batch_chars
         if not batch:
             return
         outcomes: list[Outcome] = []
         failures: list[CorpusInputError] = []
-        with store.transaction():
+        deferred = bulk if bulk is not None else text_read >= BULK_AUTO_TEXT
+        index_once = deferred_index(store.conn) if deferred else contextlib.nullcontext()
+        with store.transaction(), index_once:
             for record in batch:
                 try:
                     with store.savepoint():
@@ -303,11 +338,12 @@ def import_records(
         for failure in failures:
             report.fail(failure)
         batch.clear()
+        batch_chars = 0
         if progress:
             progress(len(outcomes) + len(failures))
 
     try:
-        with store.importing():
+        with import_cache(store.conn), store.importing():  # temp_store first: it drops temp tables
             for item in items:
                 if isinstance(item, CorpusInputError):
                     report.fail(item)
@@ -315,7 +351,10 @@ def import_records(
                         progress(1)
                     continue
                 batch.append(item)
-                if len(batch) >= batch_size:
+                size = record_text_size(item)
+                batch_chars += size
+                text_read += size
+                if batch_chars >= batch_text or (batch_size and len(batch) >= batch_size):
                     flush()
             flush()
     except KeyboardInterrupt:
@@ -330,17 +369,18 @@ def import_paths(
     encoding: str = "utf-8",
     fmt: str | None = None,
     mapping: FieldMap | None = None,
-    batch_size: int = 500,
+    batch_size: int | None = None,
+    bulk: bool | None = None,
     progress: ProgressCallback | None = None,
     replies_per_row: bool = False,
     bytes_read: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Import every input under ``paths`` (``replies_per_row``: see :func:`import_records`);
-    what reading noticed is in the report's ``log``."""
+    """Import every input under ``paths`` (``batch_size``, ``bulk``, ``replies_per_row``: see
+    :func:`import_records`); what reading noticed is in the report's ``log``."""
     log = InputLog()
 
     def items() -> Iterator[Parsed]:
-        for source in expand_paths(paths, log):
+        for source in read_ahead(expand_paths(paths, log)):
             if isinstance(source, CorpusInputError):
                 yield source
                 continue
@@ -358,6 +398,7 @@ def import_paths(
             store,
             items(),
             batch_size=batch_size,
+            bulk=bulk,
             progress=progress,
             replies_per_row=replies_per_row,
         )

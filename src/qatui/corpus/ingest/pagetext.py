@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.ingest.dates import parse_date
-from qatui.corpus.ingest.sanitize import clean_text
+from qatui.corpus.ingest.sanitize import clean_text, needs_cleaning
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 
 ASK_DATE = "Ask Date:"
@@ -119,7 +119,8 @@ def decode_page(data: bytes, source: str, encoding: str = "utf-8") -> str:
 def split_lines(text: str) -> list[Line]:
     """Split on LF, CRLF or CR; drop a byte-order mark, trailing white space, control characters."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return [Line(n, clean_text(raw).rstrip()) for n, raw in enumerate(text.split("\n"), start=1)]
+    clean = clean_text if needs_cleaning(text) else str  # one check for a clean page
+    return [Line(n, clean(raw).rstrip()) for n, raw in enumerate(text.split("\n"), start=1)]
 
 
 def block_text(lines: Sequence[Line]) -> str:

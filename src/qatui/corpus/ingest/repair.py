@@ -80,9 +80,29 @@ def _ftfy_config() -> object:
     )
 
 
+@functools.cache
+def _mojibake_characters() -> re.Pattern[str]:
+    """Any of the non-ASCII characters that ftfy's mojibake heuristic (``BADNESS_RE``) names,
+    written, escaped or as a range; every one of its patterns needs one, so a text holding
+    none is one ftfy leaves as it is."""
+    from ftfy.badness import BADNESS_RE
+
+    pattern = BADNESS_RE.pattern
+    named = {char for char in pattern if ord(char) >= 0x80}
+    named |= {chr(int(code, 16)) for code in re.findall(r"\\x([0-9a-fA-F]{2})", pattern)}
+    for low, high in re.findall(r"(.)-(.)", pattern, re.DOTALL):
+        if ord(high) >= 0x80:
+            named |= {chr(code) for code in range(ord(low), ord(high) + 1)}
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(named)) + "]")
+
+
 def repair_mojibake(text: str) -> str:
-    """Re-decode text that was decoded with the wrong encoding (ftfy's ``fix_encoding``)."""
-    if text.isascii():
+    """Re-decode text that was decoded with the wrong encoding (ftfy's ``fix_encoding``).
+
+    ftfy leaves a line alone unless its heuristic finds mojibake in it, and that needs one of
+    a few hundred characters: text without any is returned at once.
+    """
+    if text.isascii() or not _mojibake_characters().search(text):
         return text
     from ftfy import fix_text
 

@@ -11,6 +11,7 @@ surrogate (which no terminal or UTF-8 file can take) becomes U+FFFD.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Any
 
@@ -56,6 +57,12 @@ def _needs_no_cleaning(text: str) -> bool:
     return text.replace("\n", "").isprintable() or not _NEEDS_CLEANING.search(text)
 
 
+def needs_cleaning(text: str) -> bool:
+    """False when :func:`clean_text` would return ``text`` as it is (checked, not cleaned:
+    one fast pass, so text already clean is cleaned no second time)."""
+    return not _needs_no_cleaning(text)
+
+
 def clean_text(text: str) -> str:
     """Remove escape sequences and control characters; keep newlines, turn tabs into spaces."""
     if _needs_no_cleaning(text):
@@ -89,9 +96,42 @@ MULTILINE_FIELDS = frozenset({"question", "body", "more_info", "question_excerpt
 
 
 def clean_record(record: Record) -> Record:
-    """The record with every text field cleaned, one-line fields kept on one line."""
+    """The record with every text field cleaned, one-line fields kept on one line; a record
+    already clean (the usual case: the page parser cleans as it reads) is itself, checked in
+    two passes over its text instead of cleaned field by field."""
+    one_line: list[str] = []
+    paragraphs: list[str] = []
+    _gather_texts(record, one_line, paragraphs, multiline=False)
+    lines = "".join(one_line)
+    if (
+        "\n" not in lines
+        and _needs_no_cleaning(lines)
+        and _needs_no_cleaning("\n".join(paragraphs))
+    ):
+        return record
     cleaned: Record = _clean_parts(record, multiline=False)
     return cleaned
+
+
+def _gather_texts(
+    value: Any, one_line: list[str], paragraphs: list[str], *, multiline: bool
+) -> None:
+    """Collect the strings of ``value`` as :func:`_clean_parts` walks them, by kind of field."""
+    if isinstance(value, str):
+        (paragraphs if multiline else one_line).append(value)
+    elif isinstance(value, tuple):
+        for item in value:
+            _gather_texts(item, one_line, paragraphs, multiline=multiline)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for name in _field_names(type(value)):
+            field_value = getattr(value, name)
+            if field_value is not None:
+                _gather_texts(field_value, one_line, paragraphs, multiline=name in MULTILINE_FIELDS)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
 
 
 def _clean_parts(value: Any, *, multiline: bool) -> Any:
