@@ -85,6 +85,7 @@ class ReaderScreen(ReadingStateActions):
         Binding("d", "focus_dates", "Dates", show=False, id="app.dates"),
         Binding("m", "toggle_bookmark", "Bookmark", show=False, id="app.toggle_bookmark"),
         Binding("u", "toggle_read", "Read/unread", show=False, id="app.toggle_read"),
+        Binding("U", "undo_removal", "Undo bookmark removal", show=False, id="app.undo"),
         Binding("v", "cycle_view", "View: all/unread/bookmarked", show=False, id="app.cycle_view"),
         Binding("s", "cycle_sort", "Sort: date/reply delay", show=False, id="app.cycle_sort"),
         Binding("B", "bookmarks", "Bookmarks list", show=False, id="app.bookmarks"),
