@@ -108,8 +108,9 @@ class ReaderScreen(ReadingStateActions):
         Binding("escape", "back_out", "Back out", show=False, id="app.back_out"),
     ]
 
-    filters: reactive[Filters] = reactive(Filters, always_update=True, init=False)
-    """What the question list shows. Every change of filters is an assignment to this."""
+    filters: reactive[Filters] = reactive(Filters, always_update=True, init=False, repaint=False)
+    """What the question list shows. Every change of filters is an assignment to this. The panes
+    repaint what changed in them; the screen itself is not repainted (a whole-screen frame)."""
 
     def __init__(
         self,
