@@ -67,6 +67,7 @@ def main() -> None:
     result = {
         "search_json_s": cli_s,
         "bare_script_s": bare_s,
+        "query": args.query,
         "ratio_of_medians": round(ratio, 2),
         "load_before": round(load_before, 2),
         "load_after": round(os.getloadavg()[0], 2),
