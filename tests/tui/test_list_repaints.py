@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from textual import messages
 
+from qatui.corpus.filters import Filters
+from qatui.corpus.listing import ListQuery
 from qatui.tui.messages import SpecialtyChosen
 from qatui.tui.scenes import settle
 from qatui.tui.widgets.question_list import QuestionList
@@ -50,3 +53,21 @@ async def test_new_dates_lay_out_only_the_date_fields_they_fill(
         assert 0 < len(rows(app)) < len(everything)  # the list and the counts were reread
         laid_out = {type(m.widget).__name__ for m in message_log.of(messages.Layout)}
         assert laid_out.isdisjoint({"QuestionList", "SpecialtyNav", "StatusLine"}), laid_out
+
+
+async def test_starting_the_reader_loads_the_list_once(
+    reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[ListQuery] = []
+    load = QuestionList.load
+
+    def counted(self: QuestionList, query: ListQuery) -> None:
+        loads.append(query)
+        load(self, query)
+
+    monkeypatch.setattr(QuestionList, "load", counted)
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert rows(app)
+        assert [query.filters for query in loads] == [Filters()]

@@ -218,6 +218,8 @@ class ReaderScreen(ReadingStateActions):
 
     @on(DateRangeChanged)
     def _dates_changed(self, message: DateRangeChanged) -> None:
+        if (message.since, message.until) == (self.filters.since, self.filters.until):
+            return  # e.g. the quick-date picker saying "Any time" as it mounts: no reload
         self.filters = replace(self.filters, since=message.since, until=message.until)
 
     @on(FilterBar.SearchChanged)
