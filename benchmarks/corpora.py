@@ -1,4 +1,5 @@
-"""Generated corpora for the benchmarks, cached under benchmarks/.cache/ with how long each took."""
+"""Generated corpora for the benchmarks, cached under benchmarks/.cache/ (or $QATUI_BENCH_CACHE)
+with how long each took."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from qatui.corpus.store.schema import SCHEMA_VERSION
 
-CACHE = Path(__file__).resolve().parent / ".cache"
+CACHE = Path(os.environ.get("QATUI_BENCH_CACHE") or Path(__file__).resolve().parent / ".cache")
 SEED = 1
 QATUI = [sys.executable, "-m", "qatui"]
 

@@ -34,6 +34,7 @@ NOTES = HERE / "notes.md"
 LIST_ACTIONS = ("specialty switch", "date-range filter", "flip order", "jump to end", "page down")
 LIST_MEDIAN_MS, LIST_P95_MS, OPEN_MEDIAN_MS = 50.0, 100.0, 50.0
 STARTUP_RATIO, STARTUP_S = 1.5, 1.0
+SEARCH_CLI_RATIO = 2.0
 IMPORT_RATIO, RSS_RATIO = 1 / 3, 1.3
 
 
@@ -143,10 +144,15 @@ def timing_table(results: dict[int, dict[str, Any]], key: str) -> list[str]:
     return lines
 
 
+def _load(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
 def targets(
     corpus: dict[int, dict[str, Any]],
     app: dict[int, dict[str, Any]],
     imported: dict[str, Any] | None,
+    cli: dict[str, Any] | None = None,
 ) -> list[str]:
     """Each target with met/missed and by how much, at the largest size measured."""
     largest, smallest = max(corpus), min(corpus)
@@ -185,6 +191,15 @@ def targets(
             f"- start-up to first rows: {start:.2f} s, {ratio:.2f}x the bare Textual app "
             f"({bare:.2f} s): "
             + _verdict(ok, f"{ratio:.2f}x (limit {STARTUP_RATIO}x), {start:.2f} s (limit 1 s)")
+        )
+    if cli:
+        ratio = cli["ratio_of_medians"]
+        search_ms = statistics.median(cli["search_json_s"]) * 1000
+        bare_ms = statistics.median(cli["bare_script_s"]) * 1000
+        lines.append(
+            f"- `qatui search --json`: {search_ms:.0f} ms, {ratio:.2f}x a bare sqlite3 script "
+            f"({bare_ms:.0f} ms): "
+            + _verdict(ratio <= SEARCH_CLI_RATIO, f"{ratio:.2f}x (limit 2x)")
         )
     if imported:
         ratio = statistics.median(
@@ -231,6 +246,7 @@ def report(
     imported: dict[str, Any] | None,
     runs: int,
     load: tuple[float, float],
+    cli: dict[str, Any] | None = None,
 ) -> str:
     out = [
         "# Benchmark results",
@@ -247,18 +263,18 @@ def report(
         "(the machine is shared: other work running at the same time slows every figure)",
         f"- timings: {runs} runs per action after one warm-up; median, p95 (nearest rank), max",
         "",
-        "## Corpora (`qatui generate`, cached in benchmarks/.cache/)",
+        "## Corpora (`qatui generate`, cached in benchmarks/.cache/ or --cache)",
         "",
         "| questions | generation time | load avg before / after | database size |",
         "|---|---|---|---|",
     ]
     for size, built in sorted(corpora.items()):
         out.append(
-            f"| {_size(size)} | {built['seconds']:,.1f} s | {built['load_before']:.1f} / "
-            f"{built['load_after']:.1f} | {built['bytes'] / 1024**2:,.0f} MiB |"
+            f"| {_size(size)} | {built['seconds']:,.1f} s | {_load(built['load_before'])} / "
+            f"{_load(built['load_after'])} | {built['bytes'] / 1024**2:,.0f} MiB |"
         )
     out += ["", "## Targets", ""]
-    out += targets(corpus, app, imported)
+    out += targets(corpus, app, imported, cli)
     if app:
         out += ["", "## The reader, headless through Pilot (120x40)", ""]
         out += [
@@ -279,6 +295,27 @@ def report(
             out.append(
                 f"| {_size(size)} | {start:.3f} | {bare:.3f} | {start / bare:.2f} | "
                 f"{result['peak_rss_mib']:.0f} MiB |"
+            )
+    if cli:
+        out += [
+            "",
+            f"## `qatui search --json` beside a bare script ({_size(max(corpus))} questions)",
+            "",
+            "A fresh process each run, interleaved, both from bytecode (benchmarks/bench_cli.py):",
+            f"`qatui search {cli.get('query', 'flight')} --order date --json` (20 results) and the",
+            "same date-ordered full-text SQL in one statement.",
+            "",
+            "| | median ms | min ms | max ms |",
+            "|---|---|---|---|",
+        ]
+        for label, key in (
+            ("qatui search --json", "search_json_s"),
+            ("bare sqlite3 script", "bare_script_s"),
+        ):
+            values = [v * 1000 for v in cli[key]]
+            out.append(
+                f"| {label} | {statistics.median(values):.0f} | {min(values):.0f} | "
+                f"{max(values):.0f} |"
             )
     out += ["", "## Corpus queries (CorpusReader, what each action asks the database)", ""]
     out += timing_table(corpus, "timings_ms")
@@ -319,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-runs", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="tiny corpora, one run, temp cache")
     parser.add_argument("--no-app", action="store_true", help="skip the reader benchmarks")
+    parser.add_argument("--no-import", action="store_true", help="skip the import benchmark")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument(
@@ -344,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                 raw["import"],
                 raw["runs"],
                 tuple(raw["load"]),
+                raw.get("cli"),
             ),
         )
         return 0
@@ -364,18 +403,22 @@ def main(argv: list[str] | None = None) -> int:
         corpus[size] = run_json("bench_corpus.py", db, "--runs", str(runs))
         if not args.no_app:
             app[size] = run_json("bench_app.py", db, "--runs", str(runs))
-    print(f"import of {import_count:,} pages ...", file=sys.stderr, flush=True)
-    imported = run_json(
-        "bench_import.py",
-        "--count",
-        str(import_count),
-        "--runs",
-        str(import_runs),
-        "--cache",
-        str(args.cache),
-    )
+    largest = str(corpus_path(max(sizes), args.cache))
+    cli = run_json("bench_cli.py", "--db", largest, "--runs", str(min(runs, 10)))
+    imported = None
+    if not args.no_import:
+        print(f"import of {import_count:,} pages ...", file=sys.stderr, flush=True)
+        imported = run_json(
+            "bench_import.py",
+            "--count",
+            str(import_count),
+            "--runs",
+            str(import_runs),
+            "--cache",
+            str(args.cache),
+        )
     load_end = load_average()
-    text = report(info, corpora, corpus, app, imported, runs, (load_start, load_end))
+    text = report(info, corpora, corpus, app, imported, runs, (load_start, load_end), cli)
     write_keeping_search(args.output, text)
     (args.output.with_suffix(".json")).write_text(
         json.dumps(
@@ -385,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
                 "corpus": corpus,
                 "app": app,
                 "import": imported,
+                "cli": cli,
                 "runs": runs,
                 "load": [load_start, load_end],
             },

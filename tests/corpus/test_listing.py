@@ -204,3 +204,15 @@ def test_a_ranked_search_gives_no_position(tied: CorpusReader) -> None:
     assert query.ranked
     assert ids(query.rows(tied, 0, 100))
     assert query.position(tied, ids(query.rows(tied, 0, 100))[0]) is None
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_a_date_ordered_search_keeps_the_lists_order_undated_last(
+    tied: CorpusReader, newest_first: bool
+) -> None:
+    base = Filters(newest_first=newest_first)
+    searched = ids(ListQuery(replace(base, search="knee", ranked=False)).rows(tied, 0, 100))
+    listed = ids(ListQuery(base).rows(tied, 0, 100))
+    assert [i for i in listed if i in searched] == searched
+    dates = {row.id: row.asked_on for row in ListQuery(base).rows(tied, 0, 100)}
+    assert dates[searched[-1]] is None and dates[searched[0]] is not None

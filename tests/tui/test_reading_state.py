@@ -354,3 +354,58 @@ async def test_the_bookmarks_list_says_loading_until_its_rows_arrive(
             go_on.set()
         await wait_until(pilot, lambda: option_texts(screen) != ["Loading…"], "rows arrive")
         assert [text.splitlines()[0] for text in option_texts(screen)] == [KNEE]
+
+
+async def test_shift_u_puts_back_a_bookmark_removed_with_m_note_and_dates(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        question_id = move_to(app, KNEE)
+        await pilot.press("m", *"left knee", "enter")
+        await settle(pilot)
+        state = stored(reader_db, tmp_path)
+        before = state.bookmark(question_id)
+        assert before is not None and before.note == "left knee"
+        await pilot.press("m", "y")
+        await settle(pilot)
+        assert not state.is_bookmarked(question_id)
+        assert any("Bookmark removed" in text and "U undoes it" in text for text in notices(app))
+        await pilot.press("U")
+        await settle(pilot)
+        assert state.bookmark(question_id) == before  # note, bookmarked and updated times
+        assert app.query_one(QuestionList).marks[question_id] == BOOKMARK_MARK
+        assert any(f"Bookmark restored: {KNEE}" in text for text in notices(app))
+        await pilot.press("U")  # one removal, one undo
+        await settle(pilot)
+        assert any("Nothing to undo" in text for text in notices(app))
+        assert state.bookmark(question_id) == before
+        state.close()
+
+
+async def test_shift_u_in_the_bookmarks_screen_puts_back_the_removed_one(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        question_id = move_to(app, ACNE)
+        await pilot.press("m", *"creams", "enter")
+        await settle(pilot)
+        state = stored(reader_db, tmp_path)
+        before = state.bookmark(question_id)
+        await pilot.press("B")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BookmarksScreen)
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert not [text for text in option_texts(screen) if ACNE in text]
+        assert state.bookmark(question_id) is None
+        await pilot.press("U")
+        await settle(pilot)
+        assert [text.splitlines()[0] for text in option_texts(screen)] == [ACNE]
+        assert "creams" in option_texts(screen)[0]
+        assert state.bookmark(question_id) == before
+        state.close()

@@ -17,8 +17,6 @@ from qatui.cli import check, export, generate, importing, read, search, show, st
 from qatui.cli.common import EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, db_option
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.sanitize import clean_text
-from qatui.corpus.store.database import describe_database_error, is_database_problem
-from qatui.paths import resolve_db_path
 
 __all__ = ["EXIT_INPUT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -71,6 +69,9 @@ def main(
         print(f"qatui: {clean_text(str(error))}", file=err)
         return EXIT_USAGE
     except sqlite3.DatabaseError as error:
+        from qatui.corpus.store.database import describe_database_error, is_database_problem
+        from qatui.paths import resolve_db_path
+
         if not is_database_problem(error):
             raise
         path, _ = resolve_db_path(getattr(args, "db", None))

@@ -13,15 +13,12 @@ import itertools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qatui.cli.common import EXIT_INPUT_FAILED, EXIT_OK, db_option, no_such_database
-from qatui.corpus.ingest.sanitize import clean_line
-from qatui.corpus.store.database import connect, damaged_message, writable
-from qatui.corpus.store.health import Finding, Verdict, check_database
-from qatui.corpus.store.migrations import existing_version
-from qatui.corpus.store.schema import SCHEMA_VERSION
-from qatui.paths import resolve_db_path
+
+if TYPE_CHECKING:
+    from qatui.corpus.store.health import Finding
 
 INDEX_CHECKS = ("full-text index", "CJK index")
 
@@ -38,6 +35,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qatui.corpus.ingest.sanitize import clean_line
+    from qatui.corpus.store.database import connect, writable
+    from qatui.corpus.store.health import Verdict
+    from qatui.paths import resolve_db_path
+
     path, _ = resolve_db_path(getattr(args, "db", None))
     if not path.exists():
         raise no_such_database(path)
@@ -61,6 +63,10 @@ def _findings(
     conn: sqlite3.Connection, path: Path, *, writable: bool, out: TextIO
 ) -> list[Finding]:
     """Run the checks, printing each finding as it comes (the whole file is read)."""
+    from qatui.corpus.store.health import Finding, Verdict, check_database
+    from qatui.corpus.store.migrations import existing_version
+    from qatui.corpus.store.schema import SCHEMA_VERSION
+
     steps: Iterator[Finding]
     try:
         version = existing_version(conn, path)  # StoreError: not qatui's, newer, bad number
@@ -85,10 +91,15 @@ def _findings(
 
 
 def _show(finding: Finding, out: TextIO) -> None:
+    from qatui.corpus.ingest.sanitize import clean_line
+
     print(f"  {finding.verdict.value:8} {finding.check}: {clean_line(finding.detail)}", file=out)
 
 
 def _advice(path: Path, problems: list[Finding]) -> str:
+    from qatui.corpus.ingest.sanitize import clean_line
+    from qatui.corpus.store.database import damaged_message
+
     if all(finding.check in INDEX_CHECKS for finding in problems):
         return (
             f"qatui check: {clean_line(str(path))}: the questions are sound, the search index is "

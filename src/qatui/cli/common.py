@@ -7,16 +7,14 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.filters import Filters
-from qatui.corpus.ingest.sanitize import clean_line, json_terminal_safe
-from qatui.corpus.store.database import unread_changes
-from qatui.corpus.store.health import check_before_opening
-from qatui.corpus.store.reader import CorpusReader
-from qatui.corpus.store.writer import Store
-from qatui.paths import resolve_db_path
+
+if TYPE_CHECKING:  # imported where used, so that ``import qatui.cli`` stays light
+    from qatui.corpus.filters import Filters
+    from qatui.corpus.store.reader import CorpusReader
+    from qatui.corpus.store.writer import Store
 
 EXIT_OK = 0
 EXIT_INPUT_FAILED = 1
@@ -46,8 +44,10 @@ def filter_options(parser: argparse.ArgumentParser) -> None:
 
 def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filters:
     """The filter options as list filters; ValueError says what is wrong with one."""
+    from qatui.corpus.filters import Filters
     from qatui.corpus.ingest.dates import parse_bound
     from qatui.corpus.ingest.identity import normalise
+    from qatui.corpus.ingest.sanitize import clean_line
 
     filters = Filters()
     if args.since:
@@ -66,6 +66,10 @@ def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filt
 def open_store(args: argparse.Namespace, *, build_sample: bool = True) -> Store:
     """The database the options name (building the sample corpus when it is the default), once
     it is known to hold every table qatui made."""
+    from qatui.corpus.store.health import check_before_opening
+    from qatui.corpus.store.writer import Store
+    from qatui.paths import resolve_db_path
+
     path, is_default = resolve_db_path(getattr(args, "db", None))
     if is_default and build_sample and not path.exists():
         from qatui.corpus.ingest.sample import build_sample_database
@@ -95,6 +99,11 @@ def open_reader(args: argparse.Namespace, err: TextIO) -> tuple[Store, CorpusRea
     otherwise leave an empty database and its folders behind). What a read-only open cannot
     see is said on ``err``.
     """
+    from qatui.corpus.ingest.sanitize import clean_line
+    from qatui.corpus.store.database import unread_changes
+    from qatui.corpus.store.reader import CorpusReader
+    from qatui.paths import resolve_db_path
+
     path, is_default = resolve_db_path(getattr(args, "db", None))
     if not is_default and not path.exists():
         raise no_such_database(path)
@@ -108,4 +117,6 @@ def open_reader(args: argparse.Namespace, err: TextIO) -> tuple[Store, CorpusRea
 
 def json_line(item: object) -> str:
     """One item as JSON on one line, with no raw control character a terminal would act on."""
+    from qatui.corpus.ingest.sanitize import json_terminal_safe
+
     return json_terminal_safe(json.dumps(item, ensure_ascii=False))

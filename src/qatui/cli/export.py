@@ -7,7 +7,7 @@ import contextlib
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qatui.cli.common import (
     EXIT_OK,
@@ -18,11 +18,11 @@ from qatui.cli.common import (
     json_line,
     open_reader,
 )
-from qatui.corpus.files import replacing
-from qatui.corpus.filters import Filters
-from qatui.corpus.ingest.sanitize import clean_text
-from qatui.corpus.store.reader import CorpusReader
-from qatui.corpus.store.writer import Store
+
+if TYPE_CHECKING:
+    from qatui.corpus.filters import Filters
+    from qatui.corpus.store.reader import CorpusReader
+    from qatui.corpus.store.writer import Store
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,6 +51,8 @@ def _export_filters(
     args: argparse.Namespace, store: Store, reader: CorpusReader, err: TextIO
 ) -> Filters | None:
     """The export's filters from its options; None (after saying why) when they are unusable."""
+    from qatui.corpus.ingest.sanitize import clean_text
+
     try:
         filters = filters_from_options(args, reader)
     except ValueError as error:
@@ -112,6 +114,8 @@ def _attach_bookmarks(reader: CorpusReader, corpus_path: Path) -> str | None:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qatui.corpus.files import replacing
+
     store, reader = open_reader(args, err)
     with contextlib.ExitStack() as stack:
         stack.callback(store.close)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from qatui.cli.common import EXIT_OK, EXIT_USAGE, db_option
-from qatui.synthetic import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -29,7 +28,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     db_option(generate)
     generate.add_argument("--count", type=int, required=True, help="how many questions")
     generate.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        "--seed", type=int, help="random seed (default: the generator's own, the same every run)"
     )
     generate.add_argument(
         "--pages-dir",
@@ -100,10 +99,12 @@ def _progress_display(err: TextIO, count: int) -> Iterator[Callable[[str, int], 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``qatui generate``."""
+    from qatui.synthetic import DEFAULT_SEED
     from qatui.synthetic.bulk_load import build_database
     from qatui.synthetic.generate import write_pages
 
     db: str | None = getattr(args, "db", None)
+    seed: int = DEFAULT_SEED if args.seed is None else args.seed
     if args.count < 0:
         print("qatui generate: --count must be zero or more", file=err)
         return EXIT_USAGE
@@ -114,11 +115,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         with _progress_display(err, args.count) as progress:
             if args.pages_dir is not None:
-                written = write_pages(Path(args.pages_dir), args.count, args.seed, progress)
+                written = write_pages(Path(args.pages_dir), args.count, seed, progress)
                 where, partial = args.pages_dir, 0
             elif db is not None:
                 report = build_database(
-                    Path(db), args.count, args.seed, workers=args.workers, progress=progress
+                    Path(db), args.count, seed, workers=args.workers, progress=progress
                 )
                 written, where, partial = report.questions, str(report.path), report.partial
     except KeyboardInterrupt:
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     extra = f" (+{partial:,} partial, known only from links)" if partial else ""
     print(
         f"generated {written:,} synthetic questions{extra} into {where} in {seconds:.1f} s "
-        f"(seed {args.seed})",
+        f"(seed {seed})",
         file=out,
     )
     return EXIT_OK

@@ -10,20 +10,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from qatui.cli.common import EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, db_option, open_store
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.ingest.mapping import (
-    EMPTY_MAPPING,
-    MappingError,
-    RecordMapping,
-    mapping_from_options,
-    read_mapping_file,
-)
 from qatui.corpus.ingest.repair import REPAIR_STEPS
 from qatui.corpus.ingest.sanitize import clean_line, clean_text
-from qatui.corpus.ingest.streams import check_text_encoding
-from qatui.corpus.store.database import describe_database_error, is_database_problem
 
 if TYPE_CHECKING:
     from qatui.corpus.ingest.importer import ImportReport
+    from qatui.corpus.ingest.mapping import RecordMapping
 
 PROGRESS_BYTES = 8 * 1024 * 1024
 """Inputs adding up to this many bytes (or over 20 files) show a progress bar on a terminal."""
@@ -151,6 +143,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def build_mapping(args: argparse.Namespace) -> RecordMapping:
     """The mapping the options ask for: the command line over a mapping file over a profile."""
+    from qatui.corpus.ingest.mapping import EMPTY_MAPPING, mapping_from_options, read_mapping_file
     from qatui.corpus.ingest.profiles import profile
 
     base = profile(args.profile).mapping if args.profile else EMPTY_MAPPING
@@ -177,6 +170,9 @@ def build_mapping(args: argparse.Namespace) -> RecordMapping:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qatui.corpus.ingest.mapping import MappingError
+    from qatui.corpus.ingest.streams import check_text_encoding
+
     try:
         check_text_encoding(args.encoding)
         mapping = build_mapping(args)
@@ -236,6 +232,7 @@ def _import(args: argparse.Namespace, mapping: RecordMapping, out: TextIO, err: 
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     from qatui.corpus.ingest.importer import expand_paths, import_paths
+    from qatui.corpus.store.database import describe_database_error, is_database_problem
 
     store = open_store(args, build_sample=False)
     if store.info.read_only:

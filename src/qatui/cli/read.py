@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TextIO
 
 from qatui.cli.common import EXIT_OK, db_option
-from qatui.paths import resolve_db_path
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,6 +26,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def run_read(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qatui.paths import resolve_db_path
     from qatui.tui.startup import run_reader
 
     path, is_default = resolve_db_path(getattr(args, "db", None))

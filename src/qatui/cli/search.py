@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 from dataclasses import replace
-from typing import TextIO
-
-from rich.cells import cell_len, set_cell_size
+from typing import TYPE_CHECKING, TextIO
 
 from qatui.cli.common import (
     EXIT_OK,
@@ -19,9 +17,9 @@ from qatui.cli.common import (
     open_reader,
 )
 from qatui.corpus.ingest.sanitize import clean_line
-from qatui.corpus.listing import ListQuery
-from qatui.corpus.search.syntax import parse_query
-from qatui.corpus.store.reader import QuestionRow
+
+if TYPE_CHECKING:
+    from qatui.corpus.store.reader import QuestionRow
 
 DEFAULT_LIMIT = 20
 QUERY_HELP = (
@@ -75,6 +73,8 @@ def _json_line(hit: QuestionRow) -> str:
 
 def _fit(text: str, cells: int) -> str:
     """``text`` on one line, cut (with an ellipsis) or padded to ``cells`` terminal cells."""
+    from rich.cells import cell_len, set_cell_size
+
     text = clean_line(text)
     if cell_len(text) > cells:
         text = set_cell_size(text, max(0, cells - 1)) + "…"
@@ -97,6 +97,9 @@ def _table(hits: list[QuestionRow], total: int, order: str, out: TextIO) -> None
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qatui.corpus.listing import ListQuery
+    from qatui.corpus.search.syntax import parse_query
+
     parsed = parse_query(args.query)
     if parsed.empty:
         why = "only excluded words" if parsed.only_exclusions else "no words"

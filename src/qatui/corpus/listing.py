@@ -125,19 +125,14 @@ class ListQuery:
         if self.ranked:
             return None
         filters = self.selecting(reader.conn)
+        # Undated (or unknown delay) rows come last in either direction, searched or not.
         if self.is_search:
-            # The search's date order leaves the undated where SQLite puts NULL: the smallest.
-            column, nulls_last = "q.asked_on", filters.newest_first
+            column = "q.asked_on"
         else:
             column = "q.reply_delay" if filters.order == "delay" else "q.asked_on"
-            nulls_last = True
         after = ">" if filters.newest_first else "<"
-        if nulls_last:
-            before_undated = f"q.id {after} t.id OR {column} IS NOT NULL"
-            before_dated = f"{column} {after} t.v"
-        else:
-            before_undated = f"{column} IS NULL AND q.id {after} t.id"
-            before_dated = f"{column} IS NULL OR {column} {after} t.v"
+        before_undated = f"q.id {after} t.id OR {column} IS NOT NULL"
+        before_dated = f"{column} {after} t.v"
         before = (
             f"CASE WHEN t.v IS NULL THEN ({before_undated}) ELSE ({before_dated} "
             f"OR ({column} = t.v AND q.id {after} t.id)) END"

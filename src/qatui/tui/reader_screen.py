@@ -85,6 +85,7 @@ class ReaderScreen(ReadingStateActions):
         Binding("d", "focus_dates", "Dates", show=False, id="app.dates"),
         Binding("m", "toggle_bookmark", "Bookmark", show=False, id="app.toggle_bookmark"),
         Binding("u", "toggle_read", "Read/unread", show=False, id="app.toggle_read"),
+        Binding("U", "undo_removal", "Undo bookmark removal", show=False, id="app.undo"),
         Binding("v", "cycle_view", "View: all/unread/bookmarked", show=False, id="app.cycle_view"),
         Binding("s", "cycle_sort", "Sort: date/reply delay", show=False, id="app.cycle_sort"),
         Binding("B", "bookmarks", "Bookmarks list", show=False, id="app.bookmarks"),
@@ -107,8 +108,9 @@ class ReaderScreen(ReadingStateActions):
         Binding("escape", "back_out", "Back out", show=False, id="app.back_out"),
     ]
 
-    filters: reactive[Filters] = reactive(Filters, always_update=True, init=False)
-    """What the question list shows. Every change of filters is an assignment to this."""
+    filters: reactive[Filters] = reactive(Filters, always_update=True, init=False, repaint=False)
+    """What the question list shows. Every change of filters is an assignment to this. The panes
+    repaint what changed in them; the screen itself is not repainted (a whole-screen frame)."""
 
     def __init__(
         self,
@@ -216,6 +218,8 @@ class ReaderScreen(ReadingStateActions):
 
     @on(DateRangeChanged)
     def _dates_changed(self, message: DateRangeChanged) -> None:
+        if (message.since, message.until) == (self.filters.since, self.filters.until):
+            return  # e.g. the quick-date picker saying "Any time" as it mounts: no reload
         self.filters = replace(self.filters, since=message.since, until=message.until)
 
     @on(FilterBar.SearchChanged)

@@ -35,11 +35,12 @@ from qatui.tui.state_bridge import (
     load_marks,
     record_open,
     remove_bookmark,
+    restore_bookmark,
     toggle_read,
 )
 from qatui.tui.text import one_line
 from qatui.tui.widgets.question_list import QuestionList
-from qatui.userstate import UserState
+from qatui.userstate import Bookmark, UserState
 
 
 class ReadingStateActions(Screen[None]):
@@ -55,6 +56,8 @@ class ReadingStateActions(Screen[None]):
         self.marks: dict[int, str] = {}
         """Each read or bookmarked question's mark, from the latest state job."""
         self._state_lock = threading.Lock()
+        self.removed_bookmark: Bookmark | None = None
+        """The bookmark removed last (with its note and dates), until U puts it back."""
 
     def list_filters(self) -> Filters:
         """The filters of the list on screen."""
@@ -78,6 +81,8 @@ class ReadingStateActions(Screen[None]):
     @on(JobDone)
     def _job_done(self, report: JobDone) -> None:
         report.stop()  # told here; the app tells only the reports of its own jobs
+        if report.removed is not None:
+            self.removed_bookmark = report.removed
         if report.marks is not None:
             self.marks = report.marks
             self.query_one(QuestionList).show_marks(report.marks)
@@ -132,6 +137,14 @@ class ReadingStateActions(Screen[None]):
                 self.run_state_job(partial(add_bookmark, target=target, note=note))
 
         self.app.push_screen(NoteScreen(target.title), save)
+
+    def action_undo_removal(self) -> None:
+        """Put back the bookmark removed last, with its note and dates."""
+        removed, self.removed_bookmark = self.removed_bookmark, None
+        if removed is None:
+            self.notify("Nothing to undo.", severity="warning", markup=False)
+            return
+        self.run_state_job(partial(restore_bookmark, bookmark=removed))
 
     def action_bookmarks(self) -> None:
         """The bookmarks, searchable; Enter opens one."""

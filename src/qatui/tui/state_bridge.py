@@ -21,6 +21,7 @@ from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import CorpusReader
 from qatui.userstate import (
+    Bookmark,
     UserState,
     UserStateError,
     attach_state,
@@ -126,6 +127,8 @@ class JobDone(Message):
     notice: str | None = None
     marks: dict[int, str] | None = None
     severity: Literal["information", "warning", "error"] = "information"
+    removed: Bookmark | None = None
+    """A bookmark this job removed, kept so that U can put it back."""
 
 
 def row_marks(state: UserState) -> dict[int, str]:
@@ -164,7 +167,18 @@ def add_bookmark(state: UserState, target: Target, note: str) -> JobDone:
     return JobDone(f"Bookmarked: {_short(target.title)}", row_marks(state))
 
 
+UNDO_HINT = "U undoes it"
+
+
 def remove_bookmark(state: UserState, target: Target) -> JobDone:
+    """Remove the bookmark (and its note), keeping what it was for an undo."""
+    removed = state.bookmark(target.question_id)
     state.remove_bookmark(target.question_id)
-    notice = f"Bookmark removed: {_short(target.title)} (m bookmarks it again)"
-    return JobDone(notice, row_marks(state))
+    notice = f"Bookmark removed: {_short(target.title)} ({UNDO_HINT})"
+    return JobDone(notice, row_marks(state), removed=removed)
+
+
+def restore_bookmark(state: UserState, bookmark: Bookmark) -> JobDone:
+    """Undo a removal: the bookmark comes back with its note and dates."""
+    state.restore_bookmark(bookmark)
+    return JobDone(f"Bookmark restored: {_short(bookmark.title)}", row_marks(state))

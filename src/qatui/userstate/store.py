@@ -477,6 +477,23 @@ class UserState:
             )
             return cursor.rowcount > 0
 
+    def restore_bookmark(self, bookmark: Bookmark) -> None:
+        """Put back a removed bookmark as it was: its note and both of its times."""
+        with self._writing() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO bookmarks (corpus, question_id, title, specialty, note, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self._corpus,
+                    bookmark.question_id,
+                    clean_line(bookmark.title),
+                    clean_line(bookmark.specialty) if bookmark.specialty is not None else None,
+                    clean_text(bookmark.note),
+                    _stamp(bookmark.created_at),
+                    _stamp(bookmark.updated_at),
+                ),
+            )
+
     def bookmark(self, question_id: int) -> Bookmark | None:
         with self._reading() as conn:
             row = conn.execute(

@@ -432,7 +432,8 @@ def _dated(
     limit: int,
     offset: int,
 ) -> list[Row]:
-    """Matches by ask date: sorted when few, else the date index walked and each row tested."""
+    """Matches by ask date, undated last either way (as the list puts them): sorted when few,
+    else the date index walked and each row tested."""
     direction = "DESC" if filters.newest_first else "ASC"
     condition, filter_params = _filter_sql(conn, filters)
     where = f" AND {condition}" if condition else ""
@@ -451,7 +452,7 @@ def _dated(
             test_params = [plan.driver.expression(), *params]
     rows = conn.execute(
         f"SELECT q.rowid FROM questions q WHERE {test}{where} "
-        f"ORDER BY q.asked_on {direction}, q.id {direction} LIMIT ? OFFSET ?",
+        f"ORDER BY q.asked_on {direction} NULLS LAST, q.id {direction} LIMIT ? OFFSET ?",
         [*test_params, *filter_params, limit, offset],
     ).fetchall()
     return [(int(row[0]), None) for row in rows]

@@ -13,6 +13,7 @@ from textual.message import Message
 from qatui.tui.corpus_worker import run_and_post
 from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
 from qatui.tui.screens.state_list import SHOWN_AT_MOST, Entry, StateListScreen, local_time
+from qatui.tui.state_bridge import UNDO_HINT
 from qatui.tui.text import one_line
 from qatui.userstate import Bookmark
 
@@ -35,17 +36,24 @@ class BookmarksScreen(StateListScreen):
 
     HEADING = "Bookmarks"
     EMPTY = "No bookmarks yet: press m on a question to bookmark it."
-    HINT = "Enter: open · e: edit note · d/Del: remove · /: search · j/k g/G: move · Esc/q: close"
+    HINT = (
+        "Enter: open · e: edit note · d/Del: remove · U: undo · /: search · j/k g/G: move · "
+        "Esc/q: close"
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit_note", "Edit note", id="bookmarks.edit_note"),
         Binding("d,delete", "remove", "Remove bookmark", id="bookmarks.remove"),
+        Binding("U", "undo_removal", "Undo removal", id="bookmarks.undo"),
     ]
+    removed: Bookmark | None = None
+    """The bookmark removed last here (with its note and dates), until U puts it back."""
 
     @dataclass
     class Changed(Message):
-        """A bookmark was edited or removed: say so, and reread the list."""
+        """A bookmark was edited, removed or put back: say so, and reread the list."""
 
         notice: str
+        removed: Bookmark | None = None
 
     def fetch(self, search: str) -> tuple[list[Entry], int]:
         bookmarks = self.state.bookmarks(search, limit=SHOWN_AT_MOST)
@@ -94,16 +102,40 @@ class BookmarksScreen(StateListScreen):
             "saving the note failed",
         )
 
+    def action_undo_removal(self) -> None:
+        """Put back the bookmark removed last here, with its note and dates."""
+        removed, self.removed = self.removed, None
+        if removed is None:
+            self.notify("Nothing to undo.", severity="warning", markup=False)
+            return
+        self._restore(removed)
+
     @work(thread=True, group="bookmark-edit", exit_on_error=False)
     def _remove(self, question_id: int) -> None:
+        def remove() -> Bookmark | None:
+            bookmark = self.state.bookmark(question_id)
+            self.state.remove_bookmark(question_id)
+            return bookmark
+
         run_and_post(
             self,
-            lambda: self.state.remove_bookmark(question_id),
-            lambda _: self.Changed("Bookmark removed."),
+            remove,
+            lambda removed: self.Changed(f"Bookmark removed ({UNDO_HINT}).", removed),
             "removing the bookmark failed",
+        )
+
+    @work(thread=True, group="bookmark-edit", exit_on_error=False)
+    def _restore(self, bookmark: Bookmark) -> None:
+        run_and_post(
+            self,
+            lambda: self.state.restore_bookmark(bookmark),
+            lambda _: self.Changed("Bookmark restored."),
+            "restoring the bookmark failed",
         )
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:
+        if message.removed is not None:
+            self.removed = message.removed
         self.notify(message.notice, markup=False)
         self.reload()

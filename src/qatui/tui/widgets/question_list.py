@@ -39,6 +39,9 @@ PARTIAL_MARK = "◌"
 NO_MATCH = "No questions match these filters. x clears them."
 EMPTY_CORPUS = "This corpus holds no questions yet. Import some with: qatui import PATH"
 LOADING = "loading…"
+SHOW_LOADING_AFTER_S = 0.15
+"""A new list keeps the old rows on screen until its first answer (rows or count) arrives, so
+that a quick reload paints one frame; after this long it shows that it is loading."""
 SPECIALTY_FROM, DOCTOR_FROM = 60, 95
 """List widths (cells) from which the specialty and the doctor columns appear."""
 
@@ -51,6 +54,19 @@ class Column:
     text: str
     width: int | None
     meta: bool = True
+
+
+@dataclass(frozen=True)
+class RowStyles:
+    """The list's styles, each combined with its base style once per frame (not per line)."""
+
+    base: Style
+    meta: Style
+    partial: Style
+    loading: Style
+    snippet: Style
+    match: Style
+    cursor: Style
 
 
 def row_columns(row: QuestionRow, width: int, *, by_delay: bool) -> list[Column]:
@@ -111,7 +127,9 @@ class QuestionList(ScrollView, can_focus=True):
         Binding("enter", "open", "Open", id="list.open"),
     ]
 
-    cursor: reactive[int] = reactive(0)
+    cursor: reactive[int] = reactive(0, repaint=False)
+    """The highlighted row; moving it repaints the two rows it left and reached (or the list
+    when it scrolls), not the whole list."""
 
     @dataclass
     class RowsLoaded(Message):
@@ -162,6 +180,8 @@ class QuestionList(ScrollView, can_focus=True):
         self._wanted: set[int] = set()
         self._jump_to_end = False
         self._cursor_once_counted: int | None = None
+        self._awaiting_answer = False
+        self._frame_styles: RowStyles | None = None
         self.marks: dict[int, str] = {}
 
     # -- loading ---------------------------------------------------------------------------
@@ -181,9 +201,10 @@ class QuestionList(ScrollView, can_focus=True):
         self._wanted.clear()
         self._jump_to_end = False
         self._cursor_once_counted = None
-        self.cursor = 0
-        self.scroll_to(0, 0, animate=False)
-        self._update_virtual_size()
+        # Nothing is repainted (nor the scrollbar emptied) until the first answer arrives:
+        # see SHOW_LOADING_AFTER_S. The cursor is set without its watcher for the same reason.
+        self.set_reactive(QuestionList.cursor, 0)
+        self._awaiting_answer = True
         self._request(0)
         generation = self._generation
         self.run_worker(
@@ -193,6 +214,16 @@ class QuestionList(ScrollView, can_focus=True):
             exclusive=True,
             exit_on_error=False,
         )
+        self.set_timer(SHOW_LOADING_AFTER_S, partial(self._show_new_list, generation))
+
+    def _show_new_list(self, generation: int) -> None:
+        """Show the list loaded last from its top (once: at its first answer, or when it is
+        slow to come)."""
+        if generation != self._generation or not self._awaiting_answer:
+            return
+        self._awaiting_answer = False
+        self.scroll_to(0, 0, animate=False)
+        self._update_virtual_size()
         self._update_title()
         self._post_position()
         self.refresh()
@@ -240,6 +271,8 @@ class QuestionList(ScrollView, can_focus=True):
             return
         self._pending.discard(message.page)
         self._pages[message.page] = message.rows
+        if self._awaiting_answer:
+            self._show_new_list(message.generation)
         if self.capped and len(message.rows) < self.page_size:
             # A capped count ("100,000+") becomes exact once the last page is read.
             self.matching = message.page * self.page_size + len(message.rows)
@@ -261,6 +294,7 @@ class QuestionList(ScrollView, can_focus=True):
         self.matching = message.matching
         self.capped = self.list_query.is_capped(message.matching)
         self.everything = message.everything
+        self._show_new_list(message.generation)
         self._update_virtual_size()
         self._update_title()
         if self._jump_to_end:
@@ -293,7 +327,22 @@ class QuestionList(ScrollView, can_focus=True):
         return count
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(0, self.row_count * self.lines_per_row)
+        """Make the scrollable height match the rows: a repaint, not a layout of the screen,
+        unless the scrollbar appears or goes (the list's own size never depends on it)."""
+        size = Size(0, self.row_count * self.lines_per_row)
+        if size == self.virtual_size:
+            return
+        needs_bar = size.height > self.container_size.height
+        if needs_bar != self.show_vertical_scrollbar or not self.container_size:
+            self.virtual_size = size  # a layout: the scrollbar takes or gives back a column
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        if needs_bar:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.window_size = self.container_size.height
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        self.refresh()
 
     def on_resize(self) -> None:
         self._update_virtual_size()
@@ -330,32 +379,58 @@ class QuestionList(ScrollView, can_focus=True):
         for page in sorted(wanted):
             self._request(page)
 
+    def _row_styles(self) -> RowStyles:
+        """The styles of this frame's lines (worked out again outside a frame)."""
+        if self._frame_styles is not None:
+            return self._frame_styles
+        base = self.rich_style
+
+        def component(name: str) -> Style:
+            return base + self.get_component_rich_style(f"question-list--{name}")
+
+        return RowStyles(
+            base=base,
+            meta=component("meta"),
+            partial=component("partial"),
+            loading=component("loading"),
+            snippet=component("snippet"),
+            match=component("match"),
+            cursor=self.get_component_rich_style("question-list--cursor"),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_styles = self._row_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_styles = None
+
     def render_line(self, y: int) -> Strip:
         index, sub_line = divmod(int(self.scroll_offset.y) + y, self.lines_per_row)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._row_styles()
         if self.row_count == 0:
             return self._render_notice(y, width)
         if index >= self.row_count:
-            return Strip.blank(width, base)
+            return Strip.blank(width, styles.base)
         row = self.row_at(index)
         if index % self.page_size > self.page_size - 20:
             self.row_at(index + 20)
         if row is None:
-            style = base + self.get_component_rich_style("question-list--loading")
             text = f"  {LOADING}" if sub_line == 0 else ""
-            return Strip([Segment(set_cell_size(text, width), style)], width)
+            return Strip([Segment(set_cell_size(text, width), styles.loading)], width)
         if sub_line == 1:
             return self._render_snippet(row.snippet, width, selected=index == self.cursor)
         return self._render_row(row, width, selected=index == self.cursor)
 
     def _render_snippet(self, snippet: Snippet, width: int, *, selected: bool) -> Strip:
         """The matched words in their context, highlighted (spans, never markup)."""
-        base = self.rich_style
-        if selected:
-            base = base + self.get_component_rich_style("question-list--cursor")
-        plain_style = base + self.get_component_rich_style("question-list--snippet")
-        match_style = base + self.get_component_rich_style("question-list--match")
+        styles = self._row_styles()
+        base, plain_style, match_style = styles.base, styles.snippet, styles.match
+        if selected:  # the snippet's own colours (and background) over the cursor's
+            base = base + styles.cursor
+            plain_style = base + self.get_component_rich_style("question-list--snippet")
+            match_style = base + self.get_component_rich_style("question-list--match")
         text = clean_line(snippet.text)
         spans: tuple[tuple[int, int], ...] = snippet.spans if text == snippet.text else ()
         room = width - 4
@@ -376,30 +451,31 @@ class QuestionList(ScrollView, can_focus=True):
         return Strip(segments).crop(0, width).adjust_cell_length(width, base)
 
     def _render_row(self, row: QuestionRow, width: int, *, selected: bool) -> Strip:
-        base = self.rich_style
-        meta = base + self.get_component_rich_style("question-list--meta")
-        title_style = base
+        styles = self._row_styles()
+        base, meta = styles.base, styles.meta
         is_partial = row.is_partial
-        if is_partial:
-            title_style = base + self.get_component_rich_style("question-list--partial")
+        title_style = styles.partial if is_partial else base
         mark = PARTIAL_MARK if is_partial else self.marks.get(row.id, " ")
         columns = row_columns(row, width - 2, by_delay=self.list_query.by_delay)
         fixed = sum((column.width or 0) + 1 for column in columns)
         cells: list[tuple[str, Style]] = [(f"{mark} ", title_style)]
+        length = cell_len(cells[0][0])
         for column in columns:
             cell_w = column.width if column.width is not None else max(1, width - 2 - fixed)
             text = set_cell_size(fit(column.text, cell_w), cell_w)
             cells.append((text + " ", meta if column.meta else title_style))
+            length += cell_w + 1
         if selected:
-            cursor = self.get_component_rich_style("question-list--cursor")
+            cursor = styles.cursor
             base = base + cursor
             cells = [(text, style + cursor) for text, style in cells]
         segments = [Segment(text, style) for text, style in cells]
-        return Strip(segments).crop(0, width).adjust_cell_length(width, base)
+        strip = Strip(segments, length)
+        return strip if length == width else strip.crop(0, width).adjust_cell_length(width, base)
 
     def _render_notice(self, y: int, width: int) -> Strip:
         """What an empty list says on its first lines: loading, no match, or an empty corpus."""
-        style = self.rich_style + self.get_component_rich_style("question-list--loading")
+        style = self._row_styles().loading
         lines = textwrap.wrap(self.empty_text, max(8, width - 4))
         text = f"  {lines[y]}" if y < len(lines) else ""
         return Strip([Segment(set_cell_size(text, width), style)], width)

@@ -49,7 +49,8 @@ class SpecialtyNav(OptionList):
         self.names = [None] + [name for name, _ in counts]
         self.applied = chosen if chosen in self.names else None
         self._lay_out(self.names.index(self.applied))
-        self.refresh(layout=True)  # an auto-width pane follows its longest name
+        if self.styles.auto_dimensions:  # an auto-width pane follows its longest name
+            self.refresh(layout=True)  # (a pane of a set size only repaints its lines)
 
     def select(self, name: str | None) -> None:
         """Mark and highlight the specialty the list shows (None: All)."""

@@ -88,4 +88,5 @@ class StatusLine(Static):
         return Content.assemble(*parts)
 
     def _paint(self) -> None:
-        self.update(self.content_of())
+        # One line of a fixed height and width: a repaint, never a layout of the screen.
+        self.update(self.content_of(), layout=False)
