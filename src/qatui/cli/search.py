@@ -73,7 +73,7 @@ def _json_line(hit: QuestionRow) -> str:
     return json_line(item)
 
 
-def _fit(text: str, cells: int) -> str:
+def fit_cells(text: str, cells: int) -> str:
     """``text`` on one line, cut (with an ellipsis) or padded to ``cells`` terminal cells."""
     text = clean_line(text)
     if cell_len(text) > cells:
@@ -87,11 +87,12 @@ def _table(hits: list[QuestionRow], total: int, order: str, out: TextIO) -> None
     lead = id_width + 2 + 10 + 2 + 20 + 2
     print(f"{'id':>{id_width}}  {'date':10}  {'specialty':20}  title", file=out)
     for hit in hits:
-        title = _fit(hit.title, width - lead).rstrip()
-        line = f"{hit.id:>{id_width}}  {hit.asked_on or '-':10}  {_fit(hit.specialty, 20)}  {title}"
+        title = fit_cells(hit.title, width - lead).rstrip()
+        specialty = fit_cells(hit.specialty, 20)
+        line = f"{hit.id:>{id_width}}  {hit.asked_on or '-':10}  {specialty}  {title}"
         print(line, file=out)
         if hit.snippet.text:
-            print(" " * lead + _fit(hit.snippet.text, width - lead).rstrip(), file=out)
+            print(" " * lead + fit_cells(hit.snippet.text, width - lead).rstrip(), file=out)
     shown = "best first" if order == "rank" else "newest first"
     print(f"{len(hits)} of {total:,} matching questions, {shown}", file=out)
 

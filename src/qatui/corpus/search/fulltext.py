@@ -238,7 +238,7 @@ def _varint(data: bytes) -> int:
     return value
 
 
-def _total_rows(conn: sqlite3.Connection) -> int:
+def total_rows(conn: sqlite3.Connection) -> int:
     """How many questions there are, from the main index's averages record (FTS5 keeps the
     row count there, as its first varint); ``count(*)`` reads a whole index (70 ms at 1M)."""
     row = conn.execute(f"SELECT block FROM {MAIN_TABLE}_data WHERE id = 1").fetchone()
@@ -261,7 +261,7 @@ def _scope(conn: sqlite3.Connection, plan: _Plan, condition: str, params: list[A
     )
     if filtered > MEMBERSHIP_FILTER_MAX:
         return _Scope.JOIN
-    total = _total_rows(conn)
+    total = total_rows(conn)
     matches = _capped_count(conn, match_sql, match_params, COMMON_MATCHES + 1)
     if matches > COMMON_MATCHES:
         matches = total
