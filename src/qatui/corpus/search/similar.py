@@ -3,13 +3,12 @@
 For a question, every word of its title, subject, question and reply (unicode61 tokens, and for
 Chinese, Japanese or Korean text its three-character substrings, since unicode61 keeps a whole CJK
 run as one token) is weighted by where and how often it occurs on the page, times its inverse
-document frequency. Document frequencies are counted with a capped ``MATCH ... LIMIT``, so a
-common word costs at most :data:`COMMON_DOCUMENTS` rows read and is then dropped (the
-``fts5vocab`` ``doc`` column reads a word's whole doclist). The best :data:`QUERY_TERMS` terms
-become one OR query, ranked by bm25; questions of the page's specialty come first; the page itself
-and the targets of its own Similar Q&A never appear, nor partial questions (known only from
-a link). Latin and CJK results are merged by
-reciprocal rank.
+document frequency (stored counts, see :mod:`qatui.corpus.search.term_counts`; a word found in
+more than :data:`COMMON_DOCUMENTS` questions is not distinctive). The best :data:`QUERY_TERMS`
+terms, while the questions they match add up to at most :data:`SCORED_ROWS`, become one OR
+query ranked by bm25; questions of the page's specialty come first; the page itself, the targets
+of its own Similar Q&A and partial questions (known only from a link) never appear. Latin and
+CJK results are merged by reciprocal rank.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from dataclasses import dataclass, replace
 from qatui.corpus.search.cjk import CJK_CHAR, CJK_TABLE
 from qatui.corpus.search.fulltext import total_rows
 from qatui.corpus.search.highlight import fold
+from qatui.corpus.search.term_counts import TRIGRAMS, WORDS, document_counts
 from qatui.corpus.search.words import quote_term
 from qatui.corpus.store.reader import CorpusReader, QuestionRow
 
@@ -37,6 +37,8 @@ CANDIDATE_TERMS = 160
 COMMON_DOCUMENTS = 2_000
 """A term in more documents than this (or than :data:`COMMON_SHARE` of them) is not distinctive."""
 COMMON_SHARE = 0.25
+SCORED_ROWS = 12_000
+"""The chosen terms together match at most about this many questions (bm25 scores each one)."""
 MIN_WORD_LENGTH = 3
 FIELD_WEIGHTS = {"title": 4.0, "subject": 3.0, "question": 1.0, "reply_text": 1.0}
 """How much one occurrence of a term counts, by field (More Info is editorial: left out)."""
@@ -97,20 +99,6 @@ def _cjk_trigrams(text: str) -> Iterable[str]:
             yield run[start : start + 3]
 
 
-def _document_counts(
-    conn: sqlite3.Connection, table: str, terms: Sequence[str], cap: int
-) -> dict[str, int]:
-    """How many documents hold each term, counted up to ``cap + 1`` (one statement)."""
-    if not terms:
-        return {}
-    rows = conn.execute(
-        f"SELECT t.key, (SELECT count(*) FROM (SELECT 1 FROM {table} "
-        f"WHERE {table} MATCH t.value LIMIT ?)) FROM json_each(?) t",
-        (cap + 1, json.dumps({term: quote_term(term) for term in terms}, ensure_ascii=False)),
-    ).fetchall()
-    return {str(term): int(count) for term, count in rows}
-
-
 def distinctive_terms(
     conn: sqlite3.Connection, fields: dict[str, str | None], total: int, *, cjk: bool
 ) -> list[tuple[str, float]]:
@@ -119,18 +107,26 @@ def distinctive_terms(
     A term found in no other document (its count is 1, the page itself) finds nothing and is
     left out, as is a term in more than ``COMMON_SHARE`` of the documents.
     """
-    source = _CJK if cjk else _LATIN
     weights = page_terms(fields, cjk=cjk)
     candidates = sorted(weights, key=lambda term: (-weights[term], term))[:CANDIDATE_TERMS]
     cap = max(2, min(COMMON_DOCUMENTS, int(total * COMMON_SHARE)))
-    counts = _document_counts(conn, source.table, candidates, cap)
+    counts = document_counts(conn, TRIGRAMS if cjk else WORDS, candidates, cap)
     scored = [
         (term, weights[term] * math.log(1 + (total - count + 0.5) / (count + 0.5)))
         for term, count in counts.items()
         if 1 < count <= cap
     ]
     scored.sort(key=lambda item: (-item[1], item[0]))
-    return scored[:QUERY_TERMS]
+    chosen: list[tuple[str, float]] = []
+    matched = 0
+    for term, weight in scored:
+        if len(chosen) == QUERY_TERMS:
+            break
+        if matched + counts[term] > SCORED_ROWS:
+            continue
+        matched += counts[term]
+        chosen.append((term, weight))
+    return chosen
 
 
 def _ranked(
