@@ -39,7 +39,7 @@ def table_statements() -> list[str]:
     ]
 
 
-def _vocabulary(conn: sqlite3.Connection, source: int) -> str:
+def vocabulary(conn: sqlite3.Connection, source: int) -> str:
     """A temporary ``fts5vocab`` table over one index (temp: it works on a read-only file)."""
     name = f"qatui_vocab_{source}"
     conn.execute(
@@ -54,9 +54,9 @@ def refresh_term_counts(conn: sqlite3.Connection) -> int:
     for statement in table_statements():
         conn.execute(statement)
     conn.execute(f"DELETE FROM {TABLE}")
-    words = _vocabulary(conn, WORDS)
+    words = vocabulary(conn, WORDS)
     conn.execute(f"INSERT INTO {TABLE} SELECT {WORDS}, term, doc FROM {words}")
-    trigrams = _vocabulary(conn, TRIGRAMS)
+    trigrams = vocabulary(conn, TRIGRAMS)
     conn.execute(
         f"INSERT INTO {TABLE} SELECT {TRIGRAMS}, term, doc FROM {trigrams} WHERE doc > ?",
         (STORED_TRIGRAM_MIN,),
@@ -85,14 +85,14 @@ def _stored(conn: sqlite3.Connection, source: int, terms: Sequence[str]) -> dict
 def _matched(
     conn: sqlite3.Connection, source: int, terms: Sequence[str], cap: int
 ) -> dict[str, int]:
-    """Each term's count by a ``MATCH``, read up to ``cap + 1`` rows (one statement)."""
+    """Each term's count by a ``MATCH``, read up to ``cap + 1`` rows.
+
+    One statement per term: a ``MATCH`` on a correlated value (``json_each``) was planned as a
+    scan, 100 ms or more a term at 230,000 questions against 0.2 ms this way.
+    """
     table = SOURCE_TABLES[source]
-    rows = conn.execute(
-        f"SELECT t.key, (SELECT count(*) FROM (SELECT 1 FROM {table} "
-        f"WHERE {table} MATCH t.value LIMIT ?)) FROM json_each(?) t",
-        (cap + 1, json.dumps({term: quote_term(term) for term in terms}, ensure_ascii=False)),
-    )
-    return {str(term): int(count) for term, count in rows}
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT {int(cap) + 1})"
+    return {term: int(conn.execute(sql, (quote_term(term),)).fetchone()[0]) for term in terms}
 
 
 def document_counts(
