@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 from dataclasses import replace
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.cells import cell_len, set_cell_size
 
@@ -21,7 +21,10 @@ from qatui.cli.common import (
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.search.syntax import parse_query
-from qatui.corpus.store.reader import QuestionRow
+from qatui.corpus.store.reader import CorpusReader, QuestionRow
+
+if TYPE_CHECKING:
+    from qatui.corpus.search.suggest import Suggestion
 
 DEFAULT_LIMIT = 20
 QUERY_HELP = (
@@ -36,7 +39,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "search",
         help="full-text search: ranked or by date, as a table or JSON lines",
         description="Search titles, subjects, questions, replies and More Info. Chinese, "
-        "Japanese and Korean text is found by any substring of two or more characters.",
+        "Japanese and Korean text is found by any substring of two or more characters; "
+        "Chinese in either script (Simplified or Traditional). When fewer than 3 questions "
+        "match, a query with misspelt words is suggested on stderr (did you mean: ...).",
     )
     db_option(parser)
     parser.add_argument("query", metavar="QUERY", help=QUERY_HELP)
@@ -57,8 +62,18 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--json",
         action="store_true",
         help="JSON lines: id, title, specialty, date, score, snippet (plain text); score is "
-        "relevance within its tier (title/subject matches come first), null by date",
+        "relevance within its tier (title/subject matches come first), null by date; when "
+        'fewer than 3 questions match, a last line {"did_you_mean": QUERY} may follow',
     )
+
+
+def _suggestion(reader: CorpusReader, query: ListQuery, text: str) -> Suggestion | None:
+    """A better query when this one matches fewer than ``FEW_MATCHES`` questions."""
+    from qatui.corpus.search.suggest import FEW_MATCHES, suggest
+
+    if query.count(reader, cap=FEW_MATCHES) >= FEW_MATCHES:
+        return None
+    return suggest(reader.conn, text)
 
 
 def _json_line(hit: QuestionRow) -> str:
@@ -114,9 +129,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             replace(filters, search=args.query, ranked=args.order == "rank"), typed=False
         )
         hits = query.rows(reader, 0, max(0, args.limit))
+        suggestion = _suggestion(reader, query, args.query)
+        if suggestion is not None:
+            print(f"did you mean: {clean_line(suggestion.text)}", file=err)
         if args.json:
             for hit in hits:
                 out.write(_json_line(hit) + "\n")
+            if suggestion is not None:
+                out.write(json_line({"did_you_mean": suggestion.text}) + "\n")
             return EXIT_OK
         if not hits:
             print("no matching questions", file=err)
