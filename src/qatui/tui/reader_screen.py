@@ -227,6 +227,10 @@ class ReaderScreen(ReadingStateActions):
         if message.submitted:
             self.query_one(QuestionList).focus()
 
+    @on(QuestionList.SuggestionTaken)
+    def _suggestion_taken(self, message: QuestionList.SuggestionTaken) -> None:
+        self.filters = replace(self.filters, search=message.text)
+
     @on(TopicChosen)
     def _topic_chosen(self, message: TopicChosen) -> None:
         self.remember_place()
