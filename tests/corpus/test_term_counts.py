@@ -69,3 +69,12 @@ def test_rare_trigrams_are_not_stored(make_store: MakeStore) -> None:
     assert stored.fetchone()[0] == 0
     words = store.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE source = ?", (WORDS,))
     assert words.fetchone()[0] > 0
+
+
+def test_absent_is_zero_trusts_the_table(make_store: MakeStore) -> None:
+    store = filled(make_store, "Sarcoidosis of the lung")
+    with store.transaction():
+        refresh_term_counts(store.conn)
+        store.upsert(replace(BASE, id=9, question="Keloid"))
+    counted = document_counts(store.conn, WORDS, ["keloid"], cap=10, absent_is_zero=True)
+    assert counted == {"keloid": 0}

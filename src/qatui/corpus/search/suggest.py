@@ -11,8 +11,9 @@ to four letters and 2 beyond, computed with RapidFuzz.
 Fast through a window: candidates are the words of the stored counts
 (:mod:`qatui.corpus.search.term_counts`) with the same first letter and a length within the
 distance allowed, one range of the table's primary key (a first letter mistyped is not
-corrected). Without stored counts the same window is read from ``fts5vocab``, which costs a
-read of every candidate's doclist (slow in a large corpus).
+corrected). With stored counts, a word they lack is taken as unknown (not looked up in the
+index: see ``absent_is_zero``). Without them the same window is read from ``fts5vocab``,
+which costs a read of every candidate's doclist (slow in a large corpus).
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def suggest(conn: sqlite3.Connection, text: str) -> Suggestion | None:
     words = _words(parsed)
     if not words:
         return None
-    counts = document_counts(conn, WORDS, words, RARE_DOCUMENTS)
+    counts = document_counts(conn, WORDS, words, RARE_DOCUMENTS, absent_is_zero=True)
     replaced: list[tuple[str, str]] = []
     for word in words:
         documents = counts.get(word, 0)

@@ -96,13 +96,27 @@ def _matched(
 
 
 def document_counts(
-    conn: sqlite3.Connection, source: int, terms: Sequence[str], cap: int
+    conn: sqlite3.Connection,
+    source: int,
+    terms: Sequence[str],
+    cap: int,
+    *,
+    absent_is_zero: bool = False,
 ) -> dict[str, int]:
-    """How many questions hold each term; a count above ``cap`` may be given as ``cap + 1``."""
+    """How many questions hold each term; a count above ``cap`` may be given as ``cap + 1``.
+
+    ``absent_is_zero``: with stored counts, a word they lack counts 0 rather than being
+    counted by a ``MATCH`` (a lookup of a word the index lacks can take a second in a large
+    corpus whose index is not in the page cache). Only right where a word newer than the
+    table does little harm: a suggestion offered, never applied.
+    """
     if not terms:
         return {}
-    counts = _stored(conn, source, terms) if has_stored_counts(conn) else {}
+    stored = has_stored_counts(conn)
+    counts = _stored(conn, source, terms) if stored else {}
     missing = [term for term in terms if term not in counts]
-    if missing:
+    if missing and stored and absent_is_zero and source == WORDS:
+        counts.update(dict.fromkeys(missing, 0))
+    elif missing:
         counts.update(_matched(conn, source, missing, cap))
     return counts
