@@ -27,6 +27,7 @@ import sqlite3
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def bench_similar(conn: sqlite3.Connection, ids: list[int]) -> dict[str, Any]:
     similar_questions(reader, ids[0])
     times, found = [], 0
     for question_id in ids:
-        ms, rows = timed(lambda i=question_id: similar_questions(reader, i))
+        ms, rows = timed(partial(similar_questions, reader, question_id))
         times.append(ms)
         found += bool(rows)
     return {**summary(times), "pages_with_neighbours": round(found / len(ids), 3)}
@@ -109,7 +110,7 @@ def bench_folding(conn: sqlite3.Connection, words: list[str], runs: int) -> dict
             queries += 1
             search(conn, query, fold_scripts=fold_scripts)
             for _ in range(repeats):
-                ms, _ = timed(lambda q=query, f=fold_scripts: search(conn, q, fold_scripts=f))
+                ms, _ = timed(partial(search, conn, query, fold_scripts=fold_scripts))
                 results[key].append(ms)
     folded, plain = summary(results["folded"]), summary(results["as_typed"])
     return {
@@ -141,7 +142,7 @@ def bench_suggest(conn: sqlite3.Connection, pairs: list[tuple[str, str]]) -> dic
     suggest(conn, pairs[0][0])
     times, same = [], 0
     for typo, word in pairs:
-        ms, found = timed(lambda t=typo: suggest(conn, t))
+        ms, found = timed(partial(suggest, conn, typo))
         times.append(ms)
         same += found is not None and found.text == word
     return {**summary(times), "gave_the_word_back": same}

@@ -69,3 +69,20 @@ def test_prefixes_short_words_and_cjk_are_left_alone(store: Store) -> None:
 def test_the_closest_and_most_common_wins(store: Store) -> None:
     assert closest_word(store.conn, "metastasus") == "metastasis"
     assert closest_word(store.conn, "migrain") == "migraine"
+
+
+def test_a_large_corpus_without_stored_counts_gets_no_suggestion(
+    make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qatui.corpus.search import suggest as module
+
+    built = make_store()
+    with built.transaction():
+        for n, text in enumerate(TEXTS, start=1):
+            built.upsert(replace(BASE, id=n, title=f"Question {n}", question=text))
+    assert suggest(built.conn, "metastasys") is not None
+    monkeypatch.setattr(module, "VOCABULARY_SCAN_MAX", len(TEXTS) - 1)
+    assert suggest(built.conn, "metastasys") is None
+    with built.transaction():
+        refresh_term_counts(built.conn)
+    assert suggest(built.conn, "metastasys") is not None
