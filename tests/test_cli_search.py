@@ -128,3 +128,35 @@ def test_no_results_is_not_an_error(db: str) -> None:
     code, out, err = run("search", "--db", db, "zebra")
     assert code == 0 and out == "" and "no matching questions" in err
     assert run("search", "--db", db, "zebra", "--json")[:2] == (0, "")
+
+
+# -- did you mean ------------------------------------------------------------------------------
+
+
+def test_a_misspelt_query_gets_a_suggestion_on_stderr(db: str) -> None:
+    code, out, err = run("search", "--db", db, "sciatcia")
+    assert code == 0
+    assert out == ""
+    assert err.splitlines() == ["did you mean: sciatica", "no matching questions"]
+
+
+def test_json_ends_with_the_suggestion(db: str) -> None:
+    code, out, err = run("search", "--db", db, "sciatcia leg", "--json")
+    assert code == 0
+    assert [json.loads(line) for line in out.splitlines()] == [{"did_you_mean": "sciatica leg"}]
+    assert err == "did you mean: sciatica leg\n"
+
+
+def test_a_query_that_finds_enough_gets_no_suggestion(db: str) -> None:
+    code, out, err = run("search", "--db", db, "sciatica", "--json")
+    assert code == 0
+    assert len(out.splitlines()) == 3
+    assert "did_you_mean" not in out
+    assert err == ""
+
+
+def test_a_word_the_corpus_holds_gets_no_suggestion_however_few_match(db: str) -> None:
+    code, out, err = run("search", "--db", db, "nerve", "--json")
+    assert code == 0
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [2]
+    assert err == ""

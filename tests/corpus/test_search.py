@@ -320,12 +320,12 @@ def test_a_prefix_query_is_ranked_by_the_words_as_typed(make_store: MakeStore) -
 
 def test_the_row_count_comes_from_the_index(make_store: MakeStore) -> None:
     store = make_store()
-    assert search_module._total_rows(store.conn) == 0
+    assert search_module.total_rows(store.conn) == 0
     fill(store, *(record(n) for n in range(1, 8)))
     with store.transaction():
         store.conn.execute("DELETE FROM replies WHERE question_id = 3")
         store.conn.execute("DELETE FROM questions WHERE id = 3")
-    assert search_module._total_rows(store.conn) == 6
+    assert search_module.total_rows(store.conn) == 6
     assert search_module._varint(bytes([0x81, 0x00])) == 128
     assert search_module._varint(bytes([0xFF] * 8 + [0x01])) == (1 << 64) - 255
 

@@ -19,7 +19,9 @@ from qatui.cli.common import (
 from qatui.corpus.ingest.sanitize import clean_line
 
 if TYPE_CHECKING:
-    from qatui.corpus.store.reader import QuestionRow
+    from qatui.corpus.listing import ListQuery
+    from qatui.corpus.search.suggest import Suggestion
+    from qatui.corpus.store.reader import CorpusReader, QuestionRow
 
 DEFAULT_LIMIT = 20
 QUERY_HELP = (
@@ -34,7 +36,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "search",
         help="full-text search: ranked or by date, as a table or JSON lines",
         description="Search titles, subjects, questions, replies and More Info. Chinese, "
-        "Japanese and Korean text is found by any substring of two or more characters.",
+        "Japanese and Korean text is found by any substring of two or more characters; "
+        "Chinese in either script (Simplified or Traditional). When fewer than 3 questions "
+        "match, a query with misspelt words is suggested on stderr (did you mean: ...).",
     )
     db_option(parser)
     parser.add_argument("query", metavar="QUERY", help=QUERY_HELP)
@@ -55,8 +59,18 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--json",
         action="store_true",
         help="JSON lines: id, title, specialty, date, score, snippet (plain text); score is "
-        "relevance within its tier (title/subject matches come first), null by date",
+        "relevance within its tier (title/subject matches come first), null by date; when "
+        'fewer than 3 questions match, a last line {"did_you_mean": QUERY} may follow',
     )
+
+
+def _suggestion(reader: CorpusReader, query: ListQuery, text: str) -> Suggestion | None:
+    """A better query when this one matches fewer than ``FEW_MATCHES`` questions."""
+    from qatui.corpus.search.suggest import FEW_MATCHES, suggest
+
+    if query.count(reader, cap=FEW_MATCHES) >= FEW_MATCHES:
+        return None
+    return suggest(reader.conn, text)
 
 
 def _json_line(hit: QuestionRow) -> str:
@@ -71,7 +85,7 @@ def _json_line(hit: QuestionRow) -> str:
     return json_line(item)
 
 
-def _fit(text: str, cells: int) -> str:
+def fit_cells(text: str, cells: int) -> str:
     """``text`` on one line, cut (with an ellipsis) or padded to ``cells`` terminal cells."""
     from rich.cells import cell_len, set_cell_size
 
@@ -87,11 +101,12 @@ def _table(hits: list[QuestionRow], total: int, order: str, out: TextIO) -> None
     lead = id_width + 2 + 10 + 2 + 20 + 2
     print(f"{'id':>{id_width}}  {'date':10}  {'specialty':20}  title", file=out)
     for hit in hits:
-        title = _fit(hit.title, width - lead).rstrip()
-        line = f"{hit.id:>{id_width}}  {hit.asked_on or '-':10}  {_fit(hit.specialty, 20)}  {title}"
+        title = fit_cells(hit.title, width - lead).rstrip()
+        specialty = fit_cells(hit.specialty, 20)
+        line = f"{hit.id:>{id_width}}  {hit.asked_on or '-':10}  {specialty}  {title}"
         print(line, file=out)
         if hit.snippet.text:
-            print(" " * lead + _fit(hit.snippet.text, width - lead).rstrip(), file=out)
+            print(" " * lead + fit_cells(hit.snippet.text, width - lead).rstrip(), file=out)
     shown = "best first" if order == "rank" else "newest first"
     print(f"{len(hits)} of {total:,} matching questions, {shown}", file=out)
 
@@ -116,9 +131,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             replace(filters, search=args.query, ranked=args.order == "rank"), typed=False
         )
         hits = query.rows(reader, 0, max(0, args.limit))
+        suggestion = _suggestion(reader, query, args.query)
+        if suggestion is not None:
+            print(f"did you mean: {clean_line(suggestion.text)}", file=err)
         if args.json:
             for hit in hits:
                 out.write(_json_line(hit) + "\n")
+            if suggestion is not None:
+                out.write(json_line({"did_you_mean": suggestion.text}) + "\n")
             return EXIT_OK
         if not hits:
             print("no matching questions", file=err)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from qatui.corpus.store.reader import QuestionPage
+from qatui.corpus.store.reader import QuestionPage, QuestionRow
 
 
 @dataclass
@@ -64,3 +64,11 @@ class WorkFailed(Message):
     says so once for every kind of work; panes waiting on the work may also react."""
 
     reason: str
+
+
+@dataclass
+class SimilarQuestionsLoaded(Message):
+    """The questions computed as most like the open one arrived from a worker."""
+
+    question_id: int
+    rows: list[QuestionRow]

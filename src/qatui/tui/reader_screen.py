@@ -29,6 +29,7 @@ from qatui.tui.messages import (
     DateRangeChanged,
     QuestionChosen,
     QuestionPageLoaded,
+    SimilarQuestionsLoaded,
     SpecialtyChosen,
     SpecialtyCountsLoaded,
     TopicChosen,
@@ -230,6 +231,10 @@ class ReaderScreen(ReadingStateActions):
         if message.submitted:
             self.query_one(QuestionList).focus()
 
+    @on(QuestionList.SuggestionTaken)
+    def _suggestion_taken(self, message: QuestionList.SuggestionTaken) -> None:
+        self.filters = replace(self.filters, search=message.text)
+
     @on(TopicChosen)
     def _topic_chosen(self, message: TopicChosen) -> None:
         self.remember_place()
@@ -288,8 +293,25 @@ class ReaderScreen(ReadingStateActions):
             highlight=ListQuery(self.filters).highlight,
         )
         self.query_one(RelatedLinks).show_page(message.page)
+        self._load_similar(message.page.id)
         self.query_one(QuestionList).move_to(message.page.id)
         self.remember_opened(message.page)
+
+    @work(thread=True, exclusive=True, group="similar", exit_on_error=False)
+    def _load_similar(self, question_id: int) -> None:
+        from qatui.corpus.search.similar import similar_questions
+
+        query_and_post(
+            self,
+            self.corpus,
+            lambda reader: similar_questions(reader, question_id) or [],
+            lambda rows: SimilarQuestionsLoaded(question_id, rows),
+            "finding similar questions failed",
+        )
+
+    @on(SimilarQuestionsLoaded)
+    def _similar_loaded(self, message: SimilarQuestionsLoaded) -> None:
+        self.query_one(RelatedLinks).show_similar(message.question_id, message.rows)
 
     @on(WorkFailed)
     def _work_failed(self) -> None:

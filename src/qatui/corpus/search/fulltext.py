@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from qatui.corpus.filters import Filters, SqlFilter
 from qatui.corpus.search.cjk import CJK_TABLE, CJK_VOCAB
+from qatui.corpus.search.folding import term_variants
 from qatui.corpus.search.highlight import highlight_spans, make_snippet, title_score
 from qatui.corpus.search.syntax import (
     Kind,
@@ -129,12 +130,18 @@ def _subquery(match: _Match) -> tuple[str, tuple[str, ...]]:
     return f"SELECT rowid FROM {match.table} WHERE {match.table} MATCH ?", (match.expression(),)
 
 
-def _compile(conn: sqlite3.Connection, query: ParsedQuery) -> _Plan:
+def _trigram_variants(term: Term, expand: TrigramExpander, fold_scripts: bool) -> str:
+    """A CJK term for the trigram index: any of its script spellings when folding."""
+    variants = term_variants(term) if fold_scripts else (term,)
+    return any_of([trigram_expression(variant, expand) for variant in variants])
+
+
+def _compile(conn: sqlite3.Connection, query: ParsedQuery, fold_scripts: bool = True) -> _Plan:
     expand = _trigram_expander(conn)
 
     def sources(terms: Sequence[Term]) -> list[_Match]:
         words = [word_expression(t) for t in terms if not t.is_cjk]
-        cjk = [trigram_expression(t, expand) for t in terms if t.is_cjk]
+        cjk = [_trigram_variants(t, expand, fold_scripts) for t in terms if t.is_cjk]
         found = [_Match(MAIN_TABLE, any_of(words))] if words else []
         return found + ([_Match(CJK_TABLE, any_of(cjk))] if cjk else [])
 
@@ -240,7 +247,7 @@ def _varint(data: bytes) -> int:
     return value
 
 
-def _total_rows(conn: sqlite3.Connection) -> int:
+def total_rows(conn: sqlite3.Connection) -> int:
     """How many questions there are, from the main index's averages record (FTS5 keeps the
     row count there, as its first varint); ``count(*)`` reads a whole index (70 ms at 1M)."""
     row = conn.execute(f"SELECT block FROM {MAIN_TABLE}_data WHERE id = 1").fetchone()
@@ -263,7 +270,7 @@ def _scope(conn: sqlite3.Connection, plan: _Plan, condition: str, params: list[A
     )
     if filtered > MEMBERSHIP_FILTER_MAX:
         return _Scope.JOIN
-    total = _total_rows(conn)
+    total = total_rows(conn)
     matches = _capped_count(conn, match_sql, match_params, COMMON_MATCHES + 1)
     if matches > COMMON_MATCHES:
         matches = total
@@ -474,14 +481,17 @@ def search(
     limit: int = 50,
     offset: int = 0,
     as_you_type: bool = False,
+    fold_scripts: bool = True,
 ) -> list[QuestionRow]:
-    """One page of results with snippets. An empty or exclusion-only query finds nothing."""
+    """One page of results with snippets. An empty or exclusion-only query finds nothing.
+
+    ``fold_scripts``: a Chinese term also finds its other script (Simplified, Traditional)."""
     parsed = _parsed(query, as_you_type)
     filters = filters or Filters()
     if parsed.empty or limit <= 0:
         return []
     offset = max(0, offset)
-    plan = _compile(conn, parsed)
+    plan = _compile(conn, parsed, fold_scripts)
     if order == "date":
         rows = _dated(conn, plan, filters, limit, offset)
     else:
@@ -500,12 +510,13 @@ def count_matches(
     *,
     as_you_type: bool = False,
     cap: int | None = None,
+    fold_scripts: bool = True,
 ) -> int:
     """How many questions match (at most ``cap`` when given: a cheaper "10,000+")."""
     parsed = _parsed(query, as_you_type)
     if parsed.empty:
         return 0
-    sql, params = _match_set(_compile(conn, parsed))
+    sql, params = _match_set(_compile(conn, parsed, fold_scripts))
     condition, filter_params = _filter_sql(conn, filters or Filters())
     if condition:
         sql = f"SELECT q.rowid FROM questions q WHERE {condition} AND q.rowid IN ({sql})"

@@ -4,7 +4,8 @@ Spans are ``(start, end)`` character offsets into the text given, half-open, sor
 non-overlapping. Nothing here produces markup: the caller turns spans into styles.
 
 Matching follows the indexes: Latin words match whole words (prefix terms the start of a word),
-ignoring case and accents; CJK terms match as substrings. Excluded terms are not highlighted.
+ignoring case and accents; CJK terms match as substrings, in either script (Simplified or
+Traditional, as search finds them), marking the text as written. Excluded terms are not highlighted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.search.cjk import has_cjk
+from qatui.corpus.search.folding import term_variants
 from qatui.corpus.search.syntax import TOKEN, Kind, ParsedQuery, Term, parse_query
 
 Span = tuple[int, int]
@@ -97,7 +99,10 @@ class _Finder:
 def _finders(term: Term, index: int) -> list[_Finder]:
     tokens = [_fold_term(token) for token in term.tokens]
     if term.is_cjk:
-        return [_Finder(index, token, None) for token in tokens if token]
+        spellings = dict.fromkeys(
+            _fold_term(token) for variant in term_variants(term) for token in variant.tokens
+        )
+        return [_Finder(index, token, None) for token in spellings if token]
     body = r"[\W_]+".join(re.escape(token) for token in tokens)
     tail = r"[^\W_]*" if term.kind is Kind.PREFIX else ""
     return [_Finder(index, tokens[0], re.compile(rf"{body}{tail}(?![^\W_])"))]

@@ -28,6 +28,7 @@ from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.search.highlight import Snippet
+from qatui.corpus.search.suggest import FEW_MATCHES, Suggestion, suggest
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import CorpusReader, QuestionRow
 from qatui.tui.corpus_worker import query_and_post
@@ -42,6 +43,7 @@ LOADING = "loading…"
 SHOW_LOADING_AFTER_S = 0.15
 """A new list keeps the old rows on screen until its first answer (rows or count) arrives, so
 that a quick reload paints one frame; after this long it shows that it is loading."""
+SUGGESTION_KEY = "a"
 SPECIALTY_FROM, DOCTOR_FROM = 60, 95
 """List widths (cells) from which the specialty and the doctor columns appear."""
 
@@ -125,6 +127,13 @@ class QuestionList(ScrollView, can_focus=True):
         Binding("home,g", "first", "First question", show=False, id="list.first"),
         Binding("end,G", "last", "Last question", show=False, id="list.last"),
         Binding("enter", "open", "Open", id="list.open"),
+        Binding(
+            SUGGESTION_KEY,
+            "take_suggestion",
+            "Search for the suggestion (did you mean)",
+            show=False,
+            id="list.take_suggestion",
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False)
@@ -157,6 +166,20 @@ class QuestionList(ScrollView, can_focus=True):
         index: int | None
 
     @dataclass
+    class SuggestionFound(Message):
+        """A better search for a list that matched fewer than ``FEW_MATCHES`` questions
+        arrived from a worker (None: none)."""
+
+        generation: int
+        suggestion: Suggestion | None
+
+    @dataclass
+    class SuggestionTaken(Message):
+        """The user took the suggested search (its key, or a click on it)."""
+
+        text: str
+
+    @dataclass
     class PositionChanged(Message):
         """The cursor moved, or the number of rows it moves among changed."""
 
@@ -183,6 +206,7 @@ class QuestionList(ScrollView, can_focus=True):
         self._awaiting_answer = False
         self._frame_styles: RowStyles | None = None
         self.marks: dict[int, str] = {}
+        self.suggestion: Suggestion | None = None
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -201,6 +225,7 @@ class QuestionList(ScrollView, can_focus=True):
         self._wanted.clear()
         self._jump_to_end = False
         self._cursor_once_counted = None
+        self.suggestion = None
         # Nothing is repainted (nor the scrollbar emptied) until the first answer arrives:
         # see SHOW_LOADING_AFTER_S. The cursor is set without its watcher for the same reason.
         self.set_reactive(QuestionList.cursor, 0)
@@ -304,6 +329,45 @@ class QuestionList(ScrollView, can_focus=True):
             self.cursor, self._cursor_once_counted = self._cursor_once_counted, None
         self._post_position()
         self.refresh()
+        search = self.list_query.filters.search
+        if search and message.matching < FEW_MATCHES:
+            self.run_worker(
+                partial(self._suggest, message.generation, search),
+                thread=True,
+                group="suggest",
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    def _suggest(self, generation: int, text: str) -> None:
+        query_and_post(
+            self,
+            self.corpus,
+            lambda reader: suggest(reader.conn, text),
+            lambda found: self.SuggestionFound(generation, found),
+            "finding a suggestion failed",
+        )
+
+    @on(SuggestionFound)
+    def _suggestion_found(self, message: SuggestionFound) -> None:
+        if message.generation != self._generation:
+            return
+        self.suggestion = message.suggestion
+        self.refresh()
+
+    def action_take_suggestion(self) -> None:
+        if self.suggestion is not None:
+            self.post_message(self.SuggestionTaken(self.suggestion.text))
+
+    @property
+    def suggestion_text(self) -> str:
+        """The did-you-mean line ("" when there is no suggestion)."""
+        if self.suggestion is None:
+            return ""
+        return (
+            f"Did you mean: {clean_line(self.suggestion.text)}? "
+            f"Press {SUGGESTION_KEY} or click here to search for it."
+        )
 
     def show_marks(self, marks: dict[int, str]) -> None:
         """Draw these read/bookmark marks in the first column (question id -> mark)."""
@@ -412,7 +476,8 @@ class QuestionList(ScrollView, can_focus=True):
         if self.row_count == 0:
             return self._render_notice(y, width)
         if index >= self.row_count:
-            return Strip.blank(width, styles.base)
+            below = int(self.scroll_offset.y) + y - self.row_count * self.lines_per_row - 1
+            return self._render_suggestion(below, width)
         row = self.row_at(index)
         if index % self.page_size > self.page_size - 20:
             self.row_at(index + 20)
@@ -473,12 +538,27 @@ class QuestionList(ScrollView, can_focus=True):
         strip = Strip(segments, length)
         return strip if length == width else strip.crop(0, width).adjust_cell_length(width, base)
 
-    def _render_notice(self, y: int, width: int) -> Strip:
-        """What an empty list says on its first lines: loading, no match, or an empty corpus."""
-        style = self._row_styles().loading
+    def _notice_lines(self, width: int) -> list[str]:
         lines = textwrap.wrap(self.empty_text, max(8, width - 4))
-        text = f"  {lines[y]}" if y < len(lines) else ""
+        if self.suggestion_text:
+            lines += ["", *textwrap.wrap(self.suggestion_text, max(8, width - 4))]
+        return lines
+
+    def _render_notice(self, y: int, width: int) -> Strip:
+        """What an empty list says on its first lines: loading, no match, or an empty corpus,
+        and the did-you-mean suggestion."""
+        style = self._row_styles().loading
+        lines = self._notice_lines(width)
+        text = f"  {lines[y]}" if 0 <= y < len(lines) else ""
         return Strip([Segment(set_cell_size(text, width), style)], width)
+
+    def _render_suggestion(self, y: int, width: int) -> Strip:
+        """The did-you-mean line under a list of few rows (``y`` counts from it)."""
+        lines = textwrap.wrap(self.suggestion_text, max(8, width - 4)) if self.suggestion else []
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, self._row_styles().base)
+        style = self._row_styles().loading
+        return Strip([Segment(set_cell_size(f"  {lines[y]}", width), style)], width)
 
     @property
     def empty_text(self) -> str:
@@ -607,3 +687,5 @@ class QuestionList(ScrollView, can_focus=True):
         if index < self.row_count:
             self.cursor = index
             self.action_open()
+        else:
+            self.action_take_suggestion()

@@ -1,4 +1,5 @@
-"""The related pane: Similar Q&A, Related FAQ topics, and the questions listing this one."""
+"""The related pane: Similar Q&A, the similar questions computed here, Related FAQ topics, and
+the questions listing this one."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from qatui.corpus.store.reader import QuestionPage
+from qatui.corpus.store.reader import QuestionPage, QuestionRow
 from qatui.tui.messages import QuestionChosen, TopicChosen
 from qatui.tui.text import one_line
 
 NOTHING_OPEN = "The open question's links show here."
+COMPUTED_HEADING = "Similar here (computed)"
+"""The heading of the questions :mod:`qatui.corpus.search.similar` found in this corpus."""
+COMPUTING = "  finding similar questions…"
+NOTHING_COMPUTED = "  nothing similar in this corpus"
 
 
 class RelatedLinks(OptionList):
@@ -30,12 +35,52 @@ class RelatedLinks(OptionList):
         super().__init__(id=id)
         self.border_title = "Related"
         self._targets: dict[str, QuestionChosen | TopicChosen] = {}
+        self._page: QuestionPage | None = None
+        self._computed: list[QuestionRow] | None = None
 
     def on_mount(self) -> None:
         self.set_options([Option(Content.styled(NOTHING_OPEN, "dim"), disabled=True)])
 
     def show_page(self, page: QuestionPage) -> None:
-        """List the page's links under their headings."""
+        """List the page's links under their headings (the computed ones still to come)."""
+        self._page = page
+        self._computed = None
+        self._show(keep_highlight=False)
+
+    def show_similar(self, question_id: int, rows: list[QuestionRow]) -> None:
+        """Add the similar questions computed for a page, if it is still the one shown."""
+        if self._page is None or self._page.id != question_id:
+            return
+        self._computed = rows
+        self._show(keep_highlight=True)
+
+    def _computed_options(self) -> list[Option | None]:
+        options: list[Option | None] = [
+            Option(Content.styled(COMPUTED_HEADING, "bold"), disabled=True)
+        ]
+        if self._computed is None:
+            return [*options, Option(Content.styled(COMPUTING, "dim"), disabled=True)]
+        if not self._computed:
+            return [*options, Option(Content.styled(NOTHING_COMPUTED, "dim"), disabled=True)]
+        for n, row in enumerate(self._computed):
+            key = f"computed-{n}"
+            prompt = Content("\n").join(
+                [
+                    one_line(row.title),
+                    one_line(f"  {row.specialty} · {row.asked_on or ''}", "dim"),
+                ]
+            )
+            options.append(Option(prompt, id=key))
+            self._targets[key] = QuestionChosen(row.id)
+        return options
+
+    def _show(self, *, keep_highlight: bool) -> None:
+        page = self._page
+        if page is None:
+            return
+        highlighted = (
+            self.highlighted_option.id if keep_highlight and self.highlighted_option else None
+        )
         options: list[Option | None] = []
         self._targets.clear()
         if page.similar:
@@ -54,6 +99,7 @@ class RelatedLinks(OptionList):
                 options.append(Option(prompt, id=key))
                 if linked.target_id is not None:
                     self._targets[key] = QuestionChosen(linked.target_id)
+        options.extend(self._computed_options())
         if page.record.related_faq:
             options.append(Option(Content.styled("Related FAQ", "bold"), disabled=True))
             for n, faq in enumerate(page.record.related_faq):
@@ -77,11 +123,11 @@ class RelatedLinks(OptionList):
                     )
                 )
                 self._targets[key] = QuestionChosen(row.id)
-        if not options:
-            options.append(
-                Option(Content.styled("No related links on this page.", "dim"), disabled=True)
-            )
         self.set_options(options)
+        ids = [option.id if option is not None else None for option in options]
+        if highlighted is not None and highlighted in ids:
+            self.highlighted = ids.index(highlighted)
+            return
         first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
         self.highlighted = first
 

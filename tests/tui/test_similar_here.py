@@ -1,0 +1,103 @@
+"""Pilot tests: the Related pane's computed section ("Similar here"), loaded by a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from qatui.tui.app import QATuiApp
+from qatui.tui.messages import QuestionPageLoaded, SimilarQuestionsLoaded
+from qatui.tui.scenes import settle
+from qatui.tui.startup import make_app
+from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.related_links import COMPUTED_HEADING, NOTHING_COMPUTED, RelatedLinks
+from tests.tui.waiting import MessageLog, wait_until
+
+SIZE = (120, 40)
+KNEE = "Knee pain when climbing stairs"
+
+
+def prompts(app: QATuiApp) -> list[str]:
+    related = app.query_one(RelatedLinks)
+    return [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
+
+
+async def open_titled(pilot, app: QATuiApp, title: str) -> int:  # type: ignore[no-untyped-def]
+    """Open the question with this title from the list; its id."""
+    listing = app.query_one(QuestionList)
+    rows = [row for i in range(listing.row_count) if (row := listing.row_at(i))]
+    listing.cursor = [row.title for row in rows].index(title)
+    await pilot.press("enter")
+    await settle(pilot)
+    return next(row.id for row in rows if row.title == title)
+
+
+async def test_computed_questions_arrive_under_the_sites_own(
+    reader_db: Path, message_log: MessageLog
+) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        knee = await open_titled(pilot, app, KNEE)
+        await wait_until(
+            pilot, lambda: bool(message_log.of(SimilarQuestionsLoaded)), "similar questions"
+        )
+        loaded = message_log.of(SimilarQuestionsLoaded)[-1]
+        assert loaded.question_id == knee
+        titles = [row.title for row in loaded.rows]
+        assert titles[0] == "Back pain after lifting"  # "knee pain" too, same specialty
+        assert KNEE not in titles
+        assert "Ankle sprain that does not heal" not in titles  # already a Similar Q&A link
+        shown = prompts(app)
+        headings = [
+            text for text in shown if text in ("Similar Q&A", COMPUTED_HEADING, "Related FAQ")
+        ]
+        assert headings == ["Similar Q&A", COMPUTED_HEADING, "Related FAQ"]
+        computed = shown.index(COMPUTED_HEADING)
+        assert shown[computed + 1].startswith("Back pain after lifting\n  Orthopedics · 2019-01-20")
+
+
+async def test_a_computed_link_opens_in_place(reader_db: Path, message_log: MessageLog) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await open_titled(pilot, app, KNEE)
+        await wait_until(
+            pilot, lambda: bool(message_log.of(SimilarQuestionsLoaded)), "similar questions"
+        )
+        target = message_log.of(SimilarQuestionsLoaded)[-1].rows[0]
+        await pilot.press("4")
+        related = app.query_one(RelatedLinks)
+        related.highlighted = related.get_option_index("computed-0")
+        message_log.clear()
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = message_log.of(QuestionPageLoaded)
+        assert [m.question_id for m in opened] == [target.id]
+        assert str(app.query_one("#reader-title", Static).render()) == target.title
+
+
+async def test_a_page_with_nothing_similar_says_so(
+    reader_db: Path, message_log: MessageLog
+) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await open_titled(pilot, app, "Hair loss after stress")
+        await wait_until(
+            pilot, lambda: bool(message_log.of(SimilarQuestionsLoaded)), "similar questions"
+        )
+        assert message_log.of(SimilarQuestionsLoaded)[-1].rows == []
+        assert NOTHING_COMPUTED in prompts(app)
+
+
+async def test_an_answer_for_a_page_no_longer_open_is_ignored(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_titled(pilot, app, KNEE)
+        before = prompts(app)
+        app.query_one(RelatedLinks).show_similar(-1, [])
+        await pilot.pause()
+        assert prompts(app) == before
