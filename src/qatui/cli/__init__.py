@@ -1,4 +1,5 @@
-"""The command line: read (the default), import, show, export, stats, search, check, generate.
+"""The command line: read (the default), import, show, export, stats, search, check, generate,
+topics.
 
 One module per command, each with ``add_parser`` and ``run``; :mod:`qatui.cli.common` holds what
 they share. Commands import their heavy parts when they run, so ``qatui search`` starts fast.
@@ -13,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from qatui import __version__
-from qatui.cli import check, export, generate, importing, read, search, show, stats
+from qatui.cli import check, export, generate, importing, read, search, show, stats, topics
 from qatui.cli.common import EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, db_option
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.sanitize import clean_text
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_parser(commands)
     search.add_parser(commands)
     check.add_parser(commands)
+    topics.add_parser(commands)
     return parser
 
 
@@ -54,6 +56,7 @@ COMMANDS: dict[str, Command] = {
     "generate": generate.run,
     "search": search.run,
     "check": check.run,
+    "topics": topics.run,
 }
 
 
