@@ -43,13 +43,14 @@ def person_counts(
     choosable) but honours every other one."""
     own = replace(filters, doctor=None) if person == "doctor" else replace(filters, hospital=None)
     where, params = CorpusReader(conn).where(own)
-    where += " AND " if where else " WHERE "
+    # Unfiltered, the replies alone answer (a walk of their index, no join to the questions).
+    joined = f" JOIN questions q ON q.id = r.question_id{where} AND " if where else " WHERE "
     return [
         (str(name), int(count))
         for name, count in conn.execute(
-            f"SELECT r.{person}, count(DISTINCT r.question_id) FROM replies r "
-            f"JOIN questions q ON q.id = r.question_id{where}r.{person} IS NOT NULL "
-            f"AND r.{person} != '' GROUP BY r.{person} ORDER BY 2 DESC, 1 LIMIT ?",
+            f"SELECT r.{person}, count(DISTINCT r.question_id) FROM replies r{joined}"
+            f"r.{person} IS NOT NULL AND r.{person} != '' GROUP BY r.{person} "
+            "ORDER BY 2 DESC, 1 LIMIT ?",
             [*params, limit],
         )
     ]
