@@ -41,7 +41,8 @@ def asked(
 
 @pytest.fixture
 def reader(make_store: MakeStore) -> CorpusReader:
-    """Lin replies alone to 1 and 3 and with Wu to 2 (two replies); Wu alone to 4; nobody to 5;
+    """Lin replies alone to 1 and 3 and with Wu to 2 (two replies); Wu alone, twice, to 4;
+    nobody to 5;
     "Chen" exists only as a name typed by the test (no replies)."""
     store = make_store()
     with store.transaction():
@@ -58,7 +59,9 @@ def reader(make_store: MakeStore) -> CorpusReader:
         store.upsert(
             asked(3, "2020-01-10", "A rash on the arm.", ("Lin", None), specialty="Dermatology")
         )
-        store.upsert(asked(4, "2019-02-02", "Kidney pain at night.", ("Wu", "Kaohsiung Veterans")))
+        # Wu replies twice to 4 (a follow-up): it is still one question of Wu's.
+        wu = ("Wu", "Kaohsiung Veterans")
+        store.upsert(asked(4, "2019-02-02", "Kidney pain at night.", wu, wu))
         store.upsert(asked(5, "2021-06-01", "Kidney cyst.", specialty="Urology"))
     return CorpusReader(store.conn)
 
