@@ -224,29 +224,53 @@ async def test_the_topic_index_reads_a_page_at_a_time(
     tmp_path: Path, message_log: MessageLog
 ) -> None:
     db = build_people_corpus(tmp_path / "many.db", topics=MANY_TOPICS)
+    total = MANY_TOPICS + 2
     app = state_app(db, tmp_path)
+
+    def reads() -> list[tuple[int, int]]:
+        return [(m.offset, len(m.rows)) for m in message_log.of(TopicScreen.Loaded)]
+
     async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
         await settle(pilot)
         await pilot.press("T")
-        await wait_until(pilot, lambda: bool(message_log.of(TopicScreen.Loaded)), "topics read")
+        await wait_until(pilot, lambda: bool(reads()), "topics read")
         screen = app.screen
         assert isinstance(screen, TopicScreen)
         items = screen.query_one("#topic-items", OptionList)
-        assert [(m.offset, len(m.rows)) for m in message_log.of(TopicScreen.Loaded)] == [(0, PAGE)]
-        assert items.option_count == PAGE
-        await pilot.press("j", "k", "space")
-        assert items.highlighted is not None and items.highlighted > 1
-        await pilot.press("G")  # the end of what is shown: the next page is read
-        await wait_until(pilot, lambda: items.option_count == MANY_TOPICS + 2, "next page read")
-        assert [(m.offset, len(m.rows)) for m in message_log.of(TopicScreen.Loaded)] == [
-            (0, PAGE),
-            (PAGE, MANY_TOPICS + 2 - PAGE),
-        ]
+        assert reads() == [(0, PAGE)] and items.option_count == PAGE
+        await pilot.press("j", "j", "k")
+        assert items.highlighted == 1
+        # G reads the last page in place of the first: the cursor on the very last topic.
+        await pilot.press("G")
+        await wait_until(pilot, lambda: len(reads()) == 2, "the last page read")
+        assert reads()[-1] == (total - PAGE, PAGE)
+        assert items.option_count == PAGE and screen.start == total - PAGE
+        assert screen.rows[items.highlighted or 0].topic == f"Topic {MANY_TOPICS - 1:04d}"
+        # Near the top of what is shown, the topics before it are read and put above.
+        items.highlighted = 3
+        await wait_until(pilot, lambda: len(reads()) == 3, "the page before read")
+        assert reads()[-1] == (0, total - PAGE)
+        assert screen.start == 0 and items.option_count == total
+        assert items.highlighted == 3 + total - PAGE  # still on the same topic
         await pilot.press("g")
         assert items.highlighted == 0
         await pilot.press("q")
         await settle(pilot)
         assert not isinstance(app.screen, TopicScreen)
+        # Opened again, Space moves down a page at a time; near the end the next page is read.
+        message_log.clear()
+        await pilot.press("T")
+        await wait_until(pilot, lambda: bool(reads()), "topics read again")
+        screen = app.screen
+        assert isinstance(screen, TopicScreen)
+        items = screen.query_one("#topic-items", OptionList)
+        for _ in range(PAGE):
+            if len(reads()) > 1:
+                break
+            await pilot.press("space")
+            await settle(pilot)
+        assert reads() == [(0, PAGE), (PAGE, total - PAGE)]
+        assert items.option_count == total and screen.start == 0
         assert app.reader.filters.topic is None
 
 

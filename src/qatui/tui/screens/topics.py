@@ -1,15 +1,16 @@
 """The topic index: every Related FAQ topic with its specialty and how many pages link to it.
 
 Topics arrive from a thread worker a page at a time (:data:`PAGE`), in order of topic; moving
-near the end of what is shown reads the next page, so the list never holds more than was
-reached. Typing in the search field (``/``) narrows it. Enter closes the screen with the chosen
-topic, which the reader shows as its filtered list (as the Related pane's topics do).
+near either end of what is shown reads the next (or the previous) page, and ``g``/``G`` read the
+first (last) page in place of what is shown, so the list never holds more than was reached.
+Typing in the search field (``/``) narrows it. Enter closes the screen with the chosen topic,
+which the reader shows as its filtered list (as the Related pane's topics do).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -76,10 +77,13 @@ class TopicScreen(Dialog[TopicRow | None]):
         super().__init__()
         self.corpus = corpus
         self.rows: list[TopicRow] = []
+        """The topics shown: ``start .. start+len(rows)`` of those the search holds."""
+        self.start = 0
         self.total: int | None = None
         self.search = ""
         self._asked: int | None = None
         """The offset of the page being read (None: none is)."""
+        self._then: Literal["first", "last"] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="topics-body") as body:
@@ -95,17 +99,22 @@ class TopicScreen(Dialog[TopicRow | None]):
 
     # -- loading ------------------------------------------------------------------------------
 
-    def _read(self, offset: int) -> None:
+    def _read(
+        self, offset: int, limit: int = PAGE, then: Literal["first", "last"] | None = None
+    ) -> None:
+        """Read topics ``offset .. offset+limit``; ``then``: where the cursor goes once they
+        arrive (a window apart from the shown one replaces it)."""
         self._asked = offset
-        self._load(self.search, offset)
+        self._then = then
+        self._load(self.search, offset, limit, counted=self.total is None)
 
     @work(thread=True, exclusive=True, group="topics", exit_on_error=False)
-    def _load(self, search: str, offset: int) -> None:
+    def _load(self, search: str, offset: int, limit: int, *, counted: bool) -> None:
         query = TopicQuery(contains=search or None)
 
         def read(reader: CorpusReader) -> tuple[list[TopicRow], int | None]:
-            rows = query.rows(reader.conn, offset, PAGE)
-            return rows, query.count(reader.conn) if offset == 0 else None
+            rows = query.rows(reader.conn, offset, limit)
+            return rows, query.count(reader.conn) if counted else None
 
         query_and_post(
             self,
@@ -120,41 +129,64 @@ class TopicScreen(Dialog[TopicRow | None]):
         if message.search != self.search or message.offset != self._asked:
             return  # an answer to a search typed over since
         self._asked = None
-        items = self.query_one("#topic-items", OptionList)
         if message.total is not None:
             self.total = message.total
-        if message.offset == 0:
-            self.rows = []
-        self.rows += message.rows
-        width = max((len(f"{row.pages:,}") for row in self.rows), default=1)
-        prompts = [Option(topic_prompt(row, width)) for row in message.rows]
-        if message.offset == 0:
-            if prompts:
-                items.set_options(prompts)
-                items.highlighted = 0
-            else:
-                words = "No topic matches." if self.search else "No page links a topic."
-                items.set_options([Option(Content.styled(words, "italic"), disabled=True)])
+        items = self.query_one("#topic-items", OptionList)
+        cursor = items.highlighted
+        if message.offset == self.start + len(self.rows) and self.rows:
+            self.rows = [*self.rows, *message.rows]  # the next page
+        elif message.offset + len(message.rows) == self.start and self.rows:
+            self.start, self.rows = message.offset, message.rows + self.rows  # the page before
+            cursor = (cursor or 0) + len(message.rows)
         else:
-            items.add_options(prompts)
-        self._count_shown()
+            self.start, self.rows = message.offset, list(message.rows)
+            cursor = 0
+        if self._then is not None:
+            cursor = 0 if self._then == "first" else len(self.rows) - 1
+        self._show_rows(items, cursor)
 
-    def _count_shown(self) -> None:
+    def _show_rows(self, items: OptionList, cursor: int | None) -> None:
+        if not self.rows:
+            words = "No topic matches." if self.search else "No page links a topic."
+            items.set_options([Option(Content.styled(words, "italic"), disabled=True)])
+        else:
+            width = max(len(f"{row.pages:,}") for row in self.rows)
+            items.set_options(Option(topic_prompt(row, width)) for row in self.rows)
+            items.highlighted = min(max(cursor or 0, 0), len(self.rows) - 1)
         total = self.total if self.total is not None else len(self.rows)
         shown = len(self.rows)
-        words = f"{total:,} topics" if shown >= total else f"{shown:,} of {total:,} topics shown"
+        if shown >= total:
+            words = f"{total:,} topics"
+        else:
+            first, last = self.start + 1, self.start + shown
+            words = f"{first:,}-{last:,} of {total:,} topics"
         self.query_one(".topics-body").border_subtitle = Content(words)
 
     @property
-    def has_more(self) -> bool:
-        return self.total is not None and len(self.rows) < self.total
+    def more_after(self) -> bool:
+        """Topics after those shown wait to be read."""
+        return self.total is not None and self.start + len(self.rows) < self.total
 
     @on(OptionList.OptionHighlighted, "#topic-items")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        near_end = event.option_index >= len(self.rows) - READ_AHEAD
-        if near_end and self.has_more and self._asked is None:
-            self._read(len(self.rows))
+        if self._asked is not None:
+            return
+        if event.option_index >= len(self.rows) - READ_AHEAD and self.more_after:
+            self._read(self.start + len(self.rows))
+        elif event.option_index < READ_AHEAD and self.start > 0:
+            before = max(0, self.start - PAGE)
+            self._read(before, self.start - before)
+
+    async def action_move(self, where: str) -> None:
+        """g and G reach the first and the last topic, reading them when they are not shown."""
+        in_list = self.focused is self.query_one("#topic-items")
+        if in_list and where == "last" and self.more_after and self.total is not None:
+            self._read(max(0, self.total - PAGE), then="last")
+        elif in_list and where == "first" and self.start > 0:
+            self._read(0, then="first")
+        else:
+            await super().action_move(where)
 
     # -- searching and choosing ---------------------------------------------------------------
 
@@ -163,6 +195,7 @@ class TopicScreen(Dialog[TopicRow | None]):
         event.stop()
         self.search = event.value.strip()
         self.total = None
+        self.start, self.rows = 0, []
         self._read(0)
 
     @on(Input.Submitted, "#topic-search")
