@@ -1,5 +1,5 @@
-"""The command line: read (the default), import, show, export, stats, search, similar, check,
-generate.
+"""The command line: read (the default), import, show, export, stats, search, similar, topics,
+check, generate.
 
 One module per command, each with ``add_parser`` and ``run``; :mod:`qatui.cli.common` holds what
 they share. Commands import their heavy parts when they run, so ``qatui search`` starts fast.
@@ -14,7 +14,18 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from qatui import __version__
-from qatui.cli import check, export, generate, importing, read, search, show, similar, stats
+from qatui.cli import (
+    check,
+    export,
+    generate,
+    importing,
+    read,
+    search,
+    show,
+    similar,
+    stats,
+    topics,
+)
 from qatui.cli.common import EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, db_option
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.sanitize import clean_text
@@ -41,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_parser(commands)
     similar.add_parser(commands)
     check.add_parser(commands)
+    topics.add_parser(commands)
     return parser
 
 
@@ -55,6 +67,7 @@ COMMANDS: dict[str, Command] = {
     "search": search.run,
     "similar": similar.run,
     "check": check.run,
+    "topics": topics.run,
 }
 
 

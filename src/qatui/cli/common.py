@@ -13,6 +13,7 @@ from qatui.corpus.errors import StoreError
 
 if TYPE_CHECKING:  # imported where used, so that ``import qatui.cli`` stays light
     from qatui.corpus.filters import Filters
+    from qatui.corpus.people import Person
     from qatui.corpus.store.reader import CorpusReader
     from qatui.corpus.store.writer import Store
 
@@ -32,8 +33,17 @@ def db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def filter_options(parser: argparse.ArgumentParser) -> None:
-    """``--specialty``, ``--since`` and ``--until``: the list filters a command can take."""
+    """``--specialty``, ``--doctor``, ``--hospital``, ``--since`` and ``--until``: the list
+    filters a command can take."""
     parser.add_argument("--specialty", help="only questions of this specialty")
+    parser.add_argument(
+        "--doctor", metavar="NAME", help="only questions with a reply by this doctor (any case)"
+    )
+    parser.add_argument(
+        "--hospital",
+        metavar="NAME",
+        help="only questions with a reply from a doctor of this hospital (any case)",
+    )
     parser.add_argument(
         "--since", metavar="DATE", help="asked on or after: 2016, 2016-03 or a date"
     )
@@ -60,7 +70,24 @@ def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filt
         if name is None:
             raise ValueError(f"no specialty named {clean_line(args.specialty)!r}")
         filters = replace(filters, specialty=name)
+    if args.doctor:
+        filters = replace(filters, doctor=_person(reader, "doctor", args.doctor))
+    if args.hospital:
+        filters = replace(filters, hospital=_person(reader, "hospital", args.hospital))
     return filters
+
+
+def _person(reader: CorpusReader, person: Person, name: str) -> str:
+    """The stored spelling of a doctor's or hospital's name; ValueError names close ones."""
+    from qatui.corpus.ingest.sanitize import clean_line
+    from qatui.corpus.people import known_name, names_like
+
+    found = known_name(reader.conn, person, name.strip())
+    if found is not None:
+        return found
+    close = names_like(reader.conn, person, name)
+    hint = f" (names holding it: {', '.join(map(repr, close))})" if close else ""
+    raise ValueError(clean_line(f"no {person} named {name!r} replied to any question{hint}"))
 
 
 def open_store(args: argparse.Namespace, *, build_sample: bool = True) -> Store:

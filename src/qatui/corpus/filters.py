@@ -41,12 +41,18 @@ class Filters:
     extra: tuple[SqlFilter, ...] = ()
     search: str | None = None
     ranked: bool = True
+    doctor: str | None = None
+    """Only questions with at least one reply by this doctor (``replies.doctor``)."""
+    hospital: str | None = None
+    """Only questions with at least one reply from this hospital (``replies.hospital``)."""
 
     @property
     def active(self) -> bool:
         return any(
             (
                 self.specialty,
+                self.doctor,
+                self.hospital,
                 self.since,
                 self.until,
                 self.topic,
@@ -75,6 +81,10 @@ class Filters:
         parts: list[str] = []
         if self.specialty:
             parts.append(self.specialty)
+        if self.doctor:
+            parts.append(f"Dr. {self.doctor}")
+        if self.hospital:
+            parts.append(f"hospital: {self.hospital}")
         if self.since or self.until:
             parts.append(f"{self.since or '…'} to {self.until or '…'}")
         if self.topic:

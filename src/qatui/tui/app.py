@@ -29,6 +29,7 @@ from qatui.tui.screens.export_dialog import ExportScreen
 from qatui.tui.screens.help import HelpScreen, binding_rows, key_label
 from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.screens.timeline import TimelineScreen
+from qatui.tui.screens.topics import TopicScreen
 from qatui.tui.settings import apply_config, binding_ids, key_remaps
 from qatui.tui.signals import handle_exit_signals, release_exit_signals
 from qatui.tui.state_bridge import JobDone
@@ -43,6 +44,7 @@ DIALOG_SCREENS = (
     BookmarksScreen,
     HistoryScreen,
     TimelineScreen,
+    TopicScreen,
     Histogram,
     ExportScreen,
     NoteScreen,
@@ -172,17 +174,21 @@ class QATuiApp(App[int]):
             ("Reading pane", rows(*ReadingPane.BINDINGS)),
             ("Specialties pane", [*rows(*SpecialtyNav.BINDINGS), ("Enter", "Choose")]),
             ("Related pane", [*rows(*RelatedLinks.BINDINGS), ("Enter", "Open")]),
-            ("Every dialog (Bookmarks, History, Timeline, Export, Help)", rows(*Dialog.BINDINGS)),
+            (
+                "Every dialog (Bookmarks, History, Timeline, Topics, Export, Help)",
+                rows(*Dialog.BINDINGS),
+            ),
             ("Bookmarks", rows(*BookmarksScreen.BINDINGS)),
             ("History", rows(*HistoryScreen.BINDINGS)),
             ("Timeline", rows(*TimelineScreen.BINDINGS, *Histogram.BINDINGS)),
+            ("Topic index", [*rows(*TopicScreen.BINDINGS), ("Enter", "Show its questions")]),
             (
                 "Moving between panes",
                 [
                     ("Tab / Shift+Tab", "Next / previous pane"),
                     (
                         key_label(self.COMMAND_PALETTE_BINDING),
-                        "Command palette: specialty, date, question",
+                        "Command palette: specialty, date, question, topic",
                     ),
                 ],
             ),
@@ -204,6 +210,11 @@ class QATuiApp(App[int]):
         )
         yield SystemCommand(
             "Flip order", "Newest first / oldest first", self.reader.action_flip_order
+        )
+        yield SystemCommand(
+            "Topic index",
+            "Every Related FAQ topic, its specialty and its pages (T)",
+            self.reader.action_topics,
         )
 
 

@@ -16,7 +16,8 @@ from textual.message import Message
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import QuestionRow
-from qatui.tui.messages import DateRangeChanged, QuestionChosen, SpecialtyChosen
+from qatui.corpus.topics import TopicQuery, TopicRow
+from qatui.tui.messages import DateRangeChanged, QuestionChosen, SpecialtyChosen, TopicChosen
 from qatui.tui.widgets.filter_bar import quick_choices, quick_range
 
 
@@ -126,4 +127,36 @@ class QuestionCommands(ReaderCommands):
             score = max(matcher.match(row.title), 1.0)
             yield Hit(
                 ranked_score(score, row.title, query), label, self.choose(QuestionChosen(row.id))
+            )
+
+
+TOPICS_FOUND = 20
+"""Topics the palette lists for typed words."""
+
+
+def find_topics(corpus: Corpus, words: str, limit: int = TOPICS_FOUND) -> list[TopicRow]:
+    """Topics holding the typed words: run it in a thread, never the UI loop."""
+    with corpus.reader() as reader:
+        return TopicQuery(contains=words).rows(reader.conn, 0, limit)
+
+
+class TopicCommands(ReaderCommands):
+    """``Topic: Kidney stones (Urology) · 12 pages``: a topic's questions, as in Related."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        rows = await asyncio.to_thread(find_topics, self.source.corpus, query.strip())
+        matcher = self.matcher(query)
+        for row in rows:
+            where = f" ({row.specialty})" if row.specialty else ""
+            label = Content.assemble(
+                clean_line(f"Topic: {row.topic}{where}"),
+                (f"  {row.pages:,} page{'s' if row.pages != 1 else ''}", "dim"),
+            )
+            score = max(matcher.match(row.topic), 1.0)  # found by its words
+            yield Hit(
+                ranked_score(score, row.topic, query),
+                label,
+                self.choose(TopicChosen(row.topic, row.specialty)),
             )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from qatui.corpus.people import Person
 from qatui.corpus.store.reader import QuestionPage, QuestionRow
 
 
@@ -33,6 +34,8 @@ class TopicChosen(Message):
 
     topic: str
     specialty: str | None
+    everywhere: bool = False
+    """In the whole corpus (the topic index): the other filters are dropped, not kept."""
 
 
 @dataclass
@@ -72,3 +75,12 @@ class SimilarQuestionsLoaded(Message):
 
     question_id: int
     rows: list[QuestionRow]
+
+
+@dataclass
+class PersonChosen(Message):
+    """A doctor's (or hospital's) name on a page was chosen: show every question with a reply
+    by that doctor (or from that hospital)."""
+
+    person: Person
+    name: str

@@ -22,11 +22,14 @@ from textual.widgets import Footer, Input
 
 from qatui.corpus.filters import Filters, SortOrder
 from qatui.corpus.listing import ListQuery
+from qatui.corpus.people import Person
 from qatui.corpus.store.read_pool import Corpus
-from qatui.tui.commands import DateCommands, QuestionCommands, SpecialtyCommands
+from qatui.corpus.topics import TopicRow
+from qatui.tui.commands import DateCommands, QuestionCommands, SpecialtyCommands, TopicCommands
 from qatui.tui.corpus_worker import query_and_post
 from qatui.tui.messages import (
     DateRangeChanged,
+    PersonChosen,
     QuestionChosen,
     QuestionPageLoaded,
     SimilarQuestionsLoaded,
@@ -38,6 +41,7 @@ from qatui.tui.messages import (
 from qatui.tui.place_history import History
 from qatui.tui.reading_state import ReadingStateActions
 from qatui.tui.screens.timeline import TimelineScreen
+from qatui.tui.screens.topics import TopicScreen
 from qatui.tui.source_link import open_in_browser
 from qatui.tui.state_bridge import JobDone, StateAwareCorpus, load_marks, next_view
 from qatui.tui.widgets.filter_bar import FilterBar
@@ -63,7 +67,7 @@ class Place:
 class ReaderScreen(ReadingStateActions):
     """Browse the corpus: specialties, questions, the open page and its related links."""
 
-    COMMANDS = {SpecialtyCommands, QuestionCommands, DateCommands}
+    COMMANDS = {SpecialtyCommands, QuestionCommands, DateCommands, TopicCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (160, "-roomy")]
     """Narrow: the panes stacked; wide: the list above the specialty picker, left of the page;
     roomy: the specialties, the list and the page side by side."""
@@ -92,6 +96,11 @@ class ReaderScreen(ReadingStateActions):
         Binding("B", "bookmarks", "Bookmarks list", show=False, id="app.bookmarks"),
         Binding("H", "history", "History list", show=False, id="app.history"),
         Binding("t", "timeline", "Timeline", tooltip="Timeline and facets", id="app.timeline"),
+        Binding("T", "topics", "Topic index", show=False, id="app.topics"),
+        Binding("D", "person_list('doctor')", "The doctor's replies", show=False, id="app.doctor"),
+        Binding(
+            "h", "person_list('hospital')", "The hospital's replies", show=False, id="app.hospital"
+        ),
         Binding("c", "copy_citation", "Copy citation", show=False, id="app.copy_citation"),
         Binding("e", "export", "Export", show=False, id="app.export"),
         Binding(
@@ -237,11 +246,46 @@ class ReaderScreen(ReadingStateActions):
 
     @on(TopicChosen)
     def _topic_chosen(self, message: TopicChosen) -> None:
+        """The questions about the topic (in its specialty, when the corpus has it), under the
+        other filters or, from the topic index, in the whole corpus; ``b`` goes back."""
         self.remember_place()
         specialty = message.specialty if message.specialty in self.specialty_names else None
-        self.filters = replace(self.filters, specialty=specialty, topic=message.topic)
+        within = self.filters.cleared() if message.everywhere else self.filters
+        self.filters = replace(within, specialty=specialty, topic=message.topic)
         self.remember_place()
         self.query_one(QuestionList).focus()
+
+    @on(PersonChosen)
+    def _person_chosen(self, message: PersonChosen) -> None:
+        """A doctor's (or hospital's) name: every question they replied to, the other filters
+        dropped (the list's order kept); ``b`` goes back."""
+        self.remember_place()
+        chosen = self.filters.cleared()
+        if message.person == "doctor":
+            self.filters = replace(chosen, doctor=message.name)
+        else:
+            self.filters = replace(chosen, hospital=message.name)
+        self.remember_place()
+        self.query_one(QuestionList).focus()
+
+    def action_person_list(self, person: Person) -> None:
+        """D (h): the list of the open page's (first) doctor (hospital)."""
+        names = [name for kind, name in self.query_one(ReadingPane).people if kind == person]
+        if not names:
+            what = "doctor" if person == "doctor" else "hospital"
+            words = f"This page names no {what}." if self.page else "Open a question first."
+            self.notify(words, severity="warning", markup=False)
+            return
+        self.post_message(PersonChosen(person, names[0]))
+
+    def action_topics(self) -> None:
+        """The topic index: every Related FAQ topic, its specialty and its pages."""
+        self.app.push_screen(TopicScreen(self.corpus), self._topic_picked)
+
+    def _topic_picked(self, row: TopicRow | None) -> None:
+        """A topic of the index: its questions in the whole corpus (the other filters dropped)."""
+        if row is not None:
+            self.post_message(TopicChosen(row.topic, row.specialty, everywhere=True))
 
     # -- opening questions -----------------------------------------------------------------
 

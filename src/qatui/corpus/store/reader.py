@@ -103,6 +103,14 @@ class CorpusReader:
         if filters.specialty:
             clauses.append("q.specialty_id = (SELECT id FROM specialties WHERE name = ?)")
             params.append(filters.specialty)
+        for column, value in (("doctor", filters.doctor), ("hospital", filters.hospital)):
+            if value:
+                # A set of question ids from replies_by_doctor / replies_by_hospital (see
+                # qatui.corpus.people): multi-reply questions count once for each doctor.
+                clauses.append(
+                    f"q.id IN (SELECT r.question_id FROM replies r WHERE r.{column} = ?)"
+                )
+                params.append(value)
         if filters.since:
             clauses.append("q.asked_on >= ?")
             params.append(filters.since)

@@ -1,6 +1,6 @@
-"""The timeline screen: questions per month or year under the current filters, and the asker
-facets (age band, gender). Choosing a bar or a facet value closes the screen with the filters
-narrowed to it, which the app then shows.
+"""The timeline screen: questions per month or year under the current filters, the asker
+facets (age band, gender) and who replied (the busiest doctors and hospitals). Choosing a bar
+or a facet value closes the screen with the filters narrowed to it, which the app then shows.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from qatui.corpus.facets import histogram as count_per_period
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.listing import ListQuery
+from qatui.corpus.people import person_counts
 from qatui.corpus.store.read_pool import Corpus, QueryCancelled
 from qatui.tui.messages import WorkFailed
 from qatui.tui.screens.dialog_base import Dialog
@@ -74,13 +75,20 @@ class TimelineScreen(Dialog[Filters | None]):
         period: Period
         bars: list[tuple[str, int]]
         facets: AskerFacets
+        doctors: FacetCounts
+        hospitals: FacetCounts
 
     def __init__(self, corpus: Corpus, filters: Filters) -> None:
         super().__init__()
         self.corpus = corpus
         self.filters = filters
         self.period: Period | None = None
-        self.facet_values: dict[str, list[str | None]] = {"age": [], "gender": []}
+        self.facet_values: dict[str, list[str | None]] = {
+            "age": [],
+            "gender": [],
+            "doctor": [],
+            "hospital": [],
+        }
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="timeline-body") as body:
@@ -90,6 +98,8 @@ class TimelineScreen(Dialog[Filters | None]):
             with Horizontal(id="facets"):
                 yield OptionList(id="age-facet")
                 yield OptionList(id="gender-facet")
+                yield OptionList(id="doctor-facet")
+                yield OptionList(id="hospital-facet")
             yield Static(
                 Content(
                     "←/→: bar · Enter/click: show only that period or value · "
@@ -101,6 +111,9 @@ class TimelineScreen(Dialog[Filters | None]):
     def on_mount(self) -> None:
         self.query_one("#age-facet").border_title = "Asker age"
         self.query_one("#gender-facet").border_title = "Gender"
+        self.query_one("#doctor-facet").border_title = "Doctor"
+        self.query_one("#hospital-facet").border_title = "Hospital"
+        self.query_one("#hospital-facet").display = False  # until a reply names a hospital
         self._load(self.filters, None, max(12, self.app.size.width - 8))
 
     # -- loading ------------------------------------------------------------------------------
@@ -120,13 +133,15 @@ class TimelineScreen(Dialog[Filters | None]):
                 if period == "year":
                     bars = count_per_period(reader.conn, filters, "year")
                 facets = asker_facets(reader.conn, filters)
+                doctors = person_counts(reader.conn, filters, "doctor")
+                hospitals = person_counts(reader.conn, filters, "hospital")
         except QueryCancelled:
             return
         except Exception as error:
             self.post_message(WorkFailed(f"counting questions over time failed: {error}"))
             return
         if not worker.is_cancelled:
-            self.post_message(self.Loaded(period, bars, facets))
+            self.post_message(self.Loaded(period, bars, facets, list(doctors), list(hospitals)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -143,6 +158,9 @@ class TimelineScreen(Dialog[Filters | None]):
             )
         self._show_facet("age", message.facets.age_bands, self.filters.age)
         self._show_facet("gender", message.facets.genders, self.filters.gender)
+        self._show_facet("doctor", message.doctors, self.filters.doctor)
+        self._show_facet("hospital", message.hospitals, self.filters.hospital)
+        self.query_one("#hospital-facet").display = bool(message.hospitals)
 
     def _show_facet(self, name: str, counts: FacetCounts, chosen: str | None) -> None:
         facet = self.query_one(f"#{name}-facet", OptionList)
@@ -179,17 +197,21 @@ class TimelineScreen(Dialog[Filters | None]):
         since, until = period_bounds(message.period)
         self.close(replace(self.filters, since=since, until=until))
 
-    @on(OptionList.OptionSelected, "#age-facet, #gender-facet")
+    @on(OptionList.OptionSelected, "#age-facet, #gender-facet, #doctor-facet, #hospital-facet")
     def _facet_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        name = "age" if event.option_list.id == "age-facet" else "gender"
+        name = (event.option_list.id or "").removesuffix("-facet")
         value = self.facet_values[name][event.option_index]
-        current = self.filters.age if name == "age" else self.filters.gender
+        current = getattr(self.filters, name)
         chosen = None if value == current else value  # choosing the filter again removes it
         if name == "age":
             self.close(replace(self.filters, age=chosen))
-        else:
+        elif name == "gender":
             self.close(replace(self.filters, gender=chosen))
+        elif name == "doctor":
+            self.close(replace(self.filters, doctor=chosen))
+        else:
+            self.close(replace(self.filters, hospital=chosen))
 
     def action_switch_period(self) -> None:
         """Months <-> years."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import HorizontalGroup, VerticalScroll
 from textual.content import Content, Span
 from textual.events import Click
 from textual.widget import AwaitMount
@@ -22,8 +22,10 @@ from textual.widgets import Static
 from qatui.corpus.delay import describe_delay, record_reply_delay
 from qatui.corpus.listing import Highlight
 from qatui.corpus.model import Record
+from qatui.corpus.people import Person
 from qatui.corpus.search.highlight import highlight_spans
 from qatui.corpus.store.reader import QuestionPage
+from qatui.tui.messages import PersonChosen
 from qatui.tui.text import one_line, plain
 
 PARTIAL_NOTE = (
@@ -126,6 +128,31 @@ class MoreNotice(Static):
         self.query_ancestor(ReadingPane).show_more(self.part_id)
 
 
+def people_of(record: Record) -> list[tuple[Person, str]]:
+    """The page's doctors, then their hospitals, each once, in reply order."""
+    found: list[tuple[Person, str]] = []
+    for person in ("doctor", "hospital"):
+        for reply in record.replies:
+            name = reply.doctor if person == "doctor" else reply.hospital
+            if name and name.strip() and (person, name) not in found:
+                found.append((person, name))
+    return found
+
+
+class PersonLink(Static):
+    """A doctor's or hospital's name under the page's heading: a click shows their list."""
+
+    def __init__(self, person: Person, name: str) -> None:
+        label = f"Dr. {name}" if person == "doctor" else name
+        super().__init__(one_line(label, "underline"), classes=f"person-link -{person}")
+        self.person: Person = person
+        self.name_shown = name
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.post_message(PersonChosen(self.person, self.name_shown))
+
+
 class ReadingPane(VerticalScroll, can_focus=True):
     """The open question: title, asker, question, replies and the More Info article."""
 
@@ -158,12 +185,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.match_index = -1
         self.shown_highlight: Highlight | None = None
         """The search words the open page marks."""
+        self.people: list[tuple[Person, str]] = []
+        """The doctors and hospitals of the open page's replies (what D and h open)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Choose a question and press Enter."), id="reader-title")
         yield MoreNotice("reader-title")
         yield Static(id="reader-meta")
         yield Static(id="reader-source")
+        yield HorizontalGroup(id="reader-people")
         yield Static(id="reader-partial", classes="note")
         for part_id in ("reader-subject", "reader-question", "reader-replies"):
             yield Static(id=part_id)
@@ -176,6 +206,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.border_title = "Reading"
         for static_id in (
             "reader-source",
+            "reader-people",
             "reader-partial",
             "reader-more-heading",
             "reader-more-info",
@@ -199,6 +230,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         source = self.query_one("#reader-source", Static)
         source.update(source_line(record.source_url))
         source.display = bool(record.source_url)
+        self._show_people(record)
         partial_note = self.query_one("#reader-partial", Static)
         partial_note.update(Content(PARTIAL_NOTE))
         partial_note.display = page.is_partial
@@ -225,6 +257,17 @@ class ReadingPane(VerticalScroll, can_focus=True):
         }
         self._mark(highlight)
         self.scroll_home(animate=False)
+
+    def _show_people(self, record: Record) -> None:
+        """``Replies by (D/h): Dr. Lin  Taipei General``: each name opens its list."""
+        people = self.query_one("#reader-people", HorizontalGroup)
+        people.remove_children()
+        found = people_of(record)
+        self.people = found
+        people.display = bool(found)
+        if found:
+            label = Static(Content("Their replies (D, h):"), classes="reader-people-label")
+            people.mount(label, *(PersonLink(person, name) for person, name in found))
 
     def set_highlight(self, highlight: Highlight | None) -> None:
         """Mark the words of a changed search (or none, once it is cleared) in the open page."""

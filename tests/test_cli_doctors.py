@@ -1,0 +1,122 @@
+"""``--doctor`` and ``--hospital`` on ``qatui search`` and ``qatui export``; ``qatui topics``."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import qatui.cli as cli
+from qatui.corpus.model import FaqLink, Record, Reply
+from qatui.corpus.store.writer import Store
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def page(
+    n: int, asked_on: str, *replies: tuple[str, str | None], topics: tuple[FaqLink, ...] = ()
+) -> Record:
+    return Record(
+        id=n,
+        title=f"Knee question {n}",
+        specialty="Orthopedics",
+        question="My knee hurts when I climb stairs.",
+        asked_on=asked_on,
+        replies=tuple(
+            Reply(doctor, "Orthopedics", "Rest it.", asked_on, hospital)
+            for doctor, hospital in replies
+        ),
+        related_faq=topics,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """Lai replies to 1 and 2 (2 with Chou too); Chou alone to 3; nobody to 4."""
+    path = tmp_path / "corpus.db"
+    store = Store.open(path)
+    knee = FaqLink("Knee pain", "Orthopedics")
+    with store.transaction():
+        store.upsert(page(1, "2016-03-05", ("Lai", "Taipei General"), topics=(knee,)))
+        store.upsert(
+            page(
+                2,
+                "2019-07-01",
+                ("Lai", "Taipei General"),
+                ("Chou", "Tainan Municipal"),
+                topics=(knee, FaqLink("Sprain [bold]", None)),
+            )
+        )
+        store.upsert(page(3, "2020-01-01", ("Chou", "Tainan Municipal"), topics=(knee,)))
+        store.upsert(page(4, "2021-01-01"))
+    store.close()
+    return str(path)
+
+
+def ids(out: str) -> list[int]:
+    return sorted(json.loads(line)["id"] for line in out.splitlines())
+
+
+def test_search_by_doctor_and_hospital(db: str) -> None:
+    code, out, err = run("search", "--db", db, "knee", "--doctor", "lai", "--json")
+    assert (code, err, ids(out)) == (0, "", [1, 2])
+    code, out, _ = run(
+        "search", "--db", db, "knee", "--doctor", "Chou", "--since", "2020", "--json"
+    )
+    assert ids(out) == [3]
+    code, out, _ = run("search", "--db", db, "knee", "--hospital", "TAINAN MUNICIPAL", "--json")
+    assert ids(out) == [2, 3]
+    code, out, _ = run("search", "--db", db, "knee", "--doctor", "Lai")
+    assert out.splitlines()[-1] == "2 of 2 matching questions, best first"
+
+
+def test_an_unknown_doctor_is_a_usage_error_naming_close_ones(db: str) -> None:
+    code, out, err = run("search", "--db", db, "knee", "--doctor", "Cho")
+    assert (code, out) == (2, "")
+    assert (
+        err == "qatui search: no doctor named 'Cho' replied to any question "
+        "(names holding it: 'Chou')\n"
+    )
+    code, _, err = run("export", "--db", db, "--hospital", "Nowhere")
+    assert (
+        code == 2 and err == "qatui export: no hospital named 'Nowhere' replied to any question\n"
+    )
+
+
+def test_export_by_doctor(db: str) -> None:
+    code, out, err = run("export", "--db", db, "--doctor", "Chou")
+    assert (code, err) == (0, "")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [2, 3]
+    code, out, _ = run("export", "--db", db, "--doctor", "Lai", "--until", "2018")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [1]
+
+
+def test_topics_lists_each_topic_with_its_pages(db: str) -> None:
+    code, out, err = run("topics", "--db", db)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "  pages  specialty                 topic",
+        "      3  Orthopedics               Knee pain",
+        "      1  -                         Sprain [bold]",
+        "2 topics",
+    ]
+    code, out, _ = run("topics", "--db", db, "--json", "--specialty", "orthopedics")
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"topic": "Knee pain", "specialty": "Orthopedics", "pages": 3}
+    ]
+    code, out, _ = run("topics", "--db", db, "--json", "--contains", "sprain")
+    assert [json.loads(line)["topic"] for line in out.splitlines()] == ["Sprain [bold]"]
+
+
+def test_topics_of_an_unknown_specialty_say_which_have_topics(db: str) -> None:
+    code, out, err = run("topics", "--db", db, "--specialty", "Urology")
+    assert (code, out) == (2, "")
+    assert err == (
+        "qatui topics: no topics of specialty 'Urology' (specialties with topics: Orthopedics)\n"
+    )
