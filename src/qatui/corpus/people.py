@@ -12,18 +12,12 @@ from dataclasses import replace
 from typing import Literal
 
 from qatui.corpus.filters import Filters
+from qatui.corpus.store.finding_aids import PERSON_INDEXES
 from qatui.corpus.store.reader import CorpusReader
 
 Person = Literal["doctor", "hospital"]
 PersonCounts = list[tuple[str, int]]
 """(name, questions) pairs, most questions first."""
-
-INDEX_STATEMENTS = (
-    "CREATE INDEX IF NOT EXISTS replies_by_doctor ON replies(doctor, question_id)",
-    "CREATE INDEX IF NOT EXISTS replies_by_hospital ON replies(hospital, question_id)",
-)
-"""The indexes the doctor and hospital filters read (for the v6 migration): without them a
-doctor's list scans every reply."""
 
 FACET_LIMIT = 50
 """How many doctors (or hospitals) a facet lists: the busiest."""
@@ -31,7 +25,7 @@ FACET_LIMIT = 50
 
 def add_person_indexes(conn: sqlite3.Connection) -> None:
     """Create the doctor and hospital indexes (kept, and cheap to repeat, when they exist)."""
-    for statement in INDEX_STATEMENTS:
+    for statement in PERSON_INDEXES:
         conn.execute(statement)
 
 

@@ -13,8 +13,8 @@ from typing import Any
 INDEX_STATEMENT = (
     "CREATE INDEX IF NOT EXISTS faq_links_by_topic ON faq_links(topic, specialty, question_id)"
 )
-"""The index the topic list reads in order (for the v6 migration): without it every page of
-topics groups every link again."""
+"""The index the topic list reads in order (made by the v7 migration, store/finding_aids.py):
+without it every page of topics groups every link again."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from qatui.corpus.ingest.repair import TextRepair
 from qatui.corpus.ingest.sqlite_source import SQLITE_SUFFIXES, is_sqlite, read_sqlite
 from qatui.corpus.ingest.streams import InputReader, sniff_format
 from qatui.corpus.model import Record
+from qatui.corpus.search.term_counts import refresh_after_import
 from qatui.corpus.store.bulk_index import deferred_index, import_cache
 from qatui.corpus.store.writer import Outcome, Store
 
@@ -357,9 +358,20 @@ def import_records(
                 if batch_chars >= batch_text or (batch_size and len(batch) >= batch_size):
                     flush()
             flush()
+            _refresh_term_counts(store, report)
     except KeyboardInterrupt:
         raise ImportInterrupted(report) from None
     return report
+
+
+def _refresh_term_counts(store: Store, report: ImportReport) -> None:
+    """Count the search terms again if this import changed enough questions (see
+    :func:`~qatui.corpus.search.term_counts.refresh_after_import`): similar questions and
+    "did you mean" read them."""
+    counts = report.counts()
+    changed = sum(counts.get(o, 0) for o in (Outcome.NEW, Outcome.UPDATED, Outcome.ADDED_REPLY))
+    with store.transaction():
+        refresh_after_import(store.conn, changed + counts.get(Outcome.CONFLICTING, 0))
 
 
 def import_paths(

@@ -9,7 +9,7 @@ and the trigrams of the CJK index found in more than :data:`STORED_TRIGRAM_MIN` 
 rarer trigram is cheap to count when asked). A term the table does not hold (the table is
 missing, or older than the last import) is counted with a capped ``MATCH``.
 
-The table is the lead's to add to a migration: see :func:`table_statements`.
+The v7 migration makes and fills the table (store/finding_aids.py); imports refresh it.
 """
 
 from __future__ import annotations
@@ -120,3 +120,31 @@ def document_counts(
     elif missing:
         counts.update(_matched(conn, source, missing, cap))
     return counts
+
+
+REFRESH_SHARE = 0.05
+"""An import refreshes the stored counts once it changed this share of the questions they were
+counted over (or when they were never counted): counting costs seconds at 230,000 questions,
+and counts a little behind change no answer much (see the module's docstring)."""
+COUNTED_OVER = "search_terms_questions"
+"""The ``corpus_meta`` key holding how many questions the stored counts were counted over."""
+
+
+def refresh_after_import(
+    conn: sqlite3.Connection, changed: int, share: float = REFRESH_SHARE
+) -> bool:
+    """Count the terms again if an import that changed ``changed`` questions made the stored
+    counts stale (see :data:`REFRESH_SHARE`); whether it did."""
+    if changed <= 0:
+        return False
+    row = conn.execute("SELECT value FROM corpus_meta WHERE key = ?", (COUNTED_OVER,)).fetchone()
+    counted_over = int(row[0]) if row else 0
+    if has_stored_counts(conn) and changed < share * counted_over:
+        return False
+    refresh_term_counts(conn)
+    questions = conn.execute("SELECT count(*) FROM questions WHERE is_partial = 0").fetchone()
+    conn.execute(
+        "INSERT OR REPLACE INTO corpus_meta (key, value) VALUES (?, ?)",
+        (COUNTED_OVER, str(questions[0])),
+    )
+    return True

@@ -10,6 +10,7 @@ from qatui.corpus.ingest.identity import DERIVED_ID_BASE, identity_of, kept_apar
 from qatui.corpus.model import Asker, Record
 from qatui.corpus.search.cjk import index_statements, populate_statement
 from qatui.corpus.store.delay_column import column_statements
+from qatui.corpus.store.finding_aids import add_finding_aids
 from qatui.corpus.store.lean_migration import lean_tables
 
 SCHEMA_V1 = """
@@ -197,6 +198,7 @@ MIGRATIONS: dict[int, Migration] = {
     4: _add_identity,
     5: _add_reply_hospital,
     6: lean_tables,
+    7: add_finding_aids,
 }
 """``MIGRATIONS[n]`` takes a database at version n-1 to version n, inside a transaction."""
 
