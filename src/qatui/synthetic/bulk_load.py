@@ -26,6 +26,7 @@ from typing import Any
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import content_hash, identity_of
 from qatui.corpus.model import Asker, Record, SimilarLink
+from qatui.corpus.search.term_counts import refresh_after_import
 from qatui.corpus.store.excerpts import TargetText, stored_link
 from qatui.corpus.store.writer import Store
 from qatui.synthetic import DEFAULT_SEED
@@ -221,12 +222,15 @@ class BulkLoader:
         self.questions += len(rows.questions)
 
     def finish(self) -> None:
-        """Index for full text, restore the trigger, check every reference, return to WAL."""
+        """Index for full text, count its terms, restore the trigger, check every reference,
+        return to WAL."""
         conn = self.conn
         if self._fts_trigger is not None:
             conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
             conn.execute(self._fts_trigger)
             self._fts_trigger = None
+        questions = conn.execute("SELECT count(*) FROM questions").fetchone()[0]
+        refresh_after_import(conn, int(questions))  # what similar questions and suggestions read
         broken = conn.execute("PRAGMA foreign_key_check").fetchone()
         if broken is not None:
             raise StoreError(f"the generated corpus has a broken reference: {tuple(broken)}")
