@@ -417,4 +417,9 @@ def test_the_cli_says_how_the_migration_goes_on_stderr(
     path = tmp_path / "corpus.db"
     v5_corpus(path).close()
     run("stats", "--db", str(path))
-    assert "migrating: 4 of 4 questions\n" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "migrating: 4 of 4 questions\n" in err
+    first = err.splitlines()[0]  # before the migration starts: what it needs and what is free
+    assert first.startswith(f"qatui: upgrading {path} from schema 5 to {SCHEMA_VERSION}: ")
+    assert "of free space (a backup copy of the file and the rebuilt tables)" in first
+    assert first.endswith(" is free")

@@ -103,7 +103,12 @@ def open_store(args: argparse.Namespace, *, build_sample: bool = True) -> Store:
 
         build_sample_database(path)
     check_before_opening(path)
-    return Store.open(path, progress=print_migration_progress)
+    return Store.open(path, progress=print_migration_progress, notice=print_migration_notice)
+
+
+def print_migration_notice(text: str) -> None:
+    """What a schema upgrade will do and the space it needs, on stderr, before it starts."""
+    print(f"qatui: {text}", file=sys.stderr, flush=True)
 
 
 def print_migration_progress(done: int, total: int) -> None:

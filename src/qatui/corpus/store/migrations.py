@@ -123,8 +123,15 @@ def _gib(size: int) -> str:
     return f"{size / 2**30:.1f} GiB" if size >= 2**30 else f"{size / 2**20:.1f} MiB"
 
 
-def _check_space(conn: sqlite3.Connection, path: Path, version: int, schema: Schema) -> None:
-    """Refuse, saying what it needs and what is free, a migration the disk cannot hold."""
+MigrationNotice = Callable[[str], None]
+"""Hears, before a migration of an existing file starts, what it will do and the space it needs."""
+
+
+def _check_space(
+    conn: sqlite3.Connection, path: Path, version: int, schema: Schema
+) -> tuple[int, int]:
+    """Refuse, saying what it needs and what is free, a migration the disk cannot hold; else
+    the bytes it needs and the bytes free."""
     target = schema.version
     needed = space_needed(conn, version, target, schema.rebuilds_at)
     free = shutil.disk_usage(path.resolve().parent).free
@@ -134,6 +141,12 @@ def _check_space(conn: sqlite3.Connection, path: Path, version: int, schema: Sch
             f"{_gib(needed)} of free space (a backup copy and the rebuilt tables) but "
             f"{_gib(free)} is free there. Nothing was changed: free some space and try again."
         )
+    return needed, free
+
+
+def _rebuilds(schema: Schema, version: int) -> bool:
+    """Whether migrating from ``version`` rebuilds the tables (and so compacts the file)."""
+    return schema.rebuilds_at is not None and version < schema.rebuilds_at <= schema.version
 
 
 def _compact(conn: sqlite3.Connection, path: Path) -> None:
@@ -156,10 +169,12 @@ def migrate(
     path: Path,
     schema: Schema | None = None,
     progress: MigrationProgress | None = None,
+    notice: MigrationNotice | None = None,
 ) -> tuple[int | None, Path | None]:
     """Bring the database to ``schema.version`` (default: the corpus's); back up an older
     one first, once the free space has been checked. ``progress`` hears (questions copied,
-    questions in all) from a migration that rebuilds the tables.
+    questions in all) from a migration that rebuilds the tables; ``notice``, before it starts,
+    what it will do and the free space it needs.
 
     Returns the version it was migrated from (None for a new or current file) and the backup.
     Safe when several processes open a new or old file at once: the version is read again
@@ -177,7 +192,14 @@ def migrate(
             conn.execute("COMMIT")
             return None, None
         if version > 0 and str(path) != ":memory:":
-            _check_space(conn, path, version, schema)
+            needed, free = _check_space(conn, path, version, schema)
+            if notice is not None:
+                notice(
+                    f"upgrading {path} from schema {version} to {schema.version}: it needs "
+                    f"about {_gib(needed)} of free space (a backup copy of the file"
+                    + (" and the rebuilt tables" if _rebuilds(schema, version) else "")
+                    + f"), {_gib(free)} is free"
+                )
             backup = _back_up(path, version, schema.version)
         token = MIGRATION_PROGRESS.set(progress)
         try:
@@ -187,7 +209,7 @@ def migrate(
             MIGRATION_PROGRESS.reset(token)
         conn.execute(f"PRAGMA user_version = {schema.version}")
         conn.execute("COMMIT")
-        if schema.rebuilds_at is not None and version < schema.rebuilds_at <= schema.version:
+        if _rebuilds(schema, version):
             _compact(conn, path)
     except BaseException as error:
         if conn.in_transaction:

@@ -32,7 +32,7 @@ from qatui.corpus.store.database import (
 from qatui.corpus.store.excerpts import FROM_TARGET, TargetText, stored_link, written_link
 from qatui.corpus.store.import_session import ImportSession, row_digest
 from qatui.corpus.store.lean_migration import MigrationProgress
-from qatui.corpus.store.migrations import existing_version, migrate
+from qatui.corpus.store.migrations import MigrationNotice, existing_version, migrate
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.schema import SCHEMA_VERSION
 from qatui.corpus.store.specialties import SpecialtyIds
@@ -69,9 +69,11 @@ class Store:
         *,
         read_only: bool | None = None,
         progress: MigrationProgress | None = None,
+        notice: MigrationNotice | None = None,
     ) -> Store:
         """Open (creating or migrating as needed) the database at ``path``; ``progress``
-        hears (questions copied, questions in all) from a migration that rebuilds tables."""
+        hears (questions copied, questions in all) from a migration that rebuilds tables,
+        ``notice`` what a migration will do and the space it needs, before it starts."""
         path = Path(path)
         if read_only is None:
             read_only = not writable(path)
@@ -89,7 +91,7 @@ class Store:
                         "file is read-only so it cannot be migrated."
                     )
                 return cls(conn, DatabaseInfo(path, True))
-            migrated_from, backup = migrate(conn, path, progress=progress)
+            migrated_from, backup = migrate(conn, path, progress=progress, notice=notice)
             use_wal(conn, path)
         except sqlite3.DatabaseError as error:
             conn.close()
