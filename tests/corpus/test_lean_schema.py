@@ -4,6 +4,7 @@ something, kept counts, a full-text table sqlite-utils finds, and the migration 
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import sqlite3
 from collections import namedtuple
@@ -423,3 +424,17 @@ def test_the_cli_says_how_the_migration_goes_on_stderr(
     assert first.startswith(f"qatui: upgrading {path} from schema 5 to {SCHEMA_VERSION}: ")
     assert "of free space (a backup copy of the file and the rebuilt tables)" in first
     assert first.endswith(" is free")
+    steps = [line for line in err.splitlines() if line.startswith("qatui: migrating: ")]
+    assert steps[0] == "qatui: migrating: the replies"
+    assert steps[-1] == "qatui: migrating: counting the search terms"
+
+
+def test_a_new_database_is_made_without_migration_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "one.jsonl"
+    record = {"title": "Knee pain", "specialty": "Orthopedics", "question": "It hurts."}
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    run("import", str(source), "--db", str(tmp_path / "new.db"))
+    err = capsys.readouterr().err
+    assert "migrating" not in err and "upgrading" not in err

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from qatui.corpus.search.term_counts import refresh_term_counts
+from qatui.corpus.store.lean_migration import announce
 from qatui.corpus.topics import INDEX_STATEMENT as TOPIC_INDEX
 
 PERSON_INDEXES = (
@@ -21,6 +22,8 @@ PERSON_INDEXES = (
 
 def add_finding_aids(conn: sqlite3.Connection) -> None:
     """Create the indexes and fill the term counts (seconds at 230,000 questions)."""
+    announce("the doctor, hospital and topic indexes")
     for statement in (*PERSON_INDEXES, TOPIC_INDEX):
         conn.execute(statement)
+    announce("counting the search terms")
     refresh_term_counts(conn)

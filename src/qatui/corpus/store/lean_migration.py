@@ -41,6 +41,19 @@ MIGRATION_PROGRESS: ContextVar[MigrationProgress | None] = ContextVar(
 )
 """Who hears the progress of a migration running in this context (set by ``migrate``)."""
 
+MIGRATION_NOTICE: ContextVar[Callable[[str], None] | None] = ContextVar(
+    "MIGRATION_NOTICE", default=None
+)
+"""Who hears which step a migration running in this context has reached (set by ``migrate``)."""
+
+
+def announce(step: str) -> None:
+    """Tell whoever listens (see :data:`MIGRATION_NOTICE`) that the migration reached ``step``."""
+    notice = MIGRATION_NOTICE.get()
+    if notice is not None:
+        notice(f"migrating: {step}")
+
+
 BATCH = 20_000
 """Questions copied per statement (one progress report each)."""
 
@@ -63,14 +76,18 @@ def lean_tables(conn: sqlite3.Connection) -> None:
         for statement in (QUESTIONS_TABLE, *CHILD_TABLES, COUNTS_TABLE, MONTHS_TABLE):
             conn.execute(statement)
         _copy_questions(conn, progress)
+        announce("the replies")
         _copy_replies(conn)
+        announce("the Similar Q&A links")
         _copy_links(conn)
         conn.execute(
             "INSERT INTO faq_links (question_id, position, topic, specialty) "
             f"SELECT question_id, position, topic, specialty FROM faq_links{OLD}"
         )
+        announce("dropping the old tables")
         for table in reversed(REBUILT):
             conn.execute(f"DROP TABLE {table}{OLD}")
+        announce("the full-text indexes and the other indexes (the longest step)")
         _create_derived_objects(conn)
     finally:
         conn.execute(f"PRAGMA secure_delete = {int(secure_delete)}")

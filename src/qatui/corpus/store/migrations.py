@@ -16,7 +16,11 @@ from pathlib import Path
 
 from qatui.corpus.errors import StoreError
 from qatui.corpus.store.database import connect_uri, damaged_message, is_damage
-from qatui.corpus.store.lean_migration import MIGRATION_PROGRESS, MigrationProgress
+from qatui.corpus.store.lean_migration import (
+    MIGRATION_NOTICE,
+    MIGRATION_PROGRESS,
+    MigrationProgress,
+)
 from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 
 REBUILDING_VERSION = 6
@@ -202,10 +206,12 @@ def migrate(
                 )
             backup = _back_up(path, version, schema.version)
         token = MIGRATION_PROGRESS.set(progress)
+        notice_token = MIGRATION_NOTICE.set(notice if version > 0 else None)  # not a new file
         try:
             for target in range(version + 1, schema.version + 1):
                 schema.migrations[target](conn)
         finally:
+            MIGRATION_NOTICE.reset(notice_token)
             MIGRATION_PROGRESS.reset(token)
         conn.execute(f"PRAGMA user_version = {schema.version}")
         conn.execute("COMMIT")
