@@ -52,6 +52,25 @@ def test_starting_imports_no_heavy_optional_module(module: str) -> None:
     assert not [name for name in loaded if name.split(".")[0] in NOT_AT_START]
 
 
+DIALOGS = (
+    "qatui.tui.screens.bookmarks",
+    "qatui.tui.screens.dialogs",
+    "qatui.tui.screens.export_dialog",
+    "qatui.tui.screens.help",
+    "qatui.tui.screens.history",
+    "qatui.tui.screens.timeline",
+    "qatui.tui.screens.topics",
+    "qatui.tui.widgets.histogram",
+)
+"""Screens the reader's first frame does not show: imported when opened (or to check a remap)."""
+
+
+def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
+    loaded = loaded_modules("import qatui.tui.startup")
+    assert "qatui.tui.reader_screen" in loaded  # the check sees the reader itself
+    assert among(loaded, DIALOGS) == []
+
+
 def test_importing_the_command_line_loads_no_reader_importer_or_generator() -> None:
     loaded = loaded_modules("import qatui.cli")
     assert "qatui.cli.search" in loaded  # the check sees the command modules themselves
