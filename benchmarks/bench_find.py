@@ -31,7 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from qatui.corpus.search.cjk import CJK_CHAR
+from qatui.corpus.search.cjk import CJK_PATTERN
 from qatui.corpus.search.folding import script_variants
 from qatui.corpus.search.fulltext import search
 from qatui.corpus.search.similar import similar_questions
@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 SIMILAR_P95_MS = 50.0
 SUGGEST_P95_MS = 50.0
 FOLDING_RATIO = 1.3
-_CJK_RUN = re.compile(f"(?:{CJK_CHAR.pattern})+")
+_CJK_RUN = re.compile(f"(?:{CJK_PATTERN})+")
 
 
 def percentile(values: list[float], share: float) -> float:

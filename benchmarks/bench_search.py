@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from qatui.corpus.filters import Filters  # noqa: E402
-from qatui.corpus.search.cjk import CJK_CHAR  # noqa: E402
+from qatui.corpus.search.cjk import CJK_PATTERN  # noqa: E402
 from qatui.corpus.search.fulltext import count_matches, search  # noqa: E402
 from qatui.corpus.store.database import connect  # noqa: E402
 from qatui.corpus.store.read_pool import Corpus, QueryCancelled  # noqa: E402
@@ -50,7 +50,7 @@ FIGURES = HERE / "search_results.json"
 SECTION = "## Search"
 PAGE = 50
 WORD = re.compile(r"[a-z]{4,}")
-CJK_RUN = re.compile(f"{CJK_CHAR.pattern}{{2,}}")
+CJK_RUN = re.compile(f"{CJK_PATTERN}{{2,}}")
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -21,6 +21,14 @@ NOT_FOR_THE_COMMAND_LINE = ("textual", "sqlite_utils", "ftfy", "qatui.synthetic"
 NOT_FOR_SEARCH = (*NOT_FOR_THE_COMMAND_LINE, "qatui.corpus.ingest.mapping", "rich.progress")
 """What ``qatui search --json`` never loads: it reads, it does not import or draw."""
 
+LAZY_IN_THE_CORE = ("rapidfuzz", "opencc", "uuid", "hashlib", "secrets", "platformdirs")
+"""What importing the command line (and so the core's search and store modules) leaves for later:
+suggestions (rapidfuzz), CJK folding (opencc), a new corpus's id (uuid), identity keys
+(hashlib), scratch file names (secrets), the default folders (platformdirs)."""
+
+NOT_FOR_A_PLAIN_SEARCH = ("rapidfuzz", "opencc", "secrets", "platformdirs")
+"""What a Latin search with enough matches and ``--db`` given never loads, even at run time."""
+
 
 def loaded_modules(code: str) -> list[str]:
     """The modules a fresh interpreter holds after running ``code``."""
@@ -44,19 +52,84 @@ def test_starting_imports_no_heavy_optional_module(module: str) -> None:
     assert not [name for name in loaded if name.split(".")[0] in NOT_AT_START]
 
 
+DIALOGS = (
+    "qatui.tui.screens.bookmarks",
+    "qatui.tui.screens.dialogs",
+    "qatui.tui.screens.export_dialog",
+    "qatui.tui.screens.help",
+    "qatui.tui.screens.history",
+    "qatui.tui.screens.timeline",
+    "qatui.tui.screens.topics",
+    "qatui.tui.widgets.histogram",
+)
+"""Screens the reader's first frame does not show: imported when opened (or to check a remap)."""
+
+
+def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
+    loaded = loaded_modules("import qatui.tui.startup")
+    assert "qatui.tui.reader_screen" in loaded  # the check sees the reader itself
+    assert among(loaded, DIALOGS) == []
+
+
 def test_importing_the_command_line_loads_no_reader_importer_or_generator() -> None:
     loaded = loaded_modules("import qatui.cli")
     assert "qatui.cli.search" in loaded  # the check sees the command modules themselves
     assert among(loaded, NOT_FOR_THE_COMMAND_LINE) == []
 
 
-def test_search_as_json_loads_only_what_reading_needs(tmp_path: Path) -> None:
-    path = tmp_path / "corpus.db"
+def small_corpus(path: Path, questions: int = 1) -> Path:
+    """A corpus of ``questions`` questions about leg pain."""
     store = Store.open(path)
     with store.transaction():
-        store.upsert(Record(id=1, title="Sciatica", specialty="Neurology", question="leg pain"))
+        for number in range(1, questions + 1):
+            store.upsert(
+                Record(id=number, title="Sciatica", specialty="Neurology", question="leg pain")
+            )
     store.close()
-    run = f"import qatui.cli\nqatui.cli.main(['search', '--db', {str(path)!r}, 'pain', '--json'])"
-    loaded = loaded_modules(run)
+    return path
+
+
+def search_run(path: Path, query: str) -> str:
+    return (
+        f"import qatui.cli\nqatui.cli.main(['search', '--db', {str(path)!r}, {query!r}, '--json'])"
+    )
+
+
+def test_search_as_json_loads_only_what_reading_needs(tmp_path: Path) -> None:
+    loaded = loaded_modules(search_run(small_corpus(tmp_path / "corpus.db"), "pain"))
     assert "qatui.corpus.listing" in loaded  # it did search
     assert among(loaded, NOT_FOR_SEARCH) == []
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["qatui.cli", "qatui.cli.search", "qatui.corpus.listing", "qatui.corpus.store.health"],
+)
+def test_the_core_leaves_optional_helpers_until_they_are_needed(module: str) -> None:
+    loaded = loaded_modules(f"import {module}")
+    assert among(loaded, LAZY_IN_THE_CORE) == []
+
+
+def test_a_plain_search_never_loads_the_suggester_or_cjk_folding(tmp_path: Path) -> None:
+    loaded = loaded_modules(search_run(small_corpus(tmp_path / "corpus.db", 3), "pain"))
+    assert "qatui.corpus.search.suggest" in loaded  # it asked whether a suggestion is due
+    assert among(loaded, NOT_FOR_A_PLAIN_SEARCH) == []
+
+
+def test_a_search_finding_nothing_loads_the_suggester_when_it_suggests(tmp_path: Path) -> None:
+    loaded = loaded_modules(search_run(small_corpus(tmp_path / "corpus.db", 3), "pian"))
+    assert "rapidfuzz" in loaded  # the other tests would pass if rapidfuzz were never seen
+
+
+def test_the_cjk_pattern_is_compiled_only_for_text_outside_ascii() -> None:
+    code = (
+        "from qatui.corpus.search import cjk\n"
+        "assert not cjk.has_cjk('leg pain')\n"
+        "print(cjk.cjk_char.cache_info().currsize)\n"
+        "assert cjk.has_cjk('腰痛') and not cjk.has_cjk('café')\n"
+        "print(cjk.cjk_char.cache_info().currsize)"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert printed == ["0", "1"]

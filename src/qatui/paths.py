@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "qatui"
 DB_ENV = "QATUI_DB"
 
 
 def data_dir() -> Path:
+    import platformdirs  # not at import: a command given --db never asks
+
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
@@ -31,6 +31,8 @@ def resolve_db_path(option: str | None) -> tuple[Path, bool]:
 
 
 def config_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME))
 
 

@@ -90,6 +90,19 @@ async def test_a_bad_config_warns_and_the_reader_starts(reader_db: Path, tmp_pat
         assert isinstance(app.screen, TimelineScreen)
 
 
+async def test_a_remap_of_a_dialog_binding_is_known_though_dialogs_load_late(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    """The dialogs are imported on demand; a [keys] entry for one is still checked against
+    their binding ids, not refused as unknown."""
+    config_file = write_config(tmp_path, '[keys]\n"bookmarks.remove" = "x"\n')
+    app = state_app(reader_db, tmp_path, load_config(config_file))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert notices(app) == []
+        assert app.key_remaps == {"bookmarks.remove": "x"}
+
+
 async def test_a_config_that_is_not_toml_warns(reader_db: Path, tmp_path: Path) -> None:
     config_file = write_config(tmp_path, "theme = [unclosed\n")
     app = state_app(reader_db, tmp_path, load_config(config_file))
@@ -137,7 +150,7 @@ def test_every_new_binding_has_a_description_and_an_id() -> None:
         for binding in holder.BINDINGS:
             assert binding.description, binding  # type: ignore[union-attr]
             assert binding.id, binding  # type: ignore[union-attr]
-    assert set(app_module.DIALOG_SCREENS) >= set(holders[1:])
+    assert set(app_module.dialog_screens()) >= set(holders[1:])
 
 
 def test_the_reader_exits_non_zero_after_a_crash_screen(

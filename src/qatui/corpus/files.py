@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,6 +82,8 @@ def read_capped(path: Path | str, limit: int) -> bytes:
 
 def _scratch_beside(target: Path) -> tuple[int, Path]:
     """A new, empty file in ``target``'s folder (created as the user's files are: umask)."""
+    import secrets  # not at import: only writing a file needs it
+
     while True:
         scratch = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
         try:

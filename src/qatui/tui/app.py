@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -22,36 +23,43 @@ from qatui.corpus.store.read_pool import Corpus
 from qatui.tui.export_files import default_export_folder
 from qatui.tui.messages import WorkFailed
 from qatui.tui.reader_screen import ReaderScreen
-from qatui.tui.screens.bookmarks import BookmarksScreen
 from qatui.tui.screens.dialog_base import Dialog
-from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
-from qatui.tui.screens.export_dialog import ExportScreen
-from qatui.tui.screens.help import HelpScreen, binding_rows, key_label
-from qatui.tui.screens.history import HistoryScreen
-from qatui.tui.screens.timeline import TimelineScreen
-from qatui.tui.screens.topics import TopicScreen
 from qatui.tui.settings import apply_config, binding_ids, key_remaps
 from qatui.tui.signals import handle_exit_signals, release_exit_signals
 from qatui.tui.state_bridge import JobDone
-from qatui.tui.widgets.histogram import Histogram
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from qatui.userstate import UserState
 
-DIALOG_SCREENS = (
-    BookmarksScreen,
-    HistoryScreen,
-    TimelineScreen,
-    TopicScreen,
-    Histogram,
-    ExportScreen,
-    NoteScreen,
-    ConfirmScreen,
-    HelpScreen,
-)
-"""Screens and widgets whose binding ids the config's [keys] may remap, besides the panes."""
+
+def dialog_screens() -> tuple[type[DOMNode], ...]:
+    """Screens and widgets whose binding ids the config's [keys] may remap, besides the panes.
+
+    Imported when asked for (a remap to check, Help to show), not for the first frame."""
+    from qatui.tui.screens.bookmarks import BookmarksScreen
+    from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
+    from qatui.tui.screens.export_dialog import ExportScreen
+    from qatui.tui.screens.help import HelpScreen
+    from qatui.tui.screens.history import HistoryScreen
+    from qatui.tui.screens.timeline import TimelineScreen
+    from qatui.tui.screens.topics import TopicScreen
+    from qatui.tui.widgets.histogram import Histogram
+
+    return (
+        BookmarksScreen,
+        HistoryScreen,
+        TimelineScreen,
+        TopicScreen,
+        Histogram,
+        ExportScreen,
+        NoteScreen,
+        ConfirmScreen,
+        HelpScreen,
+    )
+
+
 QUIT = Binding("q", "quit", "Quit", id="app.quit")
 
 
@@ -121,7 +129,10 @@ class QATuiApp(App[int]):
     # -- settings: theme and keys ----------------------------------------------------------
 
     def apply_settings(self) -> None:
-        """Apply the config (theme, keys), say what was wrong, and remember theme changes."""
+        """Apply the config (theme, keys), say what was wrong, and remember theme changes.
+
+        The dialogs' binding ids are looked up only when the config remaps keys: only a remap
+        is checked against them, and they are modules the first frame does not show."""
         known = binding_ids(
             QATuiApp,
             ReaderScreen,
@@ -129,7 +140,7 @@ class QATuiApp(App[int]):
             ReadingPane,
             SpecialtyNav,
             RelatedLinks,
-            *DIALOG_SCREENS,
+            *(dialog_screens() if self.config.keys else ()),
         )
         for warning in [*self.start_notices, *apply_config(self, self.config, known)]:
             self.notify(clean_line(warning), severity="warning", timeout=12, markup=False)
@@ -162,6 +173,13 @@ class QATuiApp(App[int]):
 
     def action_help(self) -> None:
         """Show every binding, with the keys it has now (the config may have remapped them)."""
+        from qatui.tui.screens.bookmarks import BookmarksScreen
+        from qatui.tui.screens.help import HelpScreen, binding_rows, key_label
+        from qatui.tui.screens.history import HistoryScreen
+        from qatui.tui.screens.timeline import TimelineScreen
+        from qatui.tui.screens.topics import TopicScreen
+        from qatui.tui.widgets.histogram import Histogram
+
         if isinstance(self.screen, HelpScreen):
             return
 

@@ -40,8 +40,6 @@ from qatui.tui.messages import (
 )
 from qatui.tui.place_history import History
 from qatui.tui.reading_state import ReadingStateActions
-from qatui.tui.screens.timeline import TimelineScreen
-from qatui.tui.screens.topics import TopicScreen
 from qatui.tui.source_link import open_in_browser
 from qatui.tui.state_bridge import JobDone, StateAwareCorpus, load_marks, next_view
 from qatui.tui.widgets.filter_bar import FilterBar
@@ -280,6 +278,8 @@ class ReaderScreen(ReadingStateActions):
 
     def action_topics(self) -> None:
         """The topic index: every Related FAQ topic, its specialty and its pages."""
+        from qatui.tui.screens.topics import TopicScreen  # not needed for the first frame
+
         self.app.push_screen(TopicScreen(self.corpus), self._topic_picked)
 
     def _topic_picked(self, row: TopicRow | None) -> None:
@@ -468,6 +468,8 @@ class ReaderScreen(ReadingStateActions):
 
     def action_timeline(self) -> None:
         """Questions per month or year, and the asker facets, under the current filters."""
+        from qatui.tui.screens.timeline import TimelineScreen  # not needed for the first frame
+
         self.app.push_screen(TimelineScreen(self.corpus, self.filters), self._timeline_chosen)
 
     def _timeline_chosen(self, chosen: Filters | None) -> None:

@@ -23,10 +23,6 @@ from qatui.corpus.store.reader import QuestionPage
 from qatui.tui.corpus_worker import run_and_post
 from qatui.tui.export_files import ExportCancelled, ExportRequest, write_export
 from qatui.tui.messages import WorkFailed
-from qatui.tui.screens.bookmarks import BookmarksScreen
-from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
-from qatui.tui.screens.export_dialog import ExportScreen
-from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.state_bridge import (
     BOOKMARK_MARK,
     JobDone,
@@ -120,6 +116,8 @@ class ReadingStateActions(Screen[None]):
         if target is None:
             self.app.bell()
             return
+        from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen  # opened on demand
+
         if self.marks.get(target.question_id) == BOOKMARK_MARK:
 
             def answered(yes: bool | None) -> None:
@@ -148,10 +146,14 @@ class ReadingStateActions(Screen[None]):
 
     def action_bookmarks(self) -> None:
         """The bookmarks, searchable; Enter opens one."""
+        from qatui.tui.screens.bookmarks import BookmarksScreen  # opened on demand
+
         self.app.push_screen(BookmarksScreen(self.state), self._chosen_from_state)
 
     def action_history(self) -> None:
         """What was opened, searchable; Enter opens it again."""
+        from qatui.tui.screens.history import HistoryScreen  # opened on demand
+
         self.app.push_screen(HistoryScreen(self.state), self._chosen_from_state)
 
     def _chosen_from_state(self, question_id: int | None) -> None:
@@ -170,6 +172,8 @@ class ReadingStateActions(Screen[None]):
 
     def action_export(self) -> None:
         """Export the open question, the bookmarks or the list to Markdown or JSON."""
+        from qatui.tui.screens.export_dialog import ExportScreen  # opened on demand
+
         title = self.page.record.title if self.page is not None else None
         words = ", ".join(self.list_filters().describe()) or "every question"
         matching = self.query_one(QuestionList).matching

@@ -7,7 +7,6 @@ ask date and asker together, so two askers with the same title stay two question
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -48,6 +47,8 @@ def another_id(key: bytes, attempt: int) -> int:
 
 
 def _derived(seed: bytes) -> int:
+    import hashlib  # not at import: searching never hashes
+
     digest = hashlib.sha256(seed).digest()
     return DERIVED_ID_BASE + (int.from_bytes(digest[:8], "big") % DERIVED_ID_BASE)
 
@@ -61,6 +62,8 @@ def _plain(text: str | None) -> str:
 
 
 def _key(kind: str, *parts: str) -> bytes:
+    import hashlib
+
     encoded = json.dumps([kind, *parts], ensure_ascii=False).encode("utf-8", "surrogatepass")
     return hashlib.sha256(encoded).digest()[:16]
 
@@ -128,6 +131,8 @@ def kept_apart_key(key: bytes, question_id: int) -> bytes:
 
 def content_hash(record_json: dict[str, Any]) -> str:
     """A hash of everything a record says except its id, to tell "unchanged" from "updated"."""
+    import hashlib
+
     body = {key: value for key, value in record_json.items() if key != "id"}
     encoded = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

@@ -13,6 +13,7 @@ Triggers keep it in step with ``questions`` like ``questions_fts``, by the row's
 
 from __future__ import annotations
 
+import functools
 import re
 
 CJK_RANGES: tuple[tuple[int, int], ...] = (
@@ -27,7 +28,8 @@ CJK_RANGES: tuple[tuple[int, int], ...] = (
 )
 
 _CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
-CJK_CHAR = re.compile(f"[{_CLASS}]")
+CJK_PATTERN = f"[{_CLASS}]"
+"""A regular expression for one CJK character (compiled on first use: it takes milliseconds)."""
 CJK_GLOB = f"*[{_CLASS}]*"
 """An SQLite GLOB pattern true for text holding at least one CJK character."""
 
@@ -36,8 +38,14 @@ CJK_VOCAB = "questions_cjk_vocab"
 COLUMNS = ("title", "subject", "question", "reply_text", "more_info")
 
 
+@functools.cache
+def cjk_char() -> re.Pattern[str]:
+    """:data:`CJK_PATTERN`, compiled once, when first needed."""
+    return re.compile(CJK_PATTERN)
+
+
 def has_cjk(text: str) -> bool:
-    return CJK_CHAR.search(text) is not None
+    return not text.isascii() and cjk_char().search(text) is not None
 
 
 def has_cjk_sql(ref: str) -> str:

@@ -13,6 +13,7 @@ CJK results are merged by reciprocal rank.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -21,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from qatui.corpus.search.cjk import CJK_CHAR, CJK_TABLE
+from qatui.corpus.search.cjk import CJK_PATTERN, CJK_TABLE, has_cjk
 from qatui.corpus.search.fulltext import total_rows
 from qatui.corpus.search.highlight import fold
 from qatui.corpus.search.term_counts import TRIGRAMS, WORDS, document_counts
@@ -48,8 +49,15 @@ RRF_K = 60
 """Reciprocal-rank fusion constant for merging the Latin and CJK lists."""
 
 _WORD = re.compile(r"[^\W_]+")
-_CJK_RUN = re.compile(f"(?:(?={CJK_CHAR.pattern})[^\\W_])+")
-"""A run of CJK letters (Han, kana, Hangul): CJK punctuation and symbols end it."""
+
+
+@functools.cache
+def _cjk_run() -> re.Pattern[str]:
+    """A run of CJK letters (Han, kana, Hangul): CJK punctuation and symbols end it (compiled
+    on first use, as :func:`qatui.corpus.search.cjk.cjk_char`)."""
+    return re.compile(f"(?:(?={CJK_PATTERN})[^\\W_])+")
+
+
 _STOPWORD_TEXT = (
     "the and for with was were are has have had this that from not but been you your they "
     "their there what when which who will would can could should about also very more than "
@@ -88,13 +96,13 @@ def _latin_words(text: str) -> Iterable[str]:
             len(word) >= MIN_WORD_LENGTH
             and not word.isdigit()
             and word not in _STOPWORDS
-            and not CJK_CHAR.search(word)
+            and not has_cjk(word)
         ):
             yield word
 
 
 def _cjk_trigrams(text: str) -> Iterable[str]:
-    for run in _CJK_RUN.findall(text.lower()):
+    for run in _cjk_run().findall(text.lower()):
         for start in range(len(run) - 2):
             yield run[start : start + 3]
 
@@ -200,7 +208,7 @@ def similar_questions(
         lists.append(
             _ranked(conn, _LATIN, [t for t, _ in latin], specialty_id, excluded, limit * 2)
         )
-    if any(CJK_CHAR.search(text or "") for text in fields.values()):
+    if any(has_cjk(text or "") for text in fields.values()):
         cjk = distinctive_terms(conn, fields, total, cjk=True)
         if cjk:
             lists.append(

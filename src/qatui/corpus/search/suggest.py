@@ -24,8 +24,6 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
-
 from qatui.corpus.search.fulltext import total_rows
 from qatui.corpus.search.syntax import Kind, ParsedQuery, parse_query
 from qatui.corpus.search.term_counts import (
@@ -79,6 +77,8 @@ def _window(conn: sqlite3.Connection, word: str, stored: bool) -> list[tuple[str
 
 def closest_word(conn: sqlite3.Connection, word: str, documents: int = 0) -> str | None:
     """The vocabulary's closest word to ``word`` worth suggesting instead of it, or None."""
+    from rapidfuzz.distance import OSA  # loaded only when a suggestion is wanted
+
     edits = max_edits(word)
     best: tuple[int, int, str] | None = None
     for term, count in _window(conn, word, has_stored_counts(conn)):

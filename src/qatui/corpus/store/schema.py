@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import Callable
 
 from qatui.corpus.ingest.identity import DERIVED_ID_BASE, identity_of, kept_apart_key
@@ -156,6 +155,8 @@ def _add_identity(conn: sqlite3.Connection) -> None:
     have none (they are found by title). Two questions an older qatui kept apart that now
     have the same identity stay apart: the later one gets a key of its own.
     """
+    import uuid  # not at import: opening an existing corpus never makes an id
+
     conn.execute("ALTER TABLE questions ADD COLUMN identity BLOB")
     conn.execute(
         "CREATE UNIQUE INDEX questions_by_identity ON questions(identity) "
