@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from qatui.corpus.search.cjk import CJK_TABLE, COLUMNS, indexed_value_sql
+from qatui.corpus.store.fts_merge import merging_held_back
 
 FTS_TABLE = "questions_fts"
 FULL_TEXT_TABLES = (FTS_TABLE, CJK_TABLE)
@@ -113,7 +114,15 @@ def deferred_index(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def _bring_index_up_to_date(conn: sqlite3.Connection) -> None:
-    """Remove the old values noted, index the current values of every row noted."""
+    """Remove the old values noted, index the current values of every row noted, with
+    segment merging held back (see ``fts_merge``)."""
+    with merging_held_back(conn, FULL_TEXT_TABLES):
+        _write_index(conn)
+    conn.execute(f"DELETE FROM temp.{_OLD}")
+    conn.execute(f"DELETE FROM temp.{_SEEN}")
+
+
+def _write_index(conn: sqlite3.Connection) -> None:
     conn.execute(
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_NAMES}) "
         f"SELECT 'delete', question_rowid, {_NAMES} FROM {_OLD} ORDER BY question_rowid"
@@ -133,8 +142,6 @@ def _bring_index_up_to_date(conn: sqlite3.Connection) -> None:
         f"INSERT INTO {CJK_TABLE}(rowid, {_NAMES}) SELECT q.rowid, {_cjk_values('q')} {current} "
         f"WHERE {_any_cjk('q')} ORDER BY q.rowid"
     )
-    conn.execute(f"DELETE FROM temp.{_OLD}")
-    conn.execute(f"DELETE FROM temp.{_SEEN}")
 
 
 IMPORT_WAL_PAGES = 32_768
