@@ -68,3 +68,24 @@ def test_the_settings_are_as_before_after_a_bulk_import(tmp_path: Path) -> None:
     assert {table: config(store, table) for table in (FTS_TABLE, CJK_TABLE)} == before
     assert ("automerge", 8) in before[CJK_TABLE]
     store.close()
+
+
+def test_the_index_write_reads_only_the_rows_the_batch_noted(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    import_records(store, [page(n) for n in range(40)], bulk=False)
+    store.conn.execute("ANALYZE")  # statistics on questions, none on the temp table: as at 230k
+    store.conn.commit()
+    writes: list[str] = []
+    store.conn.set_trace_callback(
+        lambda sql: writes.append(sql) if "(rowid," in sql and "SELECT q.rowid" in sql else None
+    )
+    import_records(store, [page(n) for n in range(40, 44)], bulk=True)
+    store.conn.set_trace_callback(None)
+    assert len(writes) == 2  # questions_fts and questions_cjk
+    # the batch's temporary table went with the import's settings; an empty one plans alike
+    store.conn.execute("CREATE TEMP TABLE bulk_seen_rows (question_rowid INTEGER PRIMARY KEY)")
+    for sql in writes:
+        select = sql[sql.index("SELECT") :]
+        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {select}")]
+        assert not any(step.startswith("SCAN q") for step in plan), plan
+    store.close()
