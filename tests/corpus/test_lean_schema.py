@@ -438,3 +438,20 @@ def test_a_new_database_is_made_without_migration_messages(
     run("import", str(source), "--db", str(tmp_path / "new.db"))
     err = capsys.readouterr().err
     assert "migrating" not in err and "upgrading" not in err
+
+
+def test_the_migration_says_which_reply_texts_it_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "corpus.db"
+    v5 = v5_corpus(path)
+    question_id = v5.execute("SELECT question_id FROM replies LIMIT 1").fetchone()[0]
+    with v5:
+        v5.execute("UPDATE questions SET reply_text = 'other' WHERE id = ?", (question_id,))
+    v5.close()
+    run("stats", "--db", str(path))
+    err = capsys.readouterr().err
+    assert (
+        "qatui: migrating: 1 questions' reply text did not match their replies and was rebuilt "
+        f"from them (ids {question_id})"
+    ) in err

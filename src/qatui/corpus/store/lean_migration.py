@@ -147,6 +147,13 @@ def _copy_replies(conn: sqlite3.Connection) -> None:
             "WHERE substr(q.reply_text, r.body_start + 1, r.body_length) IS NOT o.body"
         )
     ]
+    if differing:
+        shown = ", ".join(str(number) for number in differing[:5])
+        more = f" and {len(differing) - 5:,} more" if len(differing) > 5 else ""
+        announce(
+            f"{len(differing):,} questions' reply text did not match their replies and was "
+            f"rebuilt from them (ids {shown}{more})"
+        )
     for question_id in differing:
         bodies = [
             str(row[0])
