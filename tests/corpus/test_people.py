@@ -11,7 +11,7 @@ from qatui.corpus.facets import histogram
 from qatui.corpus.filters import Filters
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Record, Reply
-from qatui.corpus.people import add_person_indexes, known_name, names_like, person_counts
+from qatui.corpus.people import known_name, names_like, person_counts
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
 
@@ -131,7 +131,6 @@ def test_names_are_found_in_any_case_and_suggested_by_a_part(reader: CorpusReade
 
 
 def test_a_doctors_list_reads_the_doctor_index(reader: CorpusReader) -> None:
-    add_person_indexes(reader.conn)
     where, params = reader.where(Filters(doctor="Lin"))
     plan = " ".join(
         str(row[-1])

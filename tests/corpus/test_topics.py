@@ -9,7 +9,7 @@ import pytest
 
 from qatui.corpus.model import FaqLink, Record
 from qatui.corpus.store.writer import Store
-from qatui.corpus.topics import TopicQuery, TopicRow, add_topic_index, topic_specialties
+from qatui.corpus.topics import TopicQuery, TopicRow, topic_specialties
 
 MakeStore = Callable[..., Store]
 
@@ -62,7 +62,6 @@ def test_topics_of_a_specialty_and_holding_words(conn: sqlite3.Connection) -> No
 
 
 def test_the_topic_list_reads_its_index(conn: sqlite3.Connection) -> None:
-    add_topic_index(conn)
     plan = " ".join(
         str(row[-1])
         for row in conn.execute(

@@ -1,4 +1,4 @@
-"""Who replied: the doctor and hospital filters' indexes, names and facet counts.
+"""Who replied: the doctor and hospital names and facet counts (their indexes: v7, store/finding_aids.py).
 
 A question belongs to every doctor (and hospital) among its replies, so a multi-reply question
 counts once for each of them. The filters themselves are ``Filters.doctor`` and
@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Literal
 
 from qatui.corpus.filters import Filters
-from qatui.corpus.store.finding_aids import PERSON_INDEXES
 from qatui.corpus.store.reader import CorpusReader
 
 Person = Literal["doctor", "hospital"]
@@ -21,12 +20,6 @@ PersonCounts = list[tuple[str, int]]
 
 FACET_LIMIT = 50
 """How many doctors (or hospitals) a facet lists: the busiest."""
-
-
-def add_person_indexes(conn: sqlite3.Connection) -> None:
-    """Create the doctor and hospital indexes (kept, and cheap to repeat, when they exist)."""
-    for statement in PERSON_INDEXES:
-        conn.execute(statement)
 
 
 def person_counts(

@@ -78,10 +78,5 @@ def topic_specialties(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-def add_topic_index(conn: sqlite3.Connection) -> None:
-    """Create the topic index (kept, and cheap to repeat, when it exists)."""
-    conn.execute(INDEX_STATEMENT)
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
