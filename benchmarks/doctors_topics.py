@@ -20,9 +20,10 @@ from typing import Any
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.listing import ListQuery
-from qatui.corpus.people import add_person_indexes, person_counts
+from qatui.corpus.people import person_counts
+from qatui.corpus.store.finding_aids import add_finding_indexes
 from qatui.corpus.store.reader import CorpusReader
-from qatui.corpus.topics import TopicQuery, add_topic_index
+from qatui.corpus.topics import TopicQuery
 
 RUNS = 5
 
@@ -95,8 +96,7 @@ def main(path: Path) -> None:
     print("-- without the indexes")
     measure(conn, busiest, rarest, specialty)
     start = time.perf_counter()
-    add_person_indexes(conn)
-    add_topic_index(conn)
+    add_finding_indexes(conn)
     print(f"-- indexes created in {time.perf_counter() - start:.1f} s")
     measure(conn, busiest, rarest, specialty)
 

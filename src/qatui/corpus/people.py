@@ -1,4 +1,4 @@
-"""Who replied: the doctor and hospital names and facet counts (their indexes: v7, store/finding_aids.py).
+"""Who replied: the doctor and hospital names and facet counts (indexes: store/finding_aids.py).
 
 A question belongs to every doctor (and hospital) among its replies, so a multi-reply question
 counts once for each of them. The filters themselves are ``Filters.doctor`` and

@@ -20,10 +20,16 @@ PERSON_INDEXES = (
 """The indexes the doctor and hospital filters read."""
 
 
+def add_finding_indexes(conn: sqlite3.Connection) -> None:
+    """Create the doctor, hospital and topic indexes (kept, and cheap to repeat, when they
+    exist)."""
+    for statement in (*PERSON_INDEXES, TOPIC_INDEX):
+        conn.execute(statement)
+
+
 def add_finding_aids(conn: sqlite3.Connection) -> None:
     """Create the indexes and fill the term counts (seconds at 230,000 questions)."""
     announce("the doctor, hospital and topic indexes")
-    for statement in (*PERSON_INDEXES, TOPIC_INDEX):
-        conn.execute(statement)
+    add_finding_indexes(conn)
     announce("counting the search terms")
     refresh_term_counts(conn)
