@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 from qatui.corpus.filters import Filters  # noqa: E402
 from qatui.corpus.search.cjk import CJK_PATTERN  # noqa: E402
 from qatui.corpus.search.fulltext import count_matches, search  # noqa: E402
-from qatui.corpus.store.database import connect  # noqa: E402
+from qatui.corpus.store.database import DatabaseInfo, connect  # noqa: E402
 from qatui.corpus.store.read_pool import Corpus, QueryCancelled  # noqa: E402
 from qatui.corpus.store.writer import Store  # noqa: E402
 
@@ -222,8 +222,11 @@ def _cancelled_search(corpus: Corpus, query: str, cancelled: threading.Event) ->
 
 
 def cancel_latency(db: Path, query: str, runs: int = 5) -> list[float]:
-    """From "cancel" to the worker's search giving up, for a slow query (typing a short prefix)."""
-    corpus = Corpus.open(db)
+    """From "cancel" to the worker's search giving up, for a slow query (typing a short prefix).
+
+    The pool reads read-only: ``Corpus.open`` would migrate (rewrite) a corpus of an older
+    schema, and a benchmark never changes the file it measures."""
+    corpus = Corpus(db, DatabaseInfo(db, read_only=True))
     latencies: list[float] = []
     try:
         for _ in range(runs):
