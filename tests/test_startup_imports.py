@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qatui.cli import COMMANDS
 from qatui.corpus.model import Record
 from qatui.corpus.store.writer import Store
 
@@ -73,8 +74,23 @@ def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
 
 def test_importing_the_command_line_loads_no_reader_importer_or_generator() -> None:
     loaded = loaded_modules("import qatui.cli")
-    assert "qatui.cli.search" in loaded  # the check sees the command modules themselves
+    assert "qatui.cli.common" in loaded  # the check sees the command line's modules
     assert among(loaded, NOT_FOR_THE_COMMAND_LINE) == []
+
+
+COMMAND_MODULES = tuple(sorted({f"qatui.cli.{module}" for module, _, _ in COMMANDS.values()}))
+"""Every command's module under qatui.cli."""
+
+
+def test_the_command_line_imports_no_command_module_until_one_is_parsed() -> None:
+    assert among(loaded_modules("import qatui.cli"), COMMAND_MODULES) == []
+
+
+def test_parsing_a_command_imports_that_command_module_alone() -> None:
+    loaded = loaded_modules(
+        "import qatui.cli\nqatui.cli.build_parser().parse_args(['search', 'x'])"
+    )
+    assert among(loaded, COMMAND_MODULES) == ["qatui.cli.search"]
 
 
 def small_corpus(path: Path, questions: int = 1) -> Path:

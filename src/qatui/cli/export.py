@@ -25,12 +25,8 @@ if TYPE_CHECKING:
     from qatui.corpus.store.writer import Store
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(export: argparse.ArgumentParser) -> None:
     """The ``export`` command's options."""
-    export = commands.add_parser(
-        "export",
-        help="print the corpus, or the questions the filters match, as records or Markdown",
-    )
     db_option(export)
     export.add_argument(
         "--format",

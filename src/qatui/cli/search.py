@@ -30,15 +30,13 @@ QUERY_HELP = (
 )
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(parser: argparse.ArgumentParser) -> None:
     """The ``search`` subcommand's options."""
-    parser = commands.add_parser(
-        "search",
-        help="full-text search: ranked or by date, as a table or JSON lines",
-        description="Search titles, subjects, questions, replies and More Info. Chinese, "
+    parser.description = (
+        "Search titles, subjects, questions, replies and More Info. Chinese, "
         "Japanese and Korean text is found by any substring of two or more characters; "
         "Chinese in either script (Simplified or Traditional). When fewer than 3 questions "
-        "match, a query with misspelt words is suggested on stderr (did you mean: ...).",
+        "match, a query with misspelt words is suggested on stderr (did you mean: ...)."
     )
     db_option(parser)
     parser.add_argument("query", metavar="QUERY", help=QUERY_HELP)
