@@ -19,8 +19,19 @@ NOT_AT_START = ("sqlite_utils",)
 NOT_FOR_THE_COMMAND_LINE = ("textual", "sqlite_utils", "ftfy", "qatui.synthetic")
 """What ``import qatui.cli`` never loads: the reader, the importer's helpers, the generator."""
 
-NOT_FOR_SEARCH = (*NOT_FOR_THE_COMMAND_LINE, "qatui.corpus.ingest.mapping", "rich.progress")
-"""What ``qatui search --json`` never loads: it reads, it does not import or draw."""
+NOT_FOR_SEARCH = (
+    *NOT_FOR_THE_COMMAND_LINE,
+    "qatui.corpus.ingest.mapping",
+    "rich.progress",
+    "qatui.corpus.ingest.dates",
+    "qatui.corpus.export",
+    "qatui.cli.check",
+    "qatui.cli.importing",
+    "qatui.cli.similar",
+    "qatui.corpus.search.similar",
+)
+"""What ``qatui search --json`` (with no date option) never loads: it reads, it does not
+import or draw, parse dates, export or rank similar questions."""
 
 LAZY_IN_THE_CORE = ("rapidfuzz", "opencc", "uuid", "hashlib", "secrets", "platformdirs")
 """What importing the command line (and so the core's search and store modules) leaves for later:

@@ -55,16 +55,19 @@ def filter_options(parser: argparse.ArgumentParser) -> None:
 def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filters:
     """The filter options as list filters; ValueError says what is wrong with one."""
     from qatui.corpus.filters import Filters
-    from qatui.corpus.ingest.dates import parse_bound
-    from qatui.corpus.ingest.identity import normalise
-    from qatui.corpus.ingest.sanitize import clean_line
 
     filters = Filters()
-    if args.since:
-        filters = replace(filters, since=parse_bound(args.since))
-    if args.until:
-        filters = replace(filters, until=parse_bound(args.until, end=True))
+    if args.since or args.until:  # the date parser is loaded only for a date option
+        from qatui.corpus.ingest.dates import parse_bound
+
+        if args.since:
+            filters = replace(filters, since=parse_bound(args.since))
+        if args.until:
+            filters = replace(filters, until=parse_bound(args.until, end=True))
     if args.specialty:
+        from qatui.corpus.ingest.identity import normalise
+        from qatui.corpus.ingest.sanitize import clean_line
+
         names = {normalise(name): name for name in reader.specialties()}
         name = names.get(normalise(args.specialty))
         if name is None:

@@ -62,11 +62,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _suggestion(reader: CorpusReader, query: ListQuery, text: str) -> Suggestion | None:
-    """A better query when this one matches fewer than ``FEW_MATCHES`` questions."""
+def _suggestion(reader: CorpusReader, query: ListQuery, text: str, found: int) -> Suggestion | None:
+    """A better query when this one matches fewer than ``FEW_MATCHES`` questions; ``found``
+    matches are in hand already (when that is enough, nothing is counted)."""
     from qatui.corpus.search.suggest import FEW_MATCHES, suggest
 
-    if query.count(reader, cap=FEW_MATCHES) >= FEW_MATCHES:
+    if found >= FEW_MATCHES or query.count(reader, cap=FEW_MATCHES) >= FEW_MATCHES:
         return None
     return suggest(reader.conn, text)
 
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             replace(filters, search=args.query, ranked=args.order == "rank"), typed=False
         )
         hits = query.rows(reader, 0, max(0, args.limit))
-        suggestion = _suggestion(reader, query, args.query)
+        suggestion = _suggestion(reader, query, args.query, len(hits))
         if suggestion is not None:
             print(f"did you mean: {clean_line(suggestion.text)}", file=err)
         if args.json:
