@@ -29,9 +29,14 @@ NOT_FOR_SEARCH = (
     "qatui.cli.importing",
     "qatui.cli.similar",
     "qatui.corpus.search.similar",
+    "qatui.corpus.store.writer",
+    "qatui.corpus.store.migrations",
+    "qatui.corpus.store.schema",
+    "hashlib",
 )
-"""What ``qatui search --json`` (with no date option) never loads: it reads, it does not
-import or draw, parse dates, export or rank similar questions."""
+"""What ``qatui search --json`` (no date option, a corpus at the current schema) never loads:
+it reads, it does not import or draw, parse dates, export, rank similar questions, write or
+migrate (the writer's identity keys are what imported hashlib)."""
 
 LAZY_IN_THE_CORE = ("rapidfuzz", "opencc", "uuid", "hashlib", "secrets", "platformdirs")
 """What importing the command line (and so the core's search and store modules) leaves for later:

@@ -18,8 +18,8 @@ from qatui.corpus.errors import StoreError
 from qatui.corpus.search.cjk import CJK_TABLE
 from qatui.corpus.store.database import connect, damaged_message
 from qatui.corpus.store.expected_schema import objects_of
-from qatui.corpus.store.migrations import existing_version
 from qatui.corpus.store.schema_objects import OBJECTS, SCHEMA_VERSION
+from qatui.corpus.store.schema_version import schema_version_of
 
 FTS_TABLE = "questions_fts"
 PROBLEM_LIMIT = 10
@@ -54,18 +54,21 @@ def check_schema(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(damaged_message(path, f"{', '.join(missing[:5])}{more} {verb} missing"))
 
 
-def check_before_opening(path: Path) -> None:
+def check_before_opening(path: Path) -> bool:
     """Refuse, before anything in it changes, an existing database that lacks part of the
-    current schema: StoreError in words (an older schema is left to the migrations)."""
+    current schema: StoreError in words (an older schema is left to the migrations). True when
+    the file is at the current schema with all of it (nothing to create or migrate)."""
     if str(path) == ":memory:" or not path.exists():
-        return
+        return False
     conn = connect(path, read_only=True)
     try:
         conn.execute("BEGIN")  # one snapshot: another process may be creating the schema now
-        if existing_version(conn, path) == SCHEMA_VERSION:
-            check_schema(conn, path)
+        if schema_version_of(conn, path, SCHEMA_VERSION) != SCHEMA_VERSION:
+            return False
+        check_schema(conn, path)
+        return True
     except sqlite3.DatabaseError:
-        return  # damage SQLite meets here is met, and described, by Store.open too
+        return False  # damage SQLite meets here is met, and described, by Store.open too
     finally:
         conn.close()
 
