@@ -43,8 +43,9 @@ LAZY_IN_THE_CORE = ("rapidfuzz", "opencc", "uuid", "hashlib", "secrets", "platfo
 suggestions (rapidfuzz), CJK folding (opencc), a new corpus's id (uuid), identity keys
 (hashlib), scratch file names (secrets), the default folders (platformdirs)."""
 
-NOT_FOR_A_PLAIN_SEARCH = ("rapidfuzz", "opencc", "secrets", "platformdirs")
-"""What a Latin search with enough matches and ``--db`` given never loads, even at run time."""
+NOT_FOR_A_PLAIN_SEARCH = ("rapidfuzz", "opencc", "secrets", "platformdirs", "tempfile", "random")
+"""What a Latin search with enough matches and ``--db`` given never loads, even at run time
+(tempfile and random: the writability probe makes an unnamed file where the system can)."""
 
 
 def loaded_modules(code: str) -> list[str]:

@@ -14,6 +14,8 @@ import pytest
 from qatui import cli
 from qatui.corpus.errors import StoreError
 from qatui.corpus.model import Record
+from qatui.corpus.store import database
+from qatui.corpus.store.database import writable
 from qatui.corpus.store.reading import open_current
 from qatui.corpus.store.schema import SCHEMA_VERSION
 from qatui.corpus.store.writer import Store
@@ -90,3 +92,15 @@ def test_search_still_migrates_an_older_corpus(
     assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [7]
     assert version(older) == SCHEMA_VERSION
     assert f"upgrading {older} from schema 3 to {SCHEMA_VERSION}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("unnamed_files", [True, False])
+def test_the_writability_probe_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unnamed_files: bool
+) -> None:
+    if not unnamed_files:  # a system without O_TMPFILE: the named temporary file is tried
+        monkeypatch.setattr(database, "O_TMPFILE", None)
+    path = corpus(tmp_path / "corpus.db")
+    assert writable(path)
+    assert not writable(path / "inside a file.db")  # no file can be made in a file
+    assert sorted(os.listdir(tmp_path)) == ["corpus.db"]
