@@ -354,9 +354,10 @@ def test_every_command_and_option_has_help() -> None:
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     lines = {choice.dest: choice.help for choice in commands._choices_actions}
     assert set(lines) == set(cli.COMMANDS)
+    parsers = cli.command_parsers(parser)
     for name, line in lines.items():
         assert line, f"qatui {name} has no help line"
-        for option in commands.choices[name]._actions:
+        for option in parsers[name]._actions:
             assert option.help, f"qatui {name} {option.option_strings or option.dest} has no help"
 
 

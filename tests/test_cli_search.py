@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 import qatui.cli as cli
+from qatui.corpus.listing import COUNT_CAP, ListQuery
 from qatui.corpus.model import Record, Reply
+from qatui.corpus.search.suggest import FEW_MATCHES
+from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
 
 
@@ -160,3 +163,20 @@ def test_a_word_the_corpus_holds_gets_no_suggestion_however_few_match(db: str) -
     assert code == 0
     assert [json.loads(line)["id"] for line in out.splitlines()] == [2]
     assert err == ""
+
+
+def test_a_suggestion_is_counted_for_only_when_the_hits_in_hand_are_too_few(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caps: list[int | None] = []
+    count = ListQuery.count
+
+    def counted(query: ListQuery, reader: CorpusReader, cap: int | None = COUNT_CAP) -> int:
+        caps.append(cap)
+        return count(query, reader, cap=cap)
+
+    monkeypatch.setattr(ListQuery, "count", counted)
+    assert run("search", "--db", db, "sciatica", "--json")[2] == ""  # 3 hits: 3 match at least
+    assert FEW_MATCHES not in caps
+    assert run("search", "--db", db, "sciatica", "--json", "--limit", "1")[2] == ""
+    assert FEW_MATCHES in caps  # 1 hit shown: were there 3 matches? (yes: no suggestion)

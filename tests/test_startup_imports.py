@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qatui.cli import COMMANDS
 from qatui.corpus.model import Record
 from qatui.corpus.store.writer import Store
 
@@ -18,16 +19,33 @@ NOT_AT_START = ("sqlite_utils",)
 NOT_FOR_THE_COMMAND_LINE = ("textual", "sqlite_utils", "ftfy", "qatui.synthetic")
 """What ``import qatui.cli`` never loads: the reader, the importer's helpers, the generator."""
 
-NOT_FOR_SEARCH = (*NOT_FOR_THE_COMMAND_LINE, "qatui.corpus.ingest.mapping", "rich.progress")
-"""What ``qatui search --json`` never loads: it reads, it does not import or draw."""
+NOT_FOR_SEARCH = (
+    *NOT_FOR_THE_COMMAND_LINE,
+    "qatui.corpus.ingest.mapping",
+    "rich.progress",
+    "qatui.corpus.ingest.dates",
+    "qatui.corpus.export",
+    "qatui.cli.check",
+    "qatui.cli.importing",
+    "qatui.cli.similar",
+    "qatui.corpus.search.similar",
+    "qatui.corpus.store.writer",
+    "qatui.corpus.store.migrations",
+    "qatui.corpus.store.schema",
+    "hashlib",
+)
+"""What ``qatui search --json`` (no date option, a corpus at the current schema) never loads:
+it reads, it does not import or draw, parse dates, export, rank similar questions, write or
+migrate (the writer's identity keys are what imported hashlib)."""
 
 LAZY_IN_THE_CORE = ("rapidfuzz", "opencc", "uuid", "hashlib", "secrets", "platformdirs")
 """What importing the command line (and so the core's search and store modules) leaves for later:
 suggestions (rapidfuzz), CJK folding (opencc), a new corpus's id (uuid), identity keys
 (hashlib), scratch file names (secrets), the default folders (platformdirs)."""
 
-NOT_FOR_A_PLAIN_SEARCH = ("rapidfuzz", "opencc", "secrets", "platformdirs")
-"""What a Latin search with enough matches and ``--db`` given never loads, even at run time."""
+NOT_FOR_A_PLAIN_SEARCH = ("rapidfuzz", "opencc", "secrets", "platformdirs", "tempfile", "random")
+"""What a Latin search with enough matches and ``--db`` given never loads, even at run time
+(tempfile and random: the writability probe makes an unnamed file where the system can)."""
 
 
 def loaded_modules(code: str) -> list[str]:
@@ -73,8 +91,23 @@ def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
 
 def test_importing_the_command_line_loads_no_reader_importer_or_generator() -> None:
     loaded = loaded_modules("import qatui.cli")
-    assert "qatui.cli.search" in loaded  # the check sees the command modules themselves
+    assert "qatui.cli.common" in loaded  # the check sees the command line's modules
     assert among(loaded, NOT_FOR_THE_COMMAND_LINE) == []
+
+
+COMMAND_MODULES = tuple(sorted({f"qatui.cli.{module}" for module, _, _ in COMMANDS.values()}))
+"""Every command's module under qatui.cli."""
+
+
+def test_the_command_line_imports_no_command_module_until_one_is_parsed() -> None:
+    assert among(loaded_modules("import qatui.cli"), COMMAND_MODULES) == []
+
+
+def test_parsing_a_command_imports_that_command_module_alone() -> None:
+    loaded = loaded_modules(
+        "import qatui.cli\nqatui.cli.build_parser().parse_args(['search', 'x'])"
+    )
+    assert among(loaded, COMMAND_MODULES) == ["qatui.cli.search"]
 
 
 def small_corpus(path: Path, questions: int = 1) -> Path:

@@ -367,6 +367,20 @@ def test_the_date_plans_agree(
     assert ids(hits) == expected
 
 
+@pytest.mark.parametrize(("sort_max", "walk_max"), [(1_000, 1_000), (2, 1_000), (2, 3)])
+def test_a_date_ordered_search_counts_its_matches_once(
+    make_store: MakeStore, monkeypatch: pytest.MonkeyPatch, sort_max: int, walk_max: int
+) -> None:
+    monkeypatch.setattr(search_module, "DATE_SORT_MAX", sort_max)
+    monkeypatch.setattr(search_module, "DATE_WALK_MAX", walk_max)
+    store = fill(make_store(), *(record(n, question=f"eczema {n}") for n in range(1, 6)))
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    assert len(search(store.conn, "eczema", order="date")) == 5
+    store.conn.set_trace_callback(None)
+    assert len([sql for sql in statements if "count(*)" in sql]) == 1
+
+
 # -- filters -----------------------------------------------------------------------------------
 
 

@@ -23,13 +23,11 @@ if TYPE_CHECKING:
 INDEX_CHECKS = ("full-text index", "CJK index")
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(check: argparse.ArgumentParser) -> None:
     """The ``check`` command's options."""
-    check = commands.add_parser(
-        "check",
-        help="check the database: integrity, full-text indexes, links and counts",
-        description="Read the whole database and report what is wrong with it, if anything. "
-        "Exit status 0: no problem found; 1: problems found; 2: the file cannot be checked.",
+    check.description = (
+        "Read the whole database and report what is wrong with it, if anything. "
+        "Exit status 0: no problem found; 1: problems found; 2: the file cannot be checked."
     )
     db_option(check)
 

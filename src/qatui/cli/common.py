@@ -7,13 +7,16 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from qatui.corpus.errors import StoreError
 
 if TYPE_CHECKING:  # imported where used, so that ``import qatui.cli`` stays light
+    import sqlite3
+
     from qatui.corpus.filters import Filters
     from qatui.corpus.people import Person
+    from qatui.corpus.store.database import DatabaseInfo
     from qatui.corpus.store.reader import CorpusReader
     from qatui.corpus.store.writer import Store
 
@@ -55,16 +58,19 @@ def filter_options(parser: argparse.ArgumentParser) -> None:
 def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filters:
     """The filter options as list filters; ValueError says what is wrong with one."""
     from qatui.corpus.filters import Filters
-    from qatui.corpus.ingest.dates import parse_bound
-    from qatui.corpus.ingest.identity import normalise
-    from qatui.corpus.ingest.sanitize import clean_line
 
     filters = Filters()
-    if args.since:
-        filters = replace(filters, since=parse_bound(args.since))
-    if args.until:
-        filters = replace(filters, until=parse_bound(args.until, end=True))
+    if args.since or args.until:  # the date parser is loaded only for a date option
+        from qatui.corpus.ingest.dates import parse_bound
+
+        if args.since:
+            filters = replace(filters, since=parse_bound(args.since))
+        if args.until:
+            filters = replace(filters, until=parse_bound(args.until, end=True))
     if args.specialty:
+        from qatui.corpus.ingest.identity import normalise
+        from qatui.corpus.ingest.sanitize import clean_line
+
         names = {normalise(name): name for name in reader.specialties()}
         name = names.get(normalise(args.specialty))
         if name is None:
@@ -124,7 +130,16 @@ def no_such_database(path: Path) -> StoreError:
     )
 
 
-def open_reader(args: argparse.Namespace, err: TextIO) -> tuple[Store, CorpusReader]:
+class OpenCorpus(Protocol):
+    """What a reading command holds open: a :class:`Store`, or a corpus opened for reading."""
+
+    conn: sqlite3.Connection
+    info: DatabaseInfo
+
+    def close(self) -> None: ...
+
+
+def open_reader(args: argparse.Namespace, err: TextIO) -> tuple[OpenCorpus, CorpusReader]:
     """The store a reading command names and a reader on its connection.
 
     Reading never creates a database: a path that names none is an error (a typo would
@@ -134,12 +149,15 @@ def open_reader(args: argparse.Namespace, err: TextIO) -> tuple[Store, CorpusRea
     from qatui.corpus.ingest.sanitize import clean_line
     from qatui.corpus.store.database import unread_changes
     from qatui.corpus.store.reader import CorpusReader
+    from qatui.corpus.store.reading import open_current
     from qatui.paths import resolve_db_path
 
     path, is_default = resolve_db_path(getattr(args, "db", None))
     if not is_default and not path.exists():
         raise no_such_database(path)
-    store = open_store(args)
+    store: OpenCorpus | None = open_current(path)  # without the writer, when nothing to migrate
+    if store is None:
+        store = open_store(args)
     if store.info.read_only:
         note = unread_changes(store.info.path)
         if note:

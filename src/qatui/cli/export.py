@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from qatui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
+    OpenCorpus,
     db_option,
     filter_options,
     filters_from_options,
@@ -22,15 +23,10 @@ from qatui.cli.common import (
 if TYPE_CHECKING:
     from qatui.corpus.filters import Filters
     from qatui.corpus.store.reader import CorpusReader
-    from qatui.corpus.store.writer import Store
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(export: argparse.ArgumentParser) -> None:
     """The ``export`` command's options."""
-    export = commands.add_parser(
-        "export",
-        help="print the corpus, or the questions the filters match, as records or Markdown",
-    )
     db_option(export)
     export.add_argument(
         "--format",
@@ -48,7 +44,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _export_filters(
-    args: argparse.Namespace, store: Store, reader: CorpusReader, err: TextIO
+    args: argparse.Namespace, store: OpenCorpus, reader: CorpusReader, err: TextIO
 ) -> Filters | None:
     """The export's filters from its options; None (after saying why) when they are unusable."""
     from qatui.corpus.ingest.sanitize import clean_text

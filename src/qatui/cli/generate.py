@@ -17,13 +17,11 @@ if TYPE_CHECKING:
 COUNTED_PHASES = ("writing", "writing pages")
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(generate: argparse.ArgumentParser) -> None:
     """The ``generate`` subcommand's options."""
-    generate = commands.add_parser(
-        "generate",
-        help="build a synthetic corpus for benchmarks (a new database, or page files)",
-        description="Build a deterministic synthetic corpus shaped like the real site: the "
-        "same count and seed always give the same pages. The text is plainly synthetic.",
+    generate.description = (
+        "Build a deterministic synthetic corpus shaped like the real site: the "
+        "same count and seed always give the same pages. The text is plainly synthetic."
     )
     db_option(generate)
     generate.add_argument("--count", type=int, required=True, help="how many questions")

@@ -21,14 +21,12 @@ PROGRESS_BYTES = 8 * 1024 * 1024
 """Inputs adding up to this many bytes (or over 20 files) show a progress bar on a terminal."""
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(importer: argparse.ArgumentParser) -> None:
     """The ``import`` command's options."""
-    importer = commands.add_parser(
-        "import",
-        help="import page files, JSON, JSONL, CSV or SQLite",
-        description="Import records. A mapping says which input column fills which record "
+    importer.description = (
+        "Import records. A mapping says which input column fills which record "
         "field: --map and the options after it, a --mapping FILE in the same vocabulary, or "
-        "a shipped --profile; --inspect FILE shows an input's columns and a mapping to try.",
+        "a shipped --profile; --inspect FILE shows an input's columns and a mapping to try."
     )
     db_option(importer)
     importer.add_argument(

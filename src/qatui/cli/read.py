@@ -9,13 +9,13 @@ from typing import TextIO
 from qatui.cli.common import EXIT_OK, db_option
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """The ``read`` and ``screenshots`` commands' options."""
-    read = commands.add_parser("read", help="open the reader (the default command)")
+def add_read_options(read: argparse.ArgumentParser) -> None:
+    """The ``read`` command's options."""
     db_option(read)
-    shots = commands.add_parser(
-        "screenshots", help="write SVG screenshots of the reader's main states (sample corpus)"
-    )
+
+
+def add_screenshots_options(shots: argparse.ArgumentParser) -> None:
+    """The ``screenshots`` command's options."""
     shots.add_argument(
         "--output",
         "-o",

@@ -30,15 +30,13 @@ QUERY_HELP = (
 )
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(parser: argparse.ArgumentParser) -> None:
     """The ``search`` subcommand's options."""
-    parser = commands.add_parser(
-        "search",
-        help="full-text search: ranked or by date, as a table or JSON lines",
-        description="Search titles, subjects, questions, replies and More Info. Chinese, "
+    parser.description = (
+        "Search titles, subjects, questions, replies and More Info. Chinese, "
         "Japanese and Korean text is found by any substring of two or more characters; "
         "Chinese in either script (Simplified or Traditional). When fewer than 3 questions "
-        "match, a query with misspelt words is suggested on stderr (did you mean: ...).",
+        "match, a query with misspelt words is suggested on stderr (did you mean: ...)."
     )
     db_option(parser)
     parser.add_argument("query", metavar="QUERY", help=QUERY_HELP)
@@ -64,11 +62,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
 
 
-def _suggestion(reader: CorpusReader, query: ListQuery, text: str) -> Suggestion | None:
-    """A better query when this one matches fewer than ``FEW_MATCHES`` questions."""
+def _suggestion(reader: CorpusReader, query: ListQuery, text: str, found: int) -> Suggestion | None:
+    """A better query when this one matches fewer than ``FEW_MATCHES`` questions; ``found``
+    matches are in hand already (when that is enough, nothing is counted)."""
     from qatui.corpus.search.suggest import FEW_MATCHES, suggest
 
-    if query.count(reader, cap=FEW_MATCHES) >= FEW_MATCHES:
+    if found >= FEW_MATCHES or query.count(reader, cap=FEW_MATCHES) >= FEW_MATCHES:
         return None
     return suggest(reader.conn, text)
 
@@ -131,7 +130,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             replace(filters, search=args.query, ranked=args.order == "rank"), typed=False
         )
         hits = query.rows(reader, 0, max(0, args.limit))
-        suggestion = _suggestion(reader, query, args.query)
+        suggestion = _suggestion(reader, query, args.query, len(hits))
         if suggestion is not None:
             print(f"did you mean: {clean_line(suggestion.text)}", file=err)
         if args.json:

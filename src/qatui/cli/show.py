@@ -10,9 +10,8 @@ from qatui.cli.common import EXIT_INPUT_FAILED, EXIT_OK, db_option, open_reader
 from qatui.corpus.ingest.sanitize import json_terminal_safe
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(show: argparse.ArgumentParser) -> None:
     """The ``show`` command's options."""
-    show = commands.add_parser("show", help="print one question")
     db_option(show)
     show.add_argument("id", type=int, help="the question's id")
     show.add_argument("--json", action="store_true", help="print the FORMAT.md JSON record")

@@ -18,14 +18,12 @@ from qatui.corpus.search.similar import DEFAULT_LIMIT
 from qatui.corpus.store.reader import QuestionRow
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(parser: argparse.ArgumentParser) -> None:
     """The ``similar`` command's options."""
-    parser = commands.add_parser(
-        "similar",
-        help="the questions most like one question (computed from the local corpus)",
-        description="Rank the corpus by one question's distinctive words (and, for Chinese, "
+    parser.description = (
+        "Rank the corpus by one question's distinctive words (and, for Chinese, "
         "Japanese or Korean text, its three-character substrings): the same specialty first, "
-        "the question itself and its own Similar Q&A links left out.",
+        "the question itself and its own Similar Q&A links left out."
     )
     db_option(parser)
     parser.add_argument("id", type=int, help="the question's id")

@@ -9,9 +9,8 @@ from qatui.cli.common import EXIT_OK, db_option, open_reader
 from qatui.corpus.ingest.sanitize import clean_line, clean_text
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(stats: argparse.ArgumentParser) -> None:
     """The ``stats`` command's options."""
-    stats = commands.add_parser("stats", help="counts by specialty and year, date range, size")
     db_option(stats)
 
 

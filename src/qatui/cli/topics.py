@@ -14,13 +14,11 @@ PAGE = 1_000
 """Topics are read (and written out) this many at a time."""
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_options(parser: argparse.ArgumentParser) -> None:
     """The ``topics`` command's options."""
-    parser = commands.add_parser(
-        "topics",
-        help="every Related FAQ topic, its specialty and how many pages link to it",
-        description="The topic index: each Related FAQ topic (and its specialty), with how many "
-        "pages link to it, in order of topic.",
+    parser.description = (
+        "The topic index: each Related FAQ topic (and its specialty), with how many "
+        "pages link to it, in order of topic."
     )
     db_option(parser)
     parser.add_argument("--specialty", help="only the topics of this specialty (any case)")

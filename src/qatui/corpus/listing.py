@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from qatui.corpus.export import iter_filtered_records
 from qatui.corpus.filters import Filters
 from qatui.corpus.model import Record
 from qatui.corpus.search.fulltext import Order, count_matches, match_filter, search
@@ -164,6 +163,8 @@ class ListQuery:
 
     def records(self, reader: CorpusReader) -> Iterator[Record]:
         """Every full question of the list as a record, by id (for exports)."""
+        from qatui.corpus.export import iter_filtered_records  # only exports need it
+
         return iter_filtered_records(reader, self.selecting(reader.conn))
 
     def records_as_listed(self, reader: CorpusReader, page: int = 500) -> Iterator[Record]:

@@ -446,10 +446,11 @@ def _dated(
     where = f" AND {condition}" if condition else ""
     match_sql, match_params = _match_set(plan)
     test, test_params = f"q.rowid IN ({match_sql})", match_params
-    if _capped_count(conn, match_sql, match_params, DATE_SORT_MAX + 1) > DATE_SORT_MAX:
+    # One count serves both choices (never more work than counting to each bound in turn).
+    matches = _capped_count(conn, match_sql, match_params, max(DATE_SORT_MAX, DATE_WALK_MAX) + 1)
+    if matches > DATE_SORT_MAX:
         test = "+" + test
-        many = _capped_count(conn, match_sql, match_params, DATE_WALK_MAX + 1) > DATE_WALK_MAX
-        if many and plan.driver is not None:
+        if matches > DATE_WALK_MAX and plan.driver is not None:
             table = plan.driver.table
             extra, params = _constraint_sql(plan, f"{table}.rowid")
             test = (

@@ -110,6 +110,8 @@ def _finders(term: Term, index: int) -> list[_Finder]:
 
 @dataclass(frozen=True)
 class _Matcher:
+    """How to find a query's terms in text: the finders of its terms, and how many terms."""
+
     finders: tuple[_Finder, ...]
     terms: int
 

@@ -93,6 +93,8 @@ _OR = "OR"
 
 @dataclass(frozen=True)
 class _Piece:
+    """One word or quoted phrase of the typed query, and whether a ``-`` excluded it."""
+
     text: str
     quoted: bool
     negated: bool = False

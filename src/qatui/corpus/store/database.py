@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,7 +242,24 @@ def writable(path: Path) -> bool:
     return _can_make_files_in(folder)
 
 
+O_TMPFILE: int | None = getattr(os, "O_TMPFILE", None)
+"""The flag that makes an unnamed file (Linux), None where the system has none."""
+_NO_UNNAMED_FILES = (errno.EISDIR, errno.EOPNOTSUPP, errno.EINVAL)
+"""What ``open(O_TMPFILE)`` answers where the kernel or the file system has no unnamed files."""
+
+
 def _can_make_files_in(folder: Path) -> bool:
+    """Tried with an unnamed file (``O_TMPFILE``, as :func:`tempfile.TemporaryFile` makes on
+    Linux, without importing tempfile on every open), else a named temporary file."""
+    if O_TMPFILE is not None:
+        try:
+            os.close(os.open(folder, O_TMPFILE | os.O_WRONLY, 0o600))
+            return True
+        except OSError as error:
+            if error.errno not in _NO_UNNAMED_FILES:
+                return False
+    import tempfile
+
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass

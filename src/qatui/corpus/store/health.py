@@ -9,7 +9,6 @@ file, so it runs on request, never on the way to something else.
 from __future__ import annotations
 
 import enum
-import functools
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,8 +17,9 @@ from pathlib import Path
 from qatui.corpus.errors import StoreError
 from qatui.corpus.search.cjk import CJK_TABLE
 from qatui.corpus.store.database import connect, damaged_message
-from qatui.corpus.store.migrations import existing_version
-from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION
+from qatui.corpus.store.expected_schema import objects_of
+from qatui.corpus.store.schema_objects import OBJECTS, SCHEMA_VERSION
+from qatui.corpus.store.schema_version import schema_version_of
 
 FTS_TABLE = "questions_fts"
 PROBLEM_LIMIT = 10
@@ -27,27 +27,16 @@ PROBLEM_LIMIT = 10
 SHOWN_PROBLEMS = 3
 
 
-@functools.cache
 def expected_objects() -> frozenset[tuple[str, str]]:
-    """The (type, name) of every table and trigger the current schema has."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        for target in sorted(MIGRATIONS):
-            MIGRATIONS[target](conn)
-        return frozenset(_objects(conn))
-    finally:
-        conn.close()
-
-
-def _objects(conn: sqlite3.Connection) -> set[tuple[str, str]]:
-    rows = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
-    return {(str(kind), str(name)) for kind, name in rows}
+    """The (type, name) of every table and trigger the current schema has (checked in:
+    :mod:`qatui.corpus.store.expected_schema` says how it is kept true)."""
+    return OBJECTS
 
 
 def missing_objects(conn: sqlite3.Connection) -> list[str]:
     """What the schema lacks, in words ("the table faq_links"), in name order; the tables behind
     a missing full-text table (``questions_fts_data``, ...) go without saying."""
-    missing = expected_objects() - _objects(conn)
+    missing = expected_objects() - objects_of(conn)
     names = {name for _, name in missing}
     return [
         f"the {kind} {name}"
@@ -65,18 +54,21 @@ def check_schema(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(damaged_message(path, f"{', '.join(missing[:5])}{more} {verb} missing"))
 
 
-def check_before_opening(path: Path) -> None:
+def check_before_opening(path: Path) -> bool:
     """Refuse, before anything in it changes, an existing database that lacks part of the
-    current schema: StoreError in words (an older schema is left to the migrations)."""
+    current schema: StoreError in words (an older schema is left to the migrations). True when
+    the file is at the current schema with all of it (nothing to create or migrate)."""
     if str(path) == ":memory:" or not path.exists():
-        return
+        return False
     conn = connect(path, read_only=True)
     try:
         conn.execute("BEGIN")  # one snapshot: another process may be creating the schema now
-        if existing_version(conn, path) == SCHEMA_VERSION:
-            check_schema(conn, path)
+        if schema_version_of(conn, path, SCHEMA_VERSION) != SCHEMA_VERSION:
+            return False
+        check_schema(conn, path)
+        return True
     except sqlite3.DatabaseError:
-        return  # damage SQLite meets here is met, and described, by Store.open too
+        return False  # damage SQLite meets here is met, and described, by Store.open too
     finally:
         conn.close()
 
@@ -142,7 +134,7 @@ def _schema(conn: sqlite3.Connection) -> Finding:
 
 def _fts(conn: sqlite3.Connection, table: str, *, writable: bool) -> Finding:
     name = "full-text index" if table == FTS_TABLE else "CJK index"
-    if ("table", table) not in _objects(conn):
+    if ("table", table) not in objects_of(conn):
         return Finding(name, Verdict.PROBLEM, f"the table {table} is missing")
     if table == FTS_TABLE:
         indexed = _count(conn, f"{table}_docsize")

@@ -7,7 +7,6 @@ to check that a file is one of its kind).
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 import sqlite3
 from collections.abc import Callable, Mapping
@@ -15,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qatui.corpus.errors import StoreError
-from qatui.corpus.store.database import connect_uri, damaged_message, is_damage
+from qatui.corpus.store.database import connect_uri, is_damage
 from qatui.corpus.store.lean_migration import (
     MIGRATION_NOTICE,
     MIGRATION_PROGRESS,
     MigrationProgress,
 )
 from qatui.corpus.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
+from qatui.corpus.store.schema_version import schema_version_of
 
 REBUILDING_VERSION = 6
 """The corpus schema whose migration rebuilds every table (it writes a second copy of them)."""
@@ -40,34 +40,9 @@ class Schema:
     """The version whose migration rebuilds every table (more free space), if any."""
 
 
-NEWER_SCHEMAS = 1_000
-"""A schema number more than this far ahead was made by no qatui: a damaged header (a flipped
-bit in ``user_version`` turns 3 into 1,090,486,524), not a newer release."""
-
-
 def existing_version(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a qatui database (0 for an empty file); refuses any other."""
-    # One statement, so one moment: another process may be creating the schema meanwhile.
-    row = conn.execute(
-        "SELECT (SELECT user_version FROM pragma_user_version), "
-        "(SELECT json_group_array(name) FROM sqlite_master WHERE type = 'table')"
-    ).fetchone()
-    version, tables = int(row[0]), set(json.loads(row[1]))
-    if tables and (version == 0 or "questions" not in tables):
-        raise StoreError(
-            f"{path} is an SQLite database, but not a qatui one. It is left untouched: "
-            "choose another with --db or QATUI_DB."
-        )
-    if version < 0 or version > SCHEMA_VERSION + NEWER_SCHEMAS:
-        raise StoreError(
-            damaged_message(path, f"its schema number, {version}, is one no qatui has written")
-        )
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path} was made by a newer qatui (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}). It is left untouched: upgrade qatui to read it."
-        )
-    return version
+    return schema_version_of(conn, path, SCHEMA_VERSION)
 
 
 def corpus_schema() -> Schema:
