@@ -247,6 +247,26 @@ def test_specialty_counts_are_kept_by_triggers(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_specialty_alone_is_counted_from_the_kept_counts(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    with store.transaction():
+        store.upsert(ANKLE)  # a page and three partials
+        store.upsert(replace(HIP, specialty="Rheumatology"))
+    reader = CorpusReader(store.conn)
+    for name, rows in store.conn.execute(
+        "SELECT s.name, count(q.id) FROM specialties s LEFT JOIN questions q "
+        "ON q.specialty_id = s.id GROUP BY s.id"
+    ).fetchall():
+        assert reader.count(Filters(specialty=name)) == rows
+    assert reader.count(Filters(specialty="No such specialty")) == 0
+    # The answer is the kept table's, not a count over the rows: change the table and see it.
+    store.conn.execute("UPDATE specialty_counts SET questions = 999")
+    assert reader.count(Filters(specialty="Rheumatology")) == 999
+    # With any other filter the rows are counted.
+    assert reader.count(Filters(specialty="Rheumatology", since="1900-01-01")) == 1
+    store.close()
+
+
 def test_sqlite_utils_finds_and_searches_the_full_text_table(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     store = Store.open(path)

@@ -133,11 +133,33 @@ class CorpusReader:
         return self._where(filters)
 
     def count(self, filters: Filters) -> int:
-        """How many questions the filters match."""
+        """How many questions the filters match.
+
+        No filter, or a specialty alone, is answered from the counts the triggers keep
+        (``specialty_counts``): counting the largest specialty's rows took 8 ms warm and
+        70 ms cold at 1,000,000 questions, on every switch to it.
+        """
+        kept = self._kept_count(filters)
+        if kept is not None:
+            return kept
         where, params = self._where(filters)
         return int(
             self.conn.execute(f"SELECT count(*) FROM questions q{where}", params).fetchone()[0]
         )
+
+    def _kept_count(self, filters: Filters) -> int | None:
+        """The count from ``specialty_counts`` when the filters ask for no more than a
+        specialty, else None (the rows have to be counted)."""
+        if self._where(replace(filters, specialty=None))[0]:
+            return None
+        if not filters.specialty:
+            return self.total()
+        found = self.conn.execute(
+            "SELECT coalesce(c.questions, 0) FROM specialties s "
+            "LEFT JOIN specialty_counts c ON c.specialty_id = s.id WHERE s.name = ?",
+            (filters.specialty,),
+        ).fetchone()
+        return int(found[0]) if found else 0
 
     def total(self) -> int:
         """How many questions (partial ones too), from the counts the triggers keep."""
