@@ -40,6 +40,7 @@ class FramesSeen:
     def __init__(self, app: QATuiApp) -> None:
         self.with_rows: list[bool] = []
         self.widgets: list[int] = []
+        self.screen_classes: list[set[str]] = []
         display = app._display
 
         def seen(screen: Any, renderable: Any) -> None:
@@ -47,6 +48,7 @@ class FramesSeen:
                 questions = app.query(QuestionList)
                 self.with_rows.append(bool(questions) and questions.first().row_at(0) is not None)
                 self.widgets.append(len(list(app.screen.walk_children())))
+                self.screen_classes.append(set(app.screen.classes))
             display(screen, renderable)
 
         app._display = seen  # type: ignore[method-assign]
@@ -69,6 +71,17 @@ async def test_the_first_frame_shows_the_rows(
         with app.corpus.reader() as reader:
             total = reader.total()
         assert str(app.query_one(QuestionList).border_title) == f"Questions {total}"
+
+
+async def test_the_first_frame_is_laid_out_for_its_width(reader_db: Path, tmp_path: Path) -> None:
+    """The width class (here "-roomy") is on before the first layout: the panes are not styled
+    and laid out again once the first frame is out."""
+    app = make_app(reader_db, state_path=tmp_path / "state.db")
+    frames = FramesSeen(app)
+    async with app.run_test(size=(170, 40)) as pilot:
+        await wait_until(pilot, lambda: bool(frames.screen_classes), "a frame")
+        assert "-roomy" in frames.screen_classes[0]
+        assert not {"-wide", "-narrow"} & frames.screen_classes[0]
 
 
 async def test_the_first_frame_builds_only_what_it_shows(reader_db: Path, tmp_path: Path) -> None:
