@@ -87,8 +87,9 @@ def _painted_and_exit() -> None:
 
 
 def child_reader(db: str) -> None:
-    """Run the reader until its first frame with question rows, then exit at once."""
-    from qatui.tui.startup import make_app
+    """Run the reader until its first frame with question rows, then exit at once (started
+    as ``run_reader`` starts it)."""
+    from qatui.tui.startup import keep_what_is_loaded, make_app
     from qatui.tui.widgets.question_list import QuestionList
 
     app = make_app(Path(db))
@@ -102,6 +103,7 @@ def child_reader(db: str) -> None:
             _painted_and_exit()
 
     app._display = first_rows  # type: ignore[method-assign]
+    keep_what_is_loaded()
     app.run(headless=True, size=SIZE)
 
 

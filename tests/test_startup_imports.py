@@ -83,10 +83,21 @@ DIALOGS = (
 """Screens the reader's first frame does not show: imported when opened (or to check a remap)."""
 
 
+NOT_FOR_THE_FIRST_FRAME = ("tomllib", "webbrowser")
+"""What the reader's start leaves until used: the TOML parser (a config file to read) and the
+browser launcher (``w``)."""
+
+
 def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
     loaded = loaded_modules("import qatui.tui.startup")
     assert "qatui.tui.reader_screen" in loaded  # the check sees the reader itself
     assert among(loaded, DIALOGS) == []
+
+
+def test_the_reader_leaves_the_config_parser_and_the_browser_until_used() -> None:
+    loaded = loaded_modules("import qatui.tui.startup")
+    assert "qatui.config" in loaded
+    assert among(loaded, NOT_FOR_THE_FIRST_FRAME) == []
 
 
 def test_importing_the_command_line_loads_no_reader_importer_or_generator() -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +110,8 @@ def _read_text(path: Path) -> str | None:
 
 
 def _parse(text: str) -> dict[str, Any]:
+    import tomllib  # only a config file needs it: not loaded when there is none
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -216,8 +217,8 @@ def save_theme(theme: str, path: Path | None = None) -> str | None:
     else:
         updated = line + "\n" + text
     try:
-        after = tomllib.loads(updated)
-    except tomllib.TOMLDecodeError:
+        after = _parse(updated)
+    except _Unreadable:
         after = {}
     if after != {**before, "theme": theme}:
         return f"{path}: the theme was not saved: the file's layout is too unusual to edit safely"

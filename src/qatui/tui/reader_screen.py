@@ -138,16 +138,26 @@ class ReaderScreen(ReadingStateActions):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self._set_width_class(self.app.size.width)
         yield FilterBar(id="filter-bar")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield SpecialtyNav(id="specialties")
-                yield QuestionList(self.corpus, id="questions")
+                yield QuestionList(self.corpus, first_query=ListQuery(self.filters), id="questions")
             with Vertical(id="right"):
                 yield ReadingPane(id="reader")
                 yield RelatedLinks(id="related")
         yield StatusLine(self.corpus.path.name, read_only=self.corpus.read_only, id="status")
         yield Footer()
+
+    def _set_width_class(self, width: int) -> None:
+        """The breakpoint class for ``width`` now, as Textual sets it on the first resize: the
+        panes are styled and laid out once, not again after the first frame."""
+        names = {name: False for _, name in self.HORIZONTAL_BREAKPOINTS}
+        reached = [name for least, name in sorted(self.HORIZONTAL_BREAKPOINTS) if width >= least]
+        if reached:
+            names[reached[-1]] = True
+        self.update_classes(names, animate=False)
 
     def on_mount(self) -> None:
         self._show_filters(self.filters)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import webbrowser
-
 from qatui.corpus.ingest.sanitize import clean_line
 
 SAFE_SCHEMES = ("http://", "https://")
@@ -12,6 +10,8 @@ SAFE_SCHEMES = ("http://", "https://")
 def open_in_browser(url: str) -> str:
     """Ask the system browser to show ``url`` (http or https only); return what happened, in
     words. Blocks while the browser starts: call it from a thread."""
+    import webbrowser  # only opening a page needs it: not loaded for the first frame
+
     shown = clean_line(url)
     if not url.lower().startswith(SAFE_SCHEMES):
         return f"Not a web address, not opened: {shown}"

@@ -30,10 +30,11 @@ from qatui.corpus.listing import ListQuery
 from qatui.corpus.search.highlight import Snippet
 from qatui.corpus.search.suggest import FEW_MATCHES, Suggestion, suggest
 from qatui.corpus.store.read_pool import Corpus
-from qatui.corpus.store.reader import CorpusReader, QuestionRow
+from qatui.corpus.store.reader import QuestionRow
 from qatui.tui.corpus_worker import query_and_post
 from qatui.tui.messages import QuestionChosen
 from qatui.tui.text import fit
+from qatui.tui.widgets.first_page import FirstPage, list_counts
 from qatui.tui.widgets.status_line import Position
 
 PARTIAL_MARK = "◌"
@@ -186,10 +187,19 @@ class QuestionList(ScrollView, can_focus=True):
         position: Position
 
     def __init__(
-        self, corpus: Corpus, *, page_size: int = 100, cache_pages: int = 40, id: str | None = None
+        self,
+        corpus: Corpus,
+        *,
+        first_query: ListQuery | None = None,
+        page_size: int = 100,
+        cache_pages: int = 40,
+        id: str | None = None,
     ) -> None:
+        """``first_query``: the list the first :meth:`load` will ask for, read from now on (in a
+        thread) so that the first frame can show its rows."""
         super().__init__(id=id)
         self.corpus = corpus
+        self._first_page = FirstPage(corpus, first_query, page_size) if first_query else None
         self.page_size = page_size
         self.cache_pages = cache_pages
         self.list_query = ListQuery(Filters())
@@ -230,8 +240,10 @@ class QuestionList(ScrollView, can_focus=True):
         # see SHOW_LOADING_AFTER_S. The cursor is set without its watcher for the same reason.
         self.set_reactive(QuestionList.cursor, 0)
         self._awaiting_answer = True
-        self._request(0)
         generation = self._generation
+        if self._show_first_page(query):
+            return
+        self._request(0)
         self.run_worker(
             partial(self._count, generation, query),
             thread=True,
@@ -240,6 +252,17 @@ class QuestionList(ScrollView, can_focus=True):
             exit_on_error=False,
         )
         self.set_timer(SHOW_LOADING_AFTER_S, partial(self._show_new_list, generation))
+
+    def _show_first_page(self, query: ListQuery) -> bool:
+        """Show the first page read since construction, if it is ``query``'s and ready."""
+        first, self._first_page = self._first_page, None
+        answer = first.take(query) if first is not None else None
+        if answer is None:
+            return False
+        generation = self._generation
+        self._rows_loaded(self.RowsLoaded(generation, 0, answer.rows))
+        self._count_loaded(self.CountLoaded(generation, answer.matching, answer.everything))
+        return True
 
     def _show_new_list(self, generation: int) -> None:
         """Show the list loaded last from its top (once: at its first answer, or when it is
@@ -254,15 +277,10 @@ class QuestionList(ScrollView, can_focus=True):
         self.refresh()
 
     def _count(self, generation: int, query: ListQuery) -> None:
-        def counts(reader: CorpusReader) -> tuple[int, int]:
-            everything = reader.total()
-            matching = query.count(reader) if query.filters.active else everything
-            return matching, everything
-
         query_and_post(
             self,
             self.corpus,
-            counts,
+            partial(list_counts, query),
             lambda found: self.CountLoaded(generation, *found),
             "counting questions failed",
         )

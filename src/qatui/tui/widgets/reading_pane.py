@@ -42,6 +42,14 @@ HIGHLIGHTED = (
     "reader-replies",
     "reader-more-info",
 )
+HIDDEN_UNTIL_SHOWN = (
+    "reader-source",
+    "reader-people",
+    "reader-partial",
+    "reader-more-heading",
+    "reader-more-info",
+)
+"""The parts a page shows only when it has them (the notices under cut parts likewise)."""
 FIRST_CHARS = 20_000
 """How much of a part a page shows when it opens."""
 MORE_CHARS = 200_000
@@ -181,6 +189,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         waits behind the part's notice)."""
         self._chunks: dict[str, list[Static]] = {}
         """The widgets showing each part, a chunk each: the part's own, then those ``+`` added."""
+        self._parts_mounted = False
         self.matches: list[Match] = []
         self.match_index = -1
         self.shown_highlight: Highlight | None = None
@@ -190,30 +199,34 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Choose a question and press Enter."), id="reader-title")
-        yield MoreNotice("reader-title")
-        yield Static(id="reader-meta")
-        yield Static(id="reader-source")
-        yield HorizontalGroup(id="reader-people")
-        yield Static(id="reader-partial", classes="note")
-        for part_id in ("reader-subject", "reader-question", "reader-replies"):
-            yield Static(id=part_id)
-            yield MoreNotice(part_id)
-        yield Static(Content("More Info"), id="reader-more-heading")
-        yield Static(id="reader-more-info")
-        yield MoreNotice("reader-more-info")
 
     def on_mount(self) -> None:
         self.border_title = "Reading"
-        for static_id in (
-            "reader-source",
-            "reader-people",
-            "reader-partial",
-            "reader-more-heading",
-            "reader-more-info",
-        ):
-            self.query_one(f"#{static_id}").display = False
-        for notice in self.query(MoreNotice):
-            notice.display = False
+
+    def _mount_parts(self) -> None:
+        """The page's parts, hidden until a page shows them: mounted when the first page opens,
+        not in the first frame (which has only the title's hint)."""
+        if self._parts_mounted:
+            return
+        self._parts_mounted = True
+        parts: list[Static | HorizontalGroup] = [
+            Static(id="reader-meta"),
+            Static(id="reader-source"),
+            HorizontalGroup(id="reader-people"),
+            Static(id="reader-partial", classes="note"),
+        ]
+        for part_id in ("reader-subject", "reader-question", "reader-replies"):
+            parts += [Static(id=part_id), MoreNotice(part_id)]
+        parts += [
+            Static(Content("More Info"), id="reader-more-heading"),
+            Static(id="reader-more-info"),
+            MoreNotice("reader-more-info"),
+        ]
+        for part in parts:
+            part.display = part.id not in HIDDEN_UNTIL_SHOWN and not isinstance(part, MoreNotice)
+        title_notice = MoreNotice("reader-title")
+        title_notice.display = False
+        self.mount(title_notice, *parts)
 
     def show_page(
         self,
@@ -223,6 +236,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         highlight: Highlight | None = None,
     ) -> None:
         """Lay out one question, marking the ``highlight`` words when a search is on."""
+        self._mount_parts()
         record = page.record
         self.query_one("#reader-meta", Static).update(
             Content.assemble(one_line(record.specialty, "bold"), " · ", asker_line(record))
@@ -415,6 +429,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.scroll_to(y=max(0, top - 2), animate=False)
 
     def set_more_info_folded(self, folded: bool) -> None:
+        if not self._parts_mounted:
+            return  # no page yet: the first one is shown folded or not as asked
         heading = self.query_one("#reader-more-heading", Static)
         heading.update(self._more_heading(folded=folded))
         shown = heading.display and not folded
