@@ -70,7 +70,11 @@ def floor_script(arguments: list[str]) -> str:
         text=True,
         env=bytecode_env(),
     ).stdout.split()
-    return f"import runpy, {', '.join(held)}\n" + BARE
+    # Some held names are not importable by name (a compiled extension's runtime module).
+    load = (
+        "    try:\n        importlib.import_module(name)\n    except ImportError:\n        pass\n"
+    )
+    return f"import importlib\nfor name in {['runpy', *held]!r}:\n{load}" + BARE
 
 
 def timed(command: list[str]) -> float:

@@ -311,7 +311,10 @@ def report(
         for label, key in (
             ("qatui search --json", "search_json_s"),
             ("bare sqlite3 script", "bare_script_s"),
+            ("floor: bare + the search's non-qatui imports", "floor_script_s"),
         ):
+            if key not in cli:
+                continue
             values = [v * 1000 for v in cli[key]]
             out.append(
                 f"| {label} | {statistics.median(values):.0f} | {min(values):.0f} | "
