@@ -7,7 +7,7 @@ import contextlib
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -192,6 +192,10 @@ def open_input(source: str) -> contextlib.AbstractContextManager[BinaryIO]:
     return open_regular(source)  # a FIFO or device is refused at once (it could block for ever)
 
 
+class NotAPage(Exception):
+    """An input read with ``pages_only`` is of another kind (e.g. an SQLite file named .txt)."""
+
+
 def read_source(
     source: str,
     *,
@@ -200,19 +204,23 @@ def read_source(
     mapping: FieldMap | None = None,
     log: InputLog | None = None,
     bytes_read: ProgressCallback | None = None,
+    pages_only: bool = False,
 ) -> Iterator[Parsed]:
     """Every record (or error) one input holds; never raises for a bad input.
 
     Pages are read whole (up to a limit); JSON Lines and CSV a line at a time and JSON lists an
     element at a time, so a file of any size streams through
     (see :mod:`qatui.corpus.ingest.streams`); SQLite a row at a time. ``bytes_read`` hears how
-    many bytes each piece read held.
+    many bytes each piece read held. ``pages_only``: an input that is not a page raises
+    :class:`NotAPage` before anything is read from it but its head.
     """
     name = "<stdin>" if source == "-" else source
     try:
         with open_input(source) as stream:
             reader = InputReader(stream, name, encoding, bytes_read)
             kind = input_kind(source, reader.head, fmt)
+            if pages_only and kind != "page":
+                raise NotAPage(name)
             if kind == "sqlite":
                 if source == "-":
                     raise CorpusInputError(
@@ -386,34 +394,53 @@ def import_paths(
     progress: ProgressCallback | None = None,
     replies_per_row: bool = False,
     bytes_read: ProgressCallback | None = None,
+    jobs: int | None = None,
 ) -> ImportReport:
     """Import every input under ``paths`` (``batch_size``, ``bulk``, ``replies_per_row``: see
-    :func:`import_records`); what reading noticed is in the report's ``log``."""
+    :func:`import_records`); what reading noticed is in the report's ``log``.
+
+    ``jobs``: processes in all; with 2 or more, page files are read and parsed by ``jobs - 1``
+    worker processes while this one writes (see :mod:`qatui.corpus.ingest.page_workers`); 1
+    reads everything here; None chooses workers once
+    :data:`~qatui.corpus.ingest.page_workers.AUTO_PAGE_FILES` page files are met, on a machine
+    with a CPU to spare. The records, errors and counts are the same.
+    """
+    from qatui.corpus.ingest import page_workers  # it imports this module (read_source)
+
     log = InputLog()
 
-    def items() -> Iterator[Parsed]:
-        for source in read_ahead(expand_paths(paths, log)):
-            if isinstance(source, CorpusInputError):
-                yield source
-                continue
-            yield from read_source(
-                source,
-                encoding=encoding,
-                fmt=fmt,
-                mapping=mapping,
-                log=log,
-                bytes_read=bytes_read,
-            )
+    def read_here(source: str) -> Iterator[Parsed]:
+        return read_source(
+            source, encoding=encoding, fmt=fmt, mapping=mapping, log=log, bytes_read=bytes_read
+        )
+
+    def items() -> Generator[Parsed, None, None]:
+        sources: Iterator[str | CorpusInputError] = read_ahead(expand_paths(paths, log))
+        workers = page_workers.worker_count(jobs)
+        if workers and jobs is None:
+            sources, enough = page_workers.enough_page_files(sources, fmt)
+            workers = workers if enough else 0
+        if not workers:
+            for source in sources:
+                if isinstance(source, CorpusInputError):
+                    yield source
+                else:
+                    yield from read_here(source)
+            return
+        options = page_workers.PageOptions(encoding, fmt, RecordMapping.of(mapping).repair)
+        with page_workers.PageWorkers(workers, options, read_here, log, bytes_read) as pool:
+            yield from pool.parse(sources)
 
     try:
-        report = import_records(
-            store,
-            items(),
-            batch_size=batch_size,
-            bulk=bulk,
-            progress=progress,
-            replies_per_row=replies_per_row,
-        )
+        with contextlib.closing(items()) as parsed:  # closing it stops the workers
+            report = import_records(
+                store,
+                parsed,
+                batch_size=batch_size,
+                bulk=bulk,
+                progress=progress,
+                replies_per_row=replies_per_row,
+            )
     except ImportInterrupted as interrupted:
         interrupted.report.log = log
         raise
