@@ -16,6 +16,7 @@ from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.ingest import page_workers
 from qatui.corpus.ingest.importer import ImportReport, expand_paths, import_paths, read_source
 from qatui.corpus.ingest.page_workers import PageOptions, PageWorkers
+from qatui.corpus.ingest.prepared import PreparedRecord, plain_record
 from qatui.corpus.ingest.problems import InputLog
 from qatui.corpus.model import Record
 from qatui.corpus.store.writer import Store
@@ -137,8 +138,8 @@ def _sequential(sources: list[str]) -> tuple[list[str], InputLog]:
     return items, log
 
 
-def repr_item(item: Record | CorpusInputError) -> str:
-    return str(item) if isinstance(item, CorpusInputError) else repr(item)
+def repr_item(item: Record | PreparedRecord | CorpusInputError) -> str:
+    return str(item) if isinstance(item, CorpusInputError) else repr(plain_record(item))
 
 
 def test_a_killed_worker_costs_no_record(
@@ -192,7 +193,8 @@ def test_a_file_that_is_no_page_is_left_to_the_importing_process(tmp_path: Path)
     page = write(tmp_path / "p.page", page_text("P"))
     read = page_workers.read_page_file(str(page), PageOptions())
     assert read is not None and read.size == page.stat().st_size
-    assert [item.title for item in read.items if isinstance(item, Record)] == ["P"]
+    [prepared] = read.items
+    assert isinstance(prepared, PreparedRecord) and prepared.record.title == "P"
 
 
 def test_input_errors_survive_pickling() -> None:

@@ -17,6 +17,7 @@ from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.files import open_regular
 from qatui.corpus.ingest.mapping import RecordMapping
 from qatui.corpus.ingest.pagetext import parse_page
+from qatui.corpus.ingest.prepared import PreparedRecord, plain_record
 from qatui.corpus.ingest.problems import InputLog, ProblemLog
 from qatui.corpus.ingest.readahead import read_ahead
 from qatui.corpus.ingest.records import (
@@ -298,7 +299,7 @@ class ImportInterrupted(KeyboardInterrupt):
 
 def import_records(
     store: Store,
-    items: Iterable[Parsed],
+    items: Iterable[Parsed | PreparedRecord],
     *,
     batch_size: int | None = None,
     batch_text: int = BATCH_TEXT,
@@ -320,7 +321,7 @@ def import_records(
     text have been read.
     """
     report = ImportReport()
-    batch: list[Record] = []
+    batch: list[Record | PreparedRecord] = []
     batch_chars = 0
     text_read = 0
     write = partial(store.upsert, replies_per_row=True) if replies_per_row else store.upsert
@@ -340,7 +341,9 @@ def import_records(
                         outcomes.append(write(record))
                 except (ValueError, OverflowError, sqlite3.IntegrityError) as error:
                     failures.append(
-                        CorpusInputError(record.title[:60], None, f"not written: {error}")
+                        CorpusInputError(
+                            plain_record(record).title[:60], None, f"not written: {error}"
+                        )
                     )
         for outcome in outcomes:  # counted once committed
             report.count(outcome)
@@ -360,7 +363,7 @@ def import_records(
                         progress(1)
                     continue
                 batch.append(item)
-                size = record_text_size(item)
+                size = record_text_size(plain_record(item))
                 batch_chars += size
                 text_read += size
                 if batch_chars >= batch_text or (batch_size and len(batch) >= batch_size):
@@ -414,7 +417,7 @@ def import_paths(
             source, encoding=encoding, fmt=fmt, mapping=mapping, log=log, bytes_read=bytes_read
         )
 
-    def items() -> Generator[Parsed, None, None]:
+    def items() -> Generator[Parsed | PreparedRecord, None, None]:
         sources: Iterator[str | CorpusInputError] = read_ahead(expand_paths(paths, log))
         workers = page_workers.worker_count(jobs)
         if workers and jobs is None:
@@ -427,7 +430,8 @@ def import_paths(
                 else:
                     yield from read_here(source)
             return
-        options = page_workers.PageOptions(encoding, fmt, RecordMapping.of(mapping).repair)
+        repair = RecordMapping.of(mapping).repair
+        options = page_workers.PageOptions(encoding, fmt, repair, replies_per_row)
         with page_workers.PageWorkers(workers, options, read_here, log, bytes_read) as pool:
             yield from pool.parse(sources)
 

@@ -36,6 +36,7 @@ from types import TracebackType
 from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.ingest.importer import PAGE_SUFFIXES, NotAPage, read_source
 from qatui.corpus.ingest.mapping import RecordMapping
+from qatui.corpus.ingest.prepared import PreparedRecord, prepare_record
 from qatui.corpus.ingest.problems import InputLog
 from qatui.corpus.ingest.records import Parsed
 from qatui.corpus.ingest.repair import REPAIR_STEPS
@@ -63,13 +64,17 @@ class PageOptions:
     fmt: str | None = None
     repair: tuple[str, ...] = REPAIR_STEPS
     """The mapping's repair steps: nothing else of a mapping applies to a page."""
+    by_question_text: bool = False
+    """Records are prepared for ``replies_per_row`` (see :mod:`~qatui.corpus.ingest.prepared`)."""
 
 
 @dataclass(frozen=True)
 class FileRead:
     """One page file as a worker read it."""
 
-    items: list[Parsed]
+    items: list[Parsed | PreparedRecord]
+    """Records prepared for writing (left as parsed when preparing one fails: writing it
+    meets the same error), and errors."""
     size: int
     """Bytes read."""
     log: InputLog | None
@@ -131,7 +136,7 @@ def read_page_file(source: str, options: PageOptions) -> FileRead | None:
 
     mapping = RecordMapping(repair=options.repair)
     try:
-        items = list(
+        parsed = list(
             read_source(
                 source,
                 encoding=options.encoding,
@@ -142,12 +147,22 @@ def read_page_file(source: str, options: PageOptions) -> FileRead | None:
                 pages_only=True,
             )
         )
+        items = [_prepared(item, options.by_question_text) for item in parsed]
     except NotAPage:
         return None
     except Exception as error:
         reason = f"not read: the page parser failed ({type(error).__name__}: {error})"
         items = [CorpusInputError(source, None, reason)]
     return FileRead(items, size, None if log.is_empty() else log)
+
+
+def _prepared(item: Parsed, by_question_text: bool) -> Parsed | PreparedRecord:
+    if isinstance(item, CorpusInputError):
+        return item
+    try:
+        return prepare_record(item, by_question_text=by_question_text)
+    except (ValueError, OverflowError):
+        return item  # the importing process meets this error writing it, and names it
 
 
 def _start_worker(parent_alive: Connection) -> None:
@@ -222,7 +237,7 @@ class PageWorkers:
         self._alive_writer.close()
         self._alive_reader.close()
 
-    def parse(self, sources: Iterable[SourceItem]) -> Iterator[Parsed]:
+    def parse(self, sources: Iterable[SourceItem]) -> Iterator[Parsed | PreparedRecord]:
         """Every record (or error) of ``sources``, in order, as the importer reads them."""
         pending: deque[Pending] = deque()
         files: list[SourceItem] = []
@@ -271,7 +286,7 @@ class PageWorkers:
             self._note_broken(files, error)
             return None, files
 
-    def _take(self, entry: Pending) -> Iterator[Parsed]:
+    def _take(self, entry: Pending) -> Iterator[Parsed | PreparedRecord]:
         task, files = entry
         if task is None:
             for item in files:
