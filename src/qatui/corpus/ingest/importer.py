@@ -321,58 +321,94 @@ def import_records(
     text have been read.
     """
     report = ImportReport()
-    batch: list[Record | PreparedRecord] = []
-    batch_chars = 0
     text_read = 0
     write = partial(store.upsert, replies_per_row=True) if replies_per_row else store.upsert
-
-    def flush() -> None:
-        nonlocal batch_chars
-        if not batch:
-            return
-        outcomes: list[Outcome] = []
-        failures: list[CorpusInputError] = []
-        deferred = bulk if bulk is not None else text_read >= BULK_AUTO_TEXT
-        index_once = deferred_index(store.conn) if deferred else contextlib.nullcontext()
-        with store.transaction(), index_once:
-            for record in batch:
-                try:
-                    with store.savepoint():
-                        outcomes.append(write(record))
-                except (ValueError, OverflowError, sqlite3.IntegrityError) as error:
-                    failures.append(
-                        CorpusInputError(
-                            plain_record(record).title[:60], None, f"not written: {error}"
-                        )
-                    )
-        for outcome in outcomes:  # counted once committed
-            report.count(outcome)
-        for failure in failures:
-            report.fail(failure)
-        batch.clear()
-        batch_chars = 0
-        if progress:
-            progress(len(outcomes) + len(failures))
-
+    batch: _Batch | None = None
     try:
         with import_cache(store.conn), store.importing():  # temp_store first: it drops temp tables
-            for item in items:
-                if isinstance(item, CorpusInputError):
-                    report.fail(item)
-                    if progress:
-                        progress(1)
-                    continue
-                batch.append(item)
-                size = record_text_size(plain_record(item))
-                batch_chars += size
-                text_read += size
-                if batch_chars >= batch_text or (batch_size and len(batch) >= batch_size):
-                    flush()
-            flush()
+            try:
+                for item in items:
+                    if isinstance(item, CorpusInputError):
+                        report.fail(item)
+                        if progress:
+                            progress(1)
+                        continue
+                    if batch is None:
+                        deferred = bulk if bulk is not None else text_read >= BULK_AUTO_TEXT
+                        batch = _Batch(store, deferred)
+                    size = record_text_size(plain_record(item))
+                    text_read += size
+                    batch.write(item, write, size)
+                    if bulk is None and text_read >= BULK_AUTO_TEXT:
+                        batch.defer_index()
+                    if batch.chars >= batch_text or (batch_size and batch.records >= batch_size):
+                        done = batch
+                        batch = None  # a failing commit rolls back by itself
+                        done.commit(report, progress)
+                if batch is not None:
+                    done = batch
+                    batch = None
+                    done.commit(report, progress)
+            except BaseException as error:
+                if batch is not None:
+                    batch.roll_back(error)
+                raise
             _refresh_term_counts(store, report)
     except KeyboardInterrupt:
         raise ImportInterrupted(report) from None
     return report
+
+
+class _Batch:
+    """One batch's transaction, open while its records are written as they come (so that
+    writing overlaps the parsing of the next records in a worker process); its outcomes are
+    counted once it commits."""
+
+    def __init__(self, store: Store, deferred: bool) -> None:
+        self.store = store
+        self.records = 0
+        self.chars = 0
+        self.outcomes: list[Outcome] = []
+        self.failures: list[CorpusInputError] = []
+        self._open = contextlib.ExitStack()
+        self._open.enter_context(store.transaction())
+        self._deferred = False
+        if deferred:
+            self.defer_index()
+
+    def defer_index(self) -> None:
+        """Write the full-text index once, at the commit, for what is written from now on
+        (see :mod:`qatui.corpus.store.bulk_index`)."""
+        if not self._deferred:
+            self._open.enter_context(deferred_index(self.store.conn))
+            self._deferred = True
+
+    def write(
+        self, item: Record | PreparedRecord, write: Callable[..., Outcome], size: int
+    ) -> None:
+        """Write one record in a savepoint of its own: its failure costs no other record."""
+        self.records += 1
+        self.chars += size
+        try:
+            with self.store.savepoint():
+                self.outcomes.append(write(item))
+        except (ValueError, OverflowError, sqlite3.IntegrityError) as error:
+            title = plain_record(item).title[:60]
+            self.failures.append(CorpusInputError(title, None, f"not written: {error}"))
+
+    def commit(self, report: ImportReport, progress: ProgressCallback | None) -> None:
+        """Commit (the deferred index written first), then count what the batch did."""
+        self._open.close()
+        for outcome in self.outcomes:  # counted once committed
+            report.count(outcome)
+        for failure in self.failures:
+            report.fail(failure)
+        if progress:
+            progress(len(self.outcomes) + len(self.failures))
+
+    def roll_back(self, error: BaseException) -> None:
+        """Undo the whole batch (``error`` stopped it)."""
+        self._open.__exit__(type(error), error, error.__traceback__)
 
 
 def _refresh_term_counts(store: Store, report: ImportReport) -> None:
