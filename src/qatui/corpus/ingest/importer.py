@@ -317,8 +317,9 @@ def import_records(
     question, and records of one question (same id, else same source URL, else same question
     text) become one question with every reply (see :meth:`Store.upsert`). ``bulk``: defer the
     full-text index to the end of each batch (see :mod:`qatui.corpus.store.bulk_index`);
-    ``None`` chooses it for every batch written once :data:`BULK_AUTO_TEXT` characters of
-    text have been read.
+    ``None`` chooses it from the record at which :data:`BULK_AUTO_TEXT` characters of text
+    have been read on. A batch's records are written as they come, in its open transaction
+    (so that writing overlaps the parsing of the next ones in a worker process).
     """
     report = ImportReport()
     text_read = 0
