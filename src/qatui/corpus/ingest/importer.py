@@ -317,14 +317,36 @@ def import_records(
     question, and records of one question (same id, else same source URL, else same question
     text) become one question with every reply (see :meth:`Store.upsert`). ``bulk``: defer the
     full-text index to the end of each batch (see :mod:`qatui.corpus.store.bulk_index`);
-    ``None`` chooses it from the record at which :data:`BULK_AUTO_TEXT` characters of text
-    have been read on. A batch's records are written as they come, in its open transaction
-    (so that writing overlaps the parsing of the next ones in a worker process).
+    ``None`` chooses it for every batch written once :data:`BULK_AUTO_TEXT` characters of
+    text have been read. A batch's records are written as they come, in its open
+    transaction (so that writing overlaps the parsing of the next ones in a worker
+    process), once that choice is known.
     """
     report = ImportReport()
     text_read = 0
     write = partial(store.upsert, replies_per_row=True) if replies_per_row else store.upsert
     batch: _Batch | None = None
+    waiting: list[tuple[Record | PreparedRecord, int]] = []
+    """Records read before it is known whether their batch takes the bulk path."""
+
+    def full(records: int, chars: int) -> bool:
+        return chars >= batch_text or bool(batch_size and records >= batch_size)
+
+    waiting_chars = 0
+
+    def open_batch() -> _Batch:
+        nonlocal waiting_chars
+        opened = _Batch(store, bulk if bulk is not None else text_read >= BULK_AUTO_TEXT)
+        try:
+            for record, size in waiting:
+                opened.write(record, write, size)
+        except BaseException as error:
+            opened.roll_back(error)
+            raise
+        waiting.clear()
+        waiting_chars = 0
+        return opened
+
     try:
         with import_cache(store.conn), store.importing():  # temp_store first: it drops temp tables
             try:
@@ -334,18 +356,23 @@ def import_records(
                         if progress:
                             progress(1)
                         continue
-                    if batch is None:
-                        deferred = bulk if bulk is not None else text_read >= BULK_AUTO_TEXT
-                        batch = _Batch(store, deferred)
                     size = record_text_size(plain_record(item))
                     text_read += size
-                    batch.write(item, write, size)
-                    if bulk is None and text_read >= BULK_AUTO_TEXT:
-                        batch.defer_index()
-                    if batch.chars >= batch_text or (batch_size and batch.records >= batch_size):
+                    if batch is None:
+                        waiting.append((item, size))
+                        waiting_chars += size
+                        decided = bulk is not None or text_read >= BULK_AUTO_TEXT
+                        if not decided and not full(len(waiting), waiting_chars):
+                            continue
+                        batch = open_batch()
+                    else:
+                        batch.write(item, write, size)
+                    if full(batch.records, batch.chars):
                         done = batch
                         batch = None  # a failing commit rolls back by itself
                         done.commit(report, progress)
+                if waiting:
+                    batch = open_batch()
                 if batch is not None:
                     done = batch
                     batch = None
@@ -373,16 +400,8 @@ class _Batch:
         self.failures: list[CorpusInputError] = []
         self._open = contextlib.ExitStack()
         self._open.enter_context(store.transaction())
-        self._deferred = False
-        if deferred:
-            self.defer_index()
-
-    def defer_index(self) -> None:
-        """Write the full-text index once, at the commit, for what is written from now on
-        (see :mod:`qatui.corpus.store.bulk_index`)."""
-        if not self._deferred:
-            self._open.enter_context(deferred_index(self.store.conn))
-            self._deferred = True
+        if deferred:  # the full-text index written once, at the commit
+            self._open.enter_context(deferred_index(store.conn))
 
     def write(
         self, item: Record | PreparedRecord, write: Callable[..., Outcome], size: int
