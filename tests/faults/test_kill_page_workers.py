@@ -16,7 +16,7 @@ from qatui import cli
 from tests.corpus.test_importer import page_text, write
 from tests.faults.test_kill_and_race import _assert_sound, _committed
 
-PAGES = 4_000
+PAGES = 6_000
 BATCH = 200
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -94,7 +94,12 @@ def test_a_stopped_import_leaves_committed_batches_and_no_worker(tmp_path: Path,
         child.kill()
         assert child.wait(timeout=60) == -signal.SIGKILL
     else:
+        os.killpg(child.pid, signal.SIGSTOP)  # so that it cannot end before the Ctrl+C lands
+        if _committed(db) > PAGES - 2 * BATCH:
+            os.killpg(child.pid, signal.SIGCONT)
+            pytest.fail("the import was too near its end to be interrupted: give it more pages")
         os.killpg(child.pid, signal.SIGINT)  # what a terminal sends the whole group
+        os.killpg(child.pid, signal.SIGCONT)
         assert child.wait(timeout=60) == 130
     assert _gone(workers) == set()
     _assert_sound(db)
