@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.ingest import page_workers
+from qatui.corpus.ingest import importer, page_workers
 from qatui.corpus.ingest.importer import ImportReport, expand_paths, import_paths, read_source
 from qatui.corpus.ingest.page_workers import PageOptions, PageWorkers
 from qatui.corpus.ingest.prepared import PreparedRecord, plain_record
@@ -154,7 +154,7 @@ def test_a_killed_worker_costs_no_record(
         return read_source(source, log=log)
 
     got = []
-    with PageWorkers(1, PageOptions(), here, log) as pool:
+    with PageWorkers(1, PageOptions(), here, log, None, importer.read_page_file) as pool:
         for number, item in enumerate(pool.parse(sources)):
             got.append(repr_item(item))
             if number == 0:
@@ -175,8 +175,8 @@ def test_an_exception_reading_a_file_becomes_that_files_error(
     def broken(*args: object, **kwargs: object) -> Iterator[Record]:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(page_workers, "read_source", broken)
-    read = page_workers.read_page_file(str(page), PageOptions())
+    monkeypatch.setattr(importer, "read_source", broken)
+    read = importer.read_page_file(str(page), PageOptions())
     assert read is not None
     [error] = read.items
     assert isinstance(error, CorpusInputError)
@@ -189,9 +189,9 @@ def test_an_exception_reading_a_file_becomes_that_files_error(
 def test_a_file_that_is_no_page_is_left_to_the_importing_process(tmp_path: Path) -> None:
     database = tmp_path / "rows.txt"
     sqlite3.connect(database).execute("CREATE TABLE t (a)").connection.close()
-    assert page_workers.read_page_file(str(database), PageOptions()) is None
+    assert importer.read_page_file(str(database), PageOptions()) is None
     page = write(tmp_path / "p.page", page_text("P"))
-    read = page_workers.read_page_file(str(page), PageOptions())
+    read = importer.read_page_file(str(page), PageOptions())
     assert read is not None and read.size == page.stat().st_size
     [prepared] = read.items
     assert isinstance(prepared, PreparedRecord) and prepared.record.title == "P"

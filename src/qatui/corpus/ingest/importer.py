@@ -15,9 +15,11 @@ from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.files import open_regular
+from qatui.corpus.ingest import page_workers
 from qatui.corpus.ingest.mapping import RecordMapping
+from qatui.corpus.ingest.page_workers import PAGE_SUFFIXES, FileRead, PageOptions
 from qatui.corpus.ingest.pagetext import parse_page
-from qatui.corpus.ingest.prepared import PreparedRecord, plain_record
+from qatui.corpus.ingest.prepared import PreparedRecord, plain_record, prepare_record
 from qatui.corpus.ingest.problems import InputLog, ProblemLog
 from qatui.corpus.ingest.readahead import read_ahead
 from qatui.corpus.ingest.records import (
@@ -35,7 +37,6 @@ from qatui.corpus.search.term_counts import refresh_after_import
 from qatui.corpus.store.bulk_index import deferred_index, import_cache
 from qatui.corpus.store.writer import Outcome, Store
 
-PAGE_SUFFIXES = {".txt", ".page"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".sqlite", ".sqlite3"}
 """What a folder import reads. An SQLite ``.db`` is read only when named (in a folder it is
 as likely a corpus or some program's own database)."""
@@ -263,6 +264,47 @@ def _repaired_page(text: str, mapping: FieldMap | None, log: InputLog | None) ->
     return repaired
 
 
+def read_page_file(source: str, options: PageOptions) -> FileRead | None:
+    """One page file read (in a worker process) as :func:`read_source` reads it, its records
+    prepared for writing; None when it is not a page; an exception is the file's error."""
+    log = InputLog()
+    size = 0
+
+    def count(number: int) -> None:
+        nonlocal size
+        size += number
+
+    mapping = RecordMapping(repair=options.repair)
+    try:
+        parsed = list(
+            read_source(
+                source,
+                encoding=options.encoding,
+                fmt=options.fmt,
+                mapping=mapping,
+                log=log,
+                bytes_read=count,
+                pages_only=True,
+            )
+        )
+        items = [_prepared(item, options.by_question_text) for item in parsed]
+    except NotAPage:
+        return None
+    except Exception as error:
+        reason = f"not read: the page parser failed ({type(error).__name__}: {error})"
+        items = [CorpusInputError(source, None, reason)]
+    return FileRead(items, size, None if log.is_empty() else log)
+
+
+def _prepared(item: Parsed, by_question_text: bool) -> Parsed | PreparedRecord:
+    if isinstance(item, CorpusInputError):
+        return item
+    try:
+        return prepare_record(item, by_question_text=by_question_text)
+    except (ValueError, OverflowError):
+        return item  # the importing process meets this error writing it, and names it
+
+
 ProgressCallback = Callable[[int], None]
 
 BATCH_TEXT = 64 * 1024 * 1024
@@ -464,8 +506,6 @@ def import_paths(
     :data:`~qatui.corpus.ingest.page_workers.AUTO_PAGE_FILES` page files are met, on a machine
     with a CPU to spare. The records, errors and counts are the same.
     """
-    from qatui.corpus.ingest import page_workers  # it imports this module (read_source)
-
     log = InputLog()
 
     def read_here(source: str) -> Iterator[Parsed]:
@@ -487,8 +527,10 @@ def import_paths(
                     yield from read_here(source)
             return
         repair = RecordMapping.of(mapping).repair
-        options = page_workers.PageOptions(encoding, fmt, repair, replies_per_row)
-        with page_workers.PageWorkers(workers, options, read_here, log, bytes_read) as pool:
+        options = PageOptions(encoding, fmt, repair, replies_per_row)
+        with page_workers.PageWorkers(
+            workers, options, read_here, log, bytes_read, read_page_file
+        ) as pool:
             yield from pool.parse(sources)
 
     try:

@@ -34,9 +34,7 @@ from pathlib import Path
 from types import TracebackType
 
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.ingest.importer import PAGE_SUFFIXES, NotAPage, read_source
-from qatui.corpus.ingest.mapping import RecordMapping
-from qatui.corpus.ingest.prepared import PreparedRecord, prepare_record
+from qatui.corpus.ingest.prepared import PreparedRecord
 from qatui.corpus.ingest.problems import InputLog
 from qatui.corpus.ingest.records import Parsed
 from qatui.corpus.ingest.repair import REPAIR_STEPS
@@ -52,6 +50,7 @@ MAX_AUTO_WORKERS = 2
 """Workers chosen by ``jobs=None`` at most: the writing process is the bottleneck, and one
 worker keeps up with it (parsing a page costs about a third of writing it)."""
 
+PAGE_SUFFIXES = frozenset({".txt", ".page"})
 SourceItem = str | CorpusInputError
 ReadHere = Callable[[str], Iterator[Parsed]]
 
@@ -119,50 +118,17 @@ def enough_page_files(
     return itertools.chain(seen, sources), pages >= enough
 
 
-def read_page_files(sources: list[str], options: PageOptions) -> list[FileRead | None]:
-    """A worker's task: each file read as a page, or None for one that is not a page."""
-    return [read_page_file(source, options) for source in sources]
+ReadFile = Callable[[str, PageOptions], "FileRead | None"]
+"""What a worker runs for each file: the file read as a page, or None when it is not a page
+(:func:`qatui.corpus.ingest.importer.read_page_file`; passed in, as this module is below the
+importer)."""
 
 
-def read_page_file(source: str, options: PageOptions) -> FileRead | None:
-    """One page file read as :func:`~qatui.corpus.ingest.importer.read_source` reads it; an
-    exception becomes the file's error."""
-    log = InputLog()
-    size = 0
-
-    def count(number: int) -> None:
-        nonlocal size
-        size += number
-
-    mapping = RecordMapping(repair=options.repair)
-    try:
-        parsed = list(
-            read_source(
-                source,
-                encoding=options.encoding,
-                fmt=options.fmt,
-                mapping=mapping,
-                log=log,
-                bytes_read=count,
-                pages_only=True,
-            )
-        )
-        items = [_prepared(item, options.by_question_text) for item in parsed]
-    except NotAPage:
-        return None
-    except Exception as error:
-        reason = f"not read: the page parser failed ({type(error).__name__}: {error})"
-        items = [CorpusInputError(source, None, reason)]
-    return FileRead(items, size, None if log.is_empty() else log)
-
-
-def _prepared(item: Parsed, by_question_text: bool) -> Parsed | PreparedRecord:
-    if isinstance(item, CorpusInputError):
-        return item
-    try:
-        return prepare_record(item, by_question_text=by_question_text)
-    except (ValueError, OverflowError):
-        return item  # the importing process meets this error writing it, and names it
+def read_page_files(
+    read_file: ReadFile, sources: list[str], options: PageOptions
+) -> list[FileRead | None]:
+    """A worker's task: each file read with ``read_file``."""
+    return [read_file(source, options) for source in sources]
 
 
 def _start_worker(parent_alive: Connection) -> None:
@@ -177,12 +143,12 @@ def _start_worker(parent_alive: Connection) -> None:
     threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(preload: list[str]) -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # workers fork with this module imported
+    context.set_forkserver_preload(preload)  # workers fork with these modules imported
     return context
 
 
@@ -199,9 +165,11 @@ class PageWorkers:
         options: PageOptions,
         read_here: ReadHere,
         log: InputLog,
-        bytes_read: Callable[[int], None] | None = None,
+        bytes_read: Callable[[int], None] | None,
+        read_file: ReadFile,
     ) -> None:
         self.workers = max(workers, 1)
+        self._read_file = read_file
         self.options = options
         self._read_here = read_here
         self._log = log
@@ -209,7 +177,7 @@ class PageWorkers:
         self._alive_reader, self._alive_writer = multiprocessing.Pipe(duplex=False)
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
             self.workers,
-            mp_context=_context(),
+            mp_context=_context([__name__, read_file.__module__]),
             initializer=_start_worker,
             initargs=(self._alive_reader,),
         )
@@ -281,7 +249,8 @@ class PageWorkers:
         if self._pool is None or self._broken:
             return None, files
         try:
-            return self._pool.submit(read_page_files, names, self.options), files
+            task = self._pool.submit(read_page_files, self._read_file, names, self.options)
+            return task, files
         except (BrokenProcessPool, RuntimeError) as error:
             self._note_broken(files, error)
             return None, files
