@@ -28,10 +28,21 @@ def _pages(folder: Path) -> Path:
     return folder
 
 
+IMPORT_WITH_CTRL_C = """
+import signal, sys
+from qatui import cli
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+"""``qatui`` with Ctrl+C as a terminal gives it: a test runner's process may pass on SIGINT
+ignored or blocked (then Python keeps ignoring it)."""
+
+
 def _start(db: Path, pages: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "qatui", "import", "--db", str(db), "--jobs", "2"]
+    command = [sys.executable, "-c", IMPORT_WITH_CTRL_C, "import", "--db", str(db)]
     return subprocess.Popen(
-        [*command, "--batch-size", str(BATCH), str(pages)],
+        [*command, "--jobs", "2", "--batch-size", str(BATCH), str(pages)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, as a shell gives a command
