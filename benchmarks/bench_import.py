@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -88,6 +89,11 @@ def copy_database(source: Path, target: Path) -> None:
             shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
 
 
+def _remove(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
 def parse_all(pages: Path) -> tuple[list[dict[str, Any]], float]:
     started = time.perf_counter()
     records = [
@@ -130,42 +136,59 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages-dir", type=Path, help="page files to import (default: generated)")
     parser.add_argument("--into", type=Path, help="also import into a copy of this corpus")
     parser.add_argument("--no-bulk", action="store_true", help="import with --no-bulk")
+    parser.add_argument(
+        "--jobs",
+        default="",
+        help="comma-separated --jobs values for qatui import, each timed in every run "
+        "(e.g. 1,2; default: qatui's own choice)",
+    )
     args = parser.parse_args(argv)
     pages = args.pages_dir or ensure_pages(args.count, args.cache)
     count = sum(1 for source in expand_paths([str(pages)]) if isinstance(source, str))
     extra = ["--no-bulk"] if args.no_bulk else []
+    jobs_values = [value.strip() for value in args.jobs.split(",") if value.strip()] or [""]
     runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(dir=args.cache) as scratch:
         for run in range(args.runs):
-            imported, imported_cpu = time_qatui_import(pages, Path(scratch) / "import.db", *extra)
+            figures: dict[str, float] = {"load_1m": os.getloadavg()[0]}
+            for jobs in jobs_values:
+                tag = f"_j{jobs}" if jobs else ""
+                options = [*extra, *(["--jobs", jobs] if jobs else [])]
+                imported, cpu = time_qatui_import(pages, Path(scratch) / "import.db", *options)
+                figures.update({f"import_s{tag}": imported, f"import_cpu_s{tag}": cpu})
+                figures[f"import_rate{tag}"] = count / imported
+                _remove(Path(scratch) / "import.db")
             records, parse_seconds = parse_all(pages)
             plain = time_insert_all(records, Path(scratch) / "plain.db")
             fts = time_fts_at_end(Path(scratch) / "plain.db")
-            figures = {
-                "import_s": imported,
-                "import_cpu_s": imported_cpu,
-                "parse_s": parse_seconds,
-                "insert_all_s": plain,
-                "fts_at_end_s": fts,
-                "import_rate": count / imported,
-                "insert_all_rate": count / plain,
-                "parse_and_insert_all_rate": count / (parse_seconds + plain),
-                "parse_insert_all_fts_rate": count / (parse_seconds + plain + fts),
-            }
+            figures.update(
+                {
+                    "parse_s": parse_seconds,
+                    "insert_all_s": plain,
+                    "fts_at_end_s": fts,
+                    "insert_all_rate": count / plain,
+                    "parse_and_insert_all_rate": count / (parse_seconds + plain),
+                    "parse_insert_all_fts_rate": count / (parse_seconds + plain + fts),
+                }
+            )
+            _remove(Path(scratch) / "plain.db")
             baseline = figures["parse_insert_all_fts_rate"]
-            figures["import_vs_baseline"] = figures["import_rate"] / baseline
-            if args.into:
-                target = Path(scratch) / "into.db"
-                copy_database(args.into, target)
-                into, into_cpu = time_qatui_import(pages, target, *extra)
-                figures.update(into_s=into, into_cpu_s=into_cpu, into_rate=count / into)
-                figures["into_vs_baseline"] = figures["into_rate"] / baseline
-                figures["empty_vs_into"] = figures["import_rate"] / figures["into_rate"]
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{target}{suffix}").unlink(missing_ok=True)
-            for name in ("import.db", "plain.db"):
-                for suffix in ("", "-wal", "-shm"):
-                    (Path(scratch) / f"{name}{suffix}").unlink(missing_ok=True)
+            for jobs in jobs_values:
+                tag = f"_j{jobs}" if jobs else ""
+                options = [*extra, *(["--jobs", jobs] if jobs else [])]
+                figures[f"import_vs_baseline{tag}"] = figures[f"import_rate{tag}"] / baseline
+                if args.into:
+                    target = Path(scratch) / "into.db"
+                    copy_database(args.into, target)
+                    into, into_cpu = time_qatui_import(pages, target, *options)
+                    figures.update({f"into_s{tag}": into, f"into_cpu_s{tag}": into_cpu})
+                    figures[f"into_rate{tag}"] = count / into
+                    figures[f"into_vs_baseline{tag}"] = figures[f"into_rate{tag}"] / baseline
+                    figures[f"empty_vs_into{tag}"] = (
+                        figures[f"import_rate{tag}"] / figures[f"into_rate{tag}"]
+                    )
+                    _remove(target)
+            figures["load_1m_end"] = os.getloadavg()[0]
             runs.append(figures)
             print(json.dumps({"run": run, **figures}), file=sys.stderr)
     summary = {key: _median(runs, key) for key in runs[0]}

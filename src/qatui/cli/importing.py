@@ -137,6 +137,15 @@ def add_options(importer: argparse.ArgumentParser) -> None:
         help="update the full-text index once per batch instead of row by row (default: "
         "on once 4 MiB of text have been read, so small imports stay incremental)",
     )
+    importer.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes in all: with 2 or more, N-1 of them read and parse page files while "
+        "this one writes; 1 reads everything here (default: a parsing process once there are "
+        "300 page files, when a CPU is free)",
+    )
 
 
 def build_mapping(args: argparse.Namespace) -> RecordMapping:
@@ -266,6 +275,7 @@ def _import(args: argparse.Namespace, mapping: RecordMapping, out: TextIO, err: 
                 bulk=args.bulk,
                 bytes_read=lambda n: progress.advance(task, n),
                 replies_per_row=args.replies_per_row or mapping.replies_per_row,
+                jobs=max(1, args.jobs) if args.jobs is not None else None,
             )
     except KeyboardInterrupt as interrupt:
         kept = getattr(interrupt, "report", None)

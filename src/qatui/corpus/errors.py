@@ -13,6 +13,10 @@ class CorpusInputError(Exception):
         self.unit = unit
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled by its parts (a page-parsing process sends errors back to the importer)."""
+        return (_input_error, (self.source, self.line, self.reason, self.unit))
+
     @property
     def place(self) -> str:
         """Where: ``file:line``, ``file (record 3)`` or just ``file``."""
@@ -24,6 +28,10 @@ class CorpusInputError(Exception):
 
     def __str__(self) -> str:
         return f"{self.place}: {self.reason}"
+
+
+def _input_error(source: str, line: int | None, reason: str, unit: str) -> CorpusInputError:
+    return CorpusInputError(source, line, reason, unit=unit)
 
 
 class StoreError(Exception):

@@ -7,7 +7,7 @@ import contextlib
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -15,8 +15,11 @@ from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
 from qatui.corpus.files import open_regular
+from qatui.corpus.ingest import page_workers
 from qatui.corpus.ingest.mapping import RecordMapping
+from qatui.corpus.ingest.page_workers import PAGE_SUFFIXES, FileRead, PageOptions
 from qatui.corpus.ingest.pagetext import parse_page
+from qatui.corpus.ingest.prepared import PreparedRecord, plain_record, prepare_record
 from qatui.corpus.ingest.problems import InputLog, ProblemLog
 from qatui.corpus.ingest.readahead import read_ahead
 from qatui.corpus.ingest.records import (
@@ -34,7 +37,6 @@ from qatui.corpus.search.term_counts import refresh_after_import
 from qatui.corpus.store.bulk_index import deferred_index, import_cache
 from qatui.corpus.store.writer import Outcome, Store
 
-PAGE_SUFFIXES = {".txt", ".page"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".sqlite", ".sqlite3"}
 """What a folder import reads. An SQLite ``.db`` is read only when named (in a folder it is
 as likely a corpus or some program's own database)."""
@@ -192,6 +194,10 @@ def open_input(source: str) -> contextlib.AbstractContextManager[BinaryIO]:
     return open_regular(source)  # a FIFO or device is refused at once (it could block for ever)
 
 
+class NotAPage(Exception):
+    """An input read with ``pages_only`` is of another kind (e.g. an SQLite file named .txt)."""
+
+
 def read_source(
     source: str,
     *,
@@ -200,19 +206,23 @@ def read_source(
     mapping: FieldMap | None = None,
     log: InputLog | None = None,
     bytes_read: ProgressCallback | None = None,
+    pages_only: bool = False,
 ) -> Iterator[Parsed]:
     """Every record (or error) one input holds; never raises for a bad input.
 
     Pages are read whole (up to a limit); JSON Lines and CSV a line at a time and JSON lists an
     element at a time, so a file of any size streams through
     (see :mod:`qatui.corpus.ingest.streams`); SQLite a row at a time. ``bytes_read`` hears how
-    many bytes each piece read held.
+    many bytes each piece read held. ``pages_only``: an input that is not a page raises
+    :class:`NotAPage` before anything is read from it but its head.
     """
     name = "<stdin>" if source == "-" else source
     try:
         with open_input(source) as stream:
             reader = InputReader(stream, name, encoding, bytes_read)
             kind = input_kind(source, reader.head, fmt)
+            if pages_only and kind != "page":
+                raise NotAPage(name)
             if kind == "sqlite":
                 if source == "-":
                     raise CorpusInputError(
@@ -254,6 +264,47 @@ def _repaired_page(text: str, mapping: FieldMap | None, log: InputLog | None) ->
     return repaired
 
 
+def read_page_file(source: str, options: PageOptions) -> FileRead | None:
+    """One page file read (in a worker process) as :func:`read_source` reads it, its records
+    prepared for writing; None when it is not a page; an exception is the file's error."""
+    log = InputLog()
+    size = 0
+
+    def count(number: int) -> None:
+        nonlocal size
+        size += number
+
+    mapping = RecordMapping(repair=options.repair)
+    try:
+        parsed = list(
+            read_source(
+                source,
+                encoding=options.encoding,
+                fmt=options.fmt,
+                mapping=mapping,
+                log=log,
+                bytes_read=count,
+                pages_only=True,
+            )
+        )
+        items = [_prepared(item, options.by_question_text) for item in parsed]
+    except NotAPage:
+        return None
+    except Exception as error:
+        reason = f"not read: the page parser failed ({type(error).__name__}: {error})"
+        items = [CorpusInputError(source, None, reason)]
+    return FileRead(items, size, None if log.is_empty() else log)
+
+
+def _prepared(item: Parsed, by_question_text: bool) -> Parsed | PreparedRecord:
+    if isinstance(item, CorpusInputError):
+        return item
+    try:
+        return prepare_record(item, by_question_text=by_question_text)
+    except (ValueError, OverflowError):
+        return item  # the importing process meets this error writing it, and names it
+
+
 ProgressCallback = Callable[[int], None]
 
 BATCH_TEXT = 64 * 1024 * 1024
@@ -290,7 +341,7 @@ class ImportInterrupted(KeyboardInterrupt):
 
 def import_records(
     store: Store,
-    items: Iterable[Parsed],
+    items: Iterable[Parsed | PreparedRecord],
     *,
     batch_size: int | None = None,
     batch_text: int = BATCH_TEXT,
@@ -309,59 +360,117 @@ def import_records(
     text) become one question with every reply (see :meth:`Store.upsert`). ``bulk``: defer the
     full-text index to the end of each batch (see :mod:`qatui.corpus.store.bulk_index`);
     ``None`` chooses it for every batch written once :data:`BULK_AUTO_TEXT` characters of
-    text have been read.
+    text have been read. A batch's records are written as they come, in its open
+    transaction (so that writing overlaps the parsing of the next ones in a worker
+    process), once that choice is known.
     """
     report = ImportReport()
-    batch: list[Record] = []
-    batch_chars = 0
     text_read = 0
     write = partial(store.upsert, replies_per_row=True) if replies_per_row else store.upsert
+    batch: _Batch | None = None
+    waiting: list[tuple[Record | PreparedRecord, int]] = []
+    """Records read before it is known whether their batch takes the bulk path."""
 
-    def flush() -> None:
-        nonlocal batch_chars
-        if not batch:
-            return
-        outcomes: list[Outcome] = []
-        failures: list[CorpusInputError] = []
-        deferred = bulk if bulk is not None else text_read >= BULK_AUTO_TEXT
-        index_once = deferred_index(store.conn) if deferred else contextlib.nullcontext()
-        with store.transaction(), index_once:
-            for record in batch:
-                try:
-                    with store.savepoint():
-                        outcomes.append(write(record))
-                except (ValueError, OverflowError, sqlite3.IntegrityError) as error:
-                    failures.append(
-                        CorpusInputError(record.title[:60], None, f"not written: {error}")
-                    )
-        for outcome in outcomes:  # counted once committed
-            report.count(outcome)
-        for failure in failures:
-            report.fail(failure)
-        batch.clear()
-        batch_chars = 0
-        if progress:
-            progress(len(outcomes) + len(failures))
+    def full(records: int, chars: int) -> bool:
+        return chars >= batch_text or bool(batch_size and records >= batch_size)
+
+    waiting_chars = 0
+
+    def open_batch() -> _Batch:
+        nonlocal waiting_chars
+        opened = _Batch(store, bulk if bulk is not None else text_read >= BULK_AUTO_TEXT)
+        try:
+            for record, size in waiting:
+                opened.write(record, write, size)
+        except BaseException as error:
+            opened.roll_back(error)
+            raise
+        waiting.clear()
+        waiting_chars = 0
+        return opened
 
     try:
         with import_cache(store.conn), store.importing():  # temp_store first: it drops temp tables
-            for item in items:
-                if isinstance(item, CorpusInputError):
-                    report.fail(item)
-                    if progress:
-                        progress(1)
-                    continue
-                batch.append(item)
-                size = record_text_size(item)
-                batch_chars += size
-                text_read += size
-                if batch_chars >= batch_text or (batch_size and len(batch) >= batch_size):
-                    flush()
-            flush()
+            try:
+                for item in items:
+                    if isinstance(item, CorpusInputError):
+                        report.fail(item)
+                        if progress:
+                            progress(1)
+                        continue
+                    size = record_text_size(plain_record(item))
+                    text_read += size
+                    if batch is None:
+                        waiting.append((item, size))
+                        waiting_chars += size
+                        decided = bulk is not None or text_read >= BULK_AUTO_TEXT
+                        if not decided and not full(len(waiting), waiting_chars):
+                            continue
+                        batch = open_batch()
+                    else:
+                        batch.write(item, write, size)
+                    if full(batch.records, batch.chars):
+                        done = batch
+                        batch = None  # a failing commit rolls back by itself
+                        done.commit(report, progress)
+                if waiting:
+                    batch = open_batch()
+                if batch is not None:
+                    done = batch
+                    batch = None
+                    done.commit(report, progress)
+            except BaseException as error:
+                if batch is not None:
+                    batch.roll_back(error)
+                raise
             _refresh_term_counts(store, report)
     except KeyboardInterrupt:
         raise ImportInterrupted(report) from None
     return report
+
+
+class _Batch:
+    """One batch's transaction, open while its records are written as they come (so that
+    writing overlaps the parsing of the next records in a worker process); its outcomes are
+    counted once it commits."""
+
+    def __init__(self, store: Store, deferred: bool) -> None:
+        self.store = store
+        self.records = 0
+        self.chars = 0
+        self.outcomes: list[Outcome] = []
+        self.failures: list[CorpusInputError] = []
+        self._open = contextlib.ExitStack()
+        self._open.enter_context(store.transaction())
+        if deferred:  # the full-text index written once, at the commit
+            self._open.enter_context(deferred_index(store.conn))
+
+    def write(
+        self, item: Record | PreparedRecord, write: Callable[..., Outcome], size: int
+    ) -> None:
+        """Write one record in a savepoint of its own: its failure costs no other record."""
+        self.records += 1
+        self.chars += size
+        try:
+            with self.store.savepoint():
+                self.outcomes.append(write(item))
+        except (ValueError, OverflowError, sqlite3.IntegrityError) as error:
+            title = plain_record(item).title[:60]
+            self.failures.append(CorpusInputError(title, None, f"not written: {error}"))
+
+    def commit(self, report: ImportReport, progress: ProgressCallback | None) -> None:
+        """Commit (the deferred index written first), then count what the batch did."""
+        self._open.close()
+        for outcome in self.outcomes:  # counted once committed
+            report.count(outcome)
+        for failure in self.failures:
+            report.fail(failure)
+        if progress:
+            progress(len(self.outcomes) + len(self.failures))
+
+    def roll_back(self, error: BaseException) -> None:
+        """Undo the whole batch (``error`` stopped it)."""
+        self._open.__exit__(type(error), error, error.__traceback__)
 
 
 def _refresh_term_counts(store: Store, report: ImportReport) -> None:
@@ -386,34 +495,54 @@ def import_paths(
     progress: ProgressCallback | None = None,
     replies_per_row: bool = False,
     bytes_read: ProgressCallback | None = None,
+    jobs: int | None = None,
 ) -> ImportReport:
     """Import every input under ``paths`` (``batch_size``, ``bulk``, ``replies_per_row``: see
-    :func:`import_records`); what reading noticed is in the report's ``log``."""
+    :func:`import_records`); what reading noticed is in the report's ``log``.
+
+    ``jobs``: processes in all; with 2 or more, page files are read and parsed by ``jobs - 1``
+    worker processes while this one writes (see :mod:`qatui.corpus.ingest.page_workers`); 1
+    reads everything here; None chooses workers once
+    :data:`~qatui.corpus.ingest.page_workers.AUTO_PAGE_FILES` page files are met, on a machine
+    with a CPU to spare. The records, errors and counts are the same.
+    """
     log = InputLog()
 
-    def items() -> Iterator[Parsed]:
-        for source in read_ahead(expand_paths(paths, log)):
-            if isinstance(source, CorpusInputError):
-                yield source
-                continue
-            yield from read_source(
-                source,
-                encoding=encoding,
-                fmt=fmt,
-                mapping=mapping,
-                log=log,
-                bytes_read=bytes_read,
-            )
+    def read_here(source: str) -> Iterator[Parsed]:
+        return read_source(
+            source, encoding=encoding, fmt=fmt, mapping=mapping, log=log, bytes_read=bytes_read
+        )
+
+    def items() -> Generator[Parsed | PreparedRecord, None, None]:
+        sources: Iterator[str | CorpusInputError] = read_ahead(expand_paths(paths, log))
+        workers = page_workers.worker_count(jobs)
+        if workers and jobs is None:
+            sources, enough = page_workers.enough_page_files(sources, fmt)
+            workers = workers if enough else 0
+        if not workers:
+            for source in sources:
+                if isinstance(source, CorpusInputError):
+                    yield source
+                else:
+                    yield from read_here(source)
+            return
+        repair = RecordMapping.of(mapping).repair
+        options = PageOptions(encoding, fmt, repair, replies_per_row)
+        with page_workers.PageWorkers(
+            workers, options, read_here, log, bytes_read, read_page_file
+        ) as pool:
+            yield from pool.parse(sources)
 
     try:
-        report = import_records(
-            store,
-            items(),
-            batch_size=batch_size,
-            bulk=bulk,
-            progress=progress,
-            replies_per_row=replies_per_row,
-        )
+        with contextlib.closing(items()) as parsed:  # closing it stops the workers
+            report = import_records(
+                store,
+                parsed,
+                batch_size=batch_size,
+                bulk=bulk,
+                progress=progress,
+                replies_per_row=replies_per_row,
+            )
     except ImportInterrupted as interrupted:
         interrupted.report.log = log
         raise

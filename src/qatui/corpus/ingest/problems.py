@@ -59,6 +59,18 @@ class ProblemLog:
         if len(group.examples) < MAX_EXAMPLES:
             group.examples.append(message)
 
+    def merge(self, other: ProblemLog) -> None:
+        """Add what ``other`` counted, as if its problems had been added here after these."""
+        self.total += other.total
+        for theirs in other.groups():
+            kind = theirs.kind
+            if kind not in self._groups and len(self._groups) >= MAX_KINDS:
+                kind = "other problems"
+            group = self._groups.setdefault(kind, ProblemGroup(kind))
+            group.count += theirs.count
+            room = MAX_EXAMPLES - len(group.examples)
+            group.examples.extend(theirs.examples[: max(room, 0)])
+
     def groups(self) -> list[ProblemGroup]:
         """The kinds in the order they first happened."""
         return list(self._groups.values())
@@ -105,6 +117,22 @@ class InputLog:
                 sources = self.unmapped[column] = {}
             if len(sources) < MAX_EXAMPLES:
                 sources[source] = None
+
+    def is_empty(self) -> bool:
+        """Nothing was noticed."""
+        return not (
+            self.warnings or self.skipped or self.repairs or self.derived_titles or self.unmapped
+        )
+
+    def merge(self, other: InputLog) -> None:
+        """Add what ``other`` noticed (another process reading later inputs) to this log."""
+        self.warnings.merge(other.warnings)
+        self.skipped.merge(other.skipped)
+        self.repairs.update(other.repairs)
+        self.derived_titles += other.derived_titles
+        for column, sources in other.unmapped.items():
+            for source in sources:
+                self.note_unmapped(source, [column])
 
     def unmapped_line(self) -> str | None:
         """One line naming the input columns that were not imported, or None."""

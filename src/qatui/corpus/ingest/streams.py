@@ -121,6 +121,8 @@ class InputReader:
         data = self.head + self._stream.read(MAX_PAGE_BYTES + 1 - len(self.head))
         if len(data) > MAX_PAGE_BYTES:
             raise self._too_large_for_a_page()
+        if self._bytes_read:
+            self._bytes_read(len(data))
         return decode_page(data, self.name, self.encoding)
 
     def _file_size(self) -> int:

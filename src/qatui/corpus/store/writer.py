@@ -17,9 +17,8 @@ from qatui.corpus.ingest.identity import (
     another_id,
     content_hash,
     derived_id,
-    identity_of,
 )
-from qatui.corpus.ingest.sanitize import clean_record
+from qatui.corpus.ingest.prepared import PreparedRecord, prepared
 from qatui.corpus.model import Record, Reply, SimilarLink
 from qatui.corpus.store.database import (
     DatabaseInfo,
@@ -165,7 +164,7 @@ class Store:
             with contextlib.suppress(sqlite3.Error):  # a failing disk must not hide its error
                 session.close()
 
-    def upsert(self, record: Record, *, replies_per_row: bool = False) -> Outcome:
+    def upsert(self, record: Record | PreparedRecord, *, replies_per_row: bool = False) -> Outcome:
         """Write one record: new, updated in place, or unchanged when nothing differs.
 
         Which question a record is: its site number, else its source URL, else what its asker
@@ -173,13 +172,13 @@ class Store:
         one. ``replies_per_row``: the record is one row of a question with one row per answer
         (rows without a URL are the same question when their question text agrees): its
         reply joins the question's replies. Its text is cleaned of control characters here,
-        whatever made the record.
+        whatever made the record (or where it was prepared: see
+        :mod:`qatui.corpus.ingest.prepared`).
         """
-        record = clean_record(record)
-        identity = identity_of(record, by_question_text=replies_per_row)
+        ready = prepared(record, by_question_text=replies_per_row)
+        record, identity, record_hash = ready.record, ready.identity, ready.content_hash
         specialty_id = self.specialty_id(record.specialty)
         found = self._find(identity)
-        record_hash = content_hash(record.to_json())
         wrote = True
         if found is None:
             question_id = self._add_question(record, record_hash, identity, specialty_id)
