@@ -446,7 +446,10 @@ def test_the_cli_says_how_the_migration_goes_on_stderr(
     assert first.endswith(" is free")
     steps = [line for line in err.splitlines() if line.startswith("qatui: migrating: ")]
     assert steps[0] == "qatui: migrating: the replies"
-    assert steps[-1] == "qatui: migrating: counting the search terms"
+    assert steps[-2:] == [
+        "qatui: migrating: counting the search terms",
+        "qatui: migrating: counting questions by specialty and month",
+    ]
 
 
 def test_a_new_database_is_made_without_migration_messages(

@@ -199,4 +199,29 @@ def _counts(conn: sqlite3.Connection) -> Finding:
             f"{detail}; the kept counts (specialty_counts) are wrong for {differing:,} "
             "specialties: qatui keeps them with triggers, so the file was changed by hand",
         )
+    months = _differing_date_counts(conn)
+    if months:
+        return Finding(
+            "counts",
+            Verdict.PROBLEM,
+            f"{detail}; the kept counts by month (date_counts) are wrong for {months:,} "
+            "specialty months: qatui keeps them with triggers, so the file was changed by hand",
+        )
     return Finding("counts", Verdict.OK, detail)
+
+
+def _differing_date_counts(conn: sqlite3.Connection) -> int:
+    """How many (specialty, month) pairs ``date_counts`` holds wrongly (0 where the table
+    does not exist yet)."""
+    from qatui.corpus.store.date_counts import COUNTED, KEPT
+
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'date_counts'"
+    ).fetchone():
+        return 0
+    return int(
+        conn.execute(
+            f"SELECT count(*) FROM (SELECT * FROM ({KEPT} EXCEPT {COUNTED}) "
+            f"UNION SELECT * FROM ({COUNTED} EXCEPT {KEPT}))"
+        ).fetchone()[0]
+    )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from qatui.corpus.ingest.identity import DERIVED_ID_BASE, identity_of, kept_apart_key
 from qatui.corpus.model import Asker, Record
 from qatui.corpus.search.cjk import index_statements, populate_statement
+from qatui.corpus.store.date_counts import add_date_counts
 from qatui.corpus.store.delay_column import column_statements
 from qatui.corpus.store.finding_aids import add_finding_aids
 from qatui.corpus.store.lean_migration import lean_tables
@@ -200,6 +201,7 @@ MIGRATIONS: dict[int, Migration] = {
     5: _add_reply_hospital,
     6: lean_tables,
     7: add_finding_aids,
+    8: add_date_counts,
 }
 """``MIGRATIONS[n]`` takes a database at version n-1 to version n, inside a transaction."""
 
