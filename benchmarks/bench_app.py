@@ -259,6 +259,7 @@ async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], 
                     "open a question", partial(opened, row.id), lambda: pilot.press("enter")
                 )
             questions.focus()
+            await pilot.pause()  # Textual repaints a widget on focus(): not the next action's
             if run < 0:
                 results.clear()
                 stuck.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import messages
@@ -61,9 +62,9 @@ async def test_starting_the_reader_loads_the_list_once(
     loads: list[ListQuery] = []
     load = QuestionList.load
 
-    def counted(self: QuestionList, query: ListQuery) -> None:
+    def counted(self: QuestionList, query: ListQuery, **shown: Any) -> None:
         loads.append(query)
-        load(self, query)
+        load(self, query, **shown)
 
     monkeypatch.setattr(QuestionList, "load", counted)
     app = state_app(reader_db, tmp_path)

@@ -199,14 +199,17 @@ async def test_a_debounced_search_is_posted_once_typing_pauses(
 
 
 def long_corpus(path: Path, fillers: int) -> Path:
-    """``fillers`` questions a day apart from 2001 on, and one asked long before them all."""
+    """``fillers`` questions two days apart from 2001 on, and one asked amid them: the newer
+    half of them comes first in the list (newest first), then it at index ``fillers // 2``."""
     store = Store.open(path)
     start = dt.date(2001, 1, 1)
+    older = fillers - fillers // 2
     with store.transaction():
         for n in range(fillers):
-            day = (start + dt.timedelta(days=n)).isoformat()
+            day = (start + dt.timedelta(days=2 * n)).isoformat()
             store.upsert(record(f"Routine check-up {n:03d}", "Orthopedics", day))
-        store.upsert(record("Persistent hiccups", "Orthopedics", "1999-09-09"))
+        day = (start + dt.timedelta(days=2 * older - 1)).isoformat()
+        store.upsert(record("Persistent hiccups", "Orthopedics", day))
     store.close()
     return path
 
@@ -219,13 +222,13 @@ async def test_a_question_opened_from_the_palette_far_down_the_list_gets_the_cur
         await settle(pilot)
         listing = app.query_one(QuestionList)
         assert listing.matching == 601
-        last_page = 600 // listing.page_size
-        assert last_page not in listing._pages  # its row is not loaded
+        its_page = 300 // listing.page_size
+        assert its_page not in listing._pages  # its row is not loaded
         await pilot.press("ctrl+p", *"persistent hicc")
         hits = app.screen.query_one(CommandList)
         await wait_until(pilot, partial(has_options, hits), "a hit in the palette")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: listing.cursor == 600, "the cursor on the oldest row")
+        await wait_until(pilot, lambda: listing.cursor == 300, "the cursor on its row")
         await wait_until(pilot, lambda: listing.current_row is not None, "its row loaded")
         assert listing.current_row is not None
         assert listing.current_row.title == "Persistent hiccups"

@@ -9,6 +9,7 @@ the handlers here turn that into one assignment. Every query runs in a thread wo
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -133,6 +134,8 @@ class ReaderScreen(ReadingStateActions):
         self.history: History[Place] = History()
         self.specialty_names: list[str] = []
         self._counted: Filters | None = None
+        self._held_counts: list[tuple[str, int]] | None = None
+        """Specialty counts that came before the list's new rows, shown with them."""
         self._loading_timer: Timer | None = None
 
     # -- layout ----------------------------------------------------------------------------
@@ -170,6 +173,13 @@ class ReaderScreen(ReadingStateActions):
         reading = focused is not None and focused.id in ("reader", "related")
         self.query_one("#panes").set_class(reading, "-reading")
 
+    def _focus_list(self) -> None:
+        """Focus the question list (Textual repaints a widget on ``focus()``, focused or not:
+        a frame before the list's new rows, which then wait for the next one)."""
+        questions = self.query_one(QuestionList)
+        if self.focused is not questions:
+            questions.focus()
+
     @on(QuestionList.PositionChanged)
     def _position_changed(self, message: QuestionList.PositionChanged) -> None:
         self.query_one(StatusLine).show_position(message.position)
@@ -200,16 +210,30 @@ class ReaderScreen(ReadingStateActions):
         self._show_filters(filters)
 
     def _show_filters(self, filters: Filters) -> None:
-        """Every pane shows ``filters``; the counts are reread when what they follow changed."""
+        """Every pane shows ``filters``; the counts are reread when what they follow changed.
+        The panes change as the list shows its new rows: one frame, not one before the rows."""
         query = ListQuery(filters)
         self.query_one(FilterBar).show(filters)
-        self.query_one(StatusLine).show_filters(filters)
-        self.query_one(QuestionList).load(query)
-        self.query_one(ReadingPane).set_highlight(query.highlight)
-        if query.counts_filters != self._counted:
+        recount = query.counts_filters != self._counted
+        self.query_one(QuestionList).load(
+            query, when_shown=partial(self._show_list_panes, query, select=not recount)
+        )
+        if recount:
             self._counted = query.counts_filters
             self._load_counts(query.counts_filters)
-        else:
+
+    def _show_list_panes(self, query: ListQuery, *, select: bool) -> None:
+        """What the other panes show of the list now on screen."""
+        filters = query.filters
+        self.query_one(FilterBar).show_dates()
+        status = self.query_one(StatusLine)
+        status.show_filters(filters)
+        status.show_position(self.query_one(QuestionList).position)
+        self.query_one(ReadingPane).set_highlight(query.highlight)
+        counts, self._held_counts = self._held_counts, None
+        if counts is not None:
+            self.query_one(SpecialtyNav).show_counts(counts, filters.specialty)
+        elif select:
             self.query_one(SpecialtyNav).select(filters.specialty)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
@@ -225,14 +249,17 @@ class ReaderScreen(ReadingStateActions):
     @on(SpecialtyCountsLoaded)
     def _counts_loaded(self, message: SpecialtyCountsLoaded) -> None:
         self.specialty_names = [name for name, _ in message.counts]
-        self.query_one(SpecialtyNav).show_counts(message.counts, self.filters.specialty)
+        if self.query_one(QuestionList).awaiting_rows:
+            self._held_counts = message.counts  # shown with the list's rows, in one frame
+        else:
+            self.query_one(SpecialtyNav).show_counts(message.counts, self.filters.specialty)
 
     # -- what the user chose in a pane or the palette ------------------------------------------
 
     @on(SpecialtyChosen)
     def _specialty_chosen(self, message: SpecialtyChosen) -> None:
         self.filters = replace(self.filters, specialty=message.specialty, topic=None)
-        self.query_one(QuestionList).focus()
+        self._focus_list()
 
     @on(DateRangeChanged)
     def _dates_changed(self, message: DateRangeChanged) -> None:
@@ -246,7 +273,7 @@ class ReaderScreen(ReadingStateActions):
         if text != self.filters.search:
             self.filters = replace(self.filters, search=text)
         if message.submitted:
-            self.query_one(QuestionList).focus()
+            self._focus_list()
 
     @on(QuestionList.SuggestionTaken)
     def _suggestion_taken(self, message: QuestionList.SuggestionTaken) -> None:
@@ -261,7 +288,7 @@ class ReaderScreen(ReadingStateActions):
         within = self.filters.cleared() if message.everywhere else self.filters
         self.filters = replace(within, specialty=specialty, topic=message.topic)
         self.remember_place()
-        self.query_one(QuestionList).focus()
+        self._focus_list()
 
     @on(PersonChosen)
     def _person_chosen(self, message: PersonChosen) -> None:
@@ -274,7 +301,7 @@ class ReaderScreen(ReadingStateActions):
         else:
             self.filters = replace(chosen, hospital=message.name)
         self.remember_place()
-        self.query_one(QuestionList).focus()
+        self._focus_list()
 
     def action_person_list(self, person: Person) -> None:
         """D (h): the list of the open page's (first) doctor (hospital)."""

@@ -27,6 +27,7 @@ ANY_TIME = "any"
 CUSTOM_RANGE = "custom"
 LAST_12_MONTHS = "12m"
 SEARCH_DEBOUNCE_S = 0.25
+DATE_FIELDS = ("since", "until")
 
 
 def quick_range(choice: str, today: dt.date | None = None) -> tuple[str | None, str | None]:
@@ -98,6 +99,8 @@ class FilterBar(Horizontal):
         super().__init__(id=id)
         self._search_timer: Timer | None = None
         self._shown_dates: tuple[str | None, str | None] = (None, None)
+        self._dates_as_typed: dict[str, str] = {}
+        """The date fields' text when :meth:`show` was called."""
         self.error = ""
         """What is wrong with the typed dates, as last said ("" when nothing)."""
 
@@ -164,27 +167,35 @@ class FilterBar(Horizontal):
     # -- what the screen shows in the fields ---------------------------------------------------
 
     def show(self, filters: Filters) -> None:
-        """Show ``filters`` in the fields, posting nothing. A field whose text already means
-        that value is left as typed (``2020`` stays ``2020``; a search keeps its spaces)."""
+        """Show ``filters``' search words, posting nothing; their dates follow with
+        :meth:`show_dates`. A field whose text already means that value is left as typed
+        (``2020`` stays ``2020``; a search keeps its spaces)."""
         self._shown_dates = (filters.since, filters.until)
-        with self.prevent(Input.Changed, Select.Changed):
+        self._dates_as_typed = {
+            field_id: self.query_one(f"#{field_id}", Input).value for field_id in DATE_FIELDS
+        }
+        with self.prevent(Input.Changed):
             search = self.query_one("#search", Input)
             if (search.value.strip() or None) != filters.search:
                 if self._search_timer is not None:
                     self._search_timer.stop()  # a debounced edit of the old text is void
                 search.value = filters.search or ""
-            for field_id, bound, end in (
-                ("since", filters.since, False),
-                ("until", filters.until, True),
-            ):
+        self.error = ""
+
+    def show_dates(self) -> None:
+        """Show the dates :meth:`show` was given in the date fields and the quick choice,
+        posting nothing (the reader calls it as the list shows them: one frame). A field edited
+        since then is left as typed."""
+        since, until = self._shown_dates
+        with self.prevent(Input.Changed, Select.Changed):
+            for field_id, bound, end in (("since", since, False), ("until", until, True)):
                 field = self.query_one(f"#{field_id}", Input)
+                if field.value != self._dates_as_typed.get(field_id, field.value):
+                    continue
                 if _meaning(field.value, end=end) != bound:
                     field.value = bound or ""
                 field.remove_class("-invalid")
-            self.query_one("#quick-date", Select).value = quick_choice_of(
-                filters.since, filters.until
-            )
-        self.error = ""
+            self.query_one("#quick-date", Select).value = quick_choice_of(since, until)
 
     def focus_search(self) -> None:
         self.query_one("#search").focus()

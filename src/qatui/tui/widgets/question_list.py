@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -42,8 +43,11 @@ NO_MATCH = "No questions match these filters. x clears them."
 EMPTY_CORPUS = "This corpus holds no questions yet. Import some with: qatui import PATH"
 LOADING = "loading…"
 SHOW_LOADING_AFTER_S = 0.15
-"""A new list keeps the old rows on screen until its first answer (rows or count) arrives, so
-that a quick reload paints one frame; after this long it shows that it is loading."""
+"""A new list keeps the old rows on screen until its first rows arrive (or a count of none),
+so that a quick reload paints one frame; after this long it shows that it is loading."""
+LOOK_AHEAD_SCREENS = 1
+"""Pages are read ahead this many screens above and below the rows on screen, so that a page
+up or down finds its rows loaded (and paints one frame, not "loading…" and then the rows)."""
 SUGGESTION_KEY = "a"
 SPECIALTY_FROM, DOCTOR_FROM = 60, 95
 """List widths (cells) from which the specialty and the doctor columns appear."""
@@ -214,14 +218,19 @@ class QuestionList(ScrollView, can_focus=True):
         self._jump_to_end = False
         self._cursor_once_counted: int | None = None
         self._awaiting_answer = False
+        self._when_shown: Callable[[], None] | None = None
         self._frame_styles: RowStyles | None = None
         self.marks: dict[int, str] = {}
         self.suggestion: Suggestion | None = None
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self, query: ListQuery) -> None:
-        """Show the questions of ``query``, from the top; older requests are cancelled."""
+    def load(self, query: ListQuery, when_shown: Callable[[], None] | None = None) -> None:
+        """Show the questions of ``query``, from the top; older requests are cancelled.
+
+        ``when_shown`` is called as the new list replaces the old one on screen (at its first
+        rows, or when they are slow to come): what other panes show about it goes in the
+        same frame."""
         self.workers.cancel_group(self, "pages")
         self.workers.cancel_group(self, "count")
         self.workers.cancel_group(self, "seek")
@@ -240,6 +249,7 @@ class QuestionList(ScrollView, can_focus=True):
         # see SHOW_LOADING_AFTER_S. The cursor is set without its watcher for the same reason.
         self.set_reactive(QuestionList.cursor, 0)
         self._awaiting_answer = True
+        self._when_shown = when_shown
         generation = self._generation
         if self._show_first_page(query):
             return
@@ -265,16 +275,22 @@ class QuestionList(ScrollView, can_focus=True):
         return True
 
     def _show_new_list(self, generation: int) -> None:
-        """Show the list loaded last from its top (once: at its first answer, or when it is
-        slow to come)."""
+        """Show the list loaded last from its top (once: at its first rows, or when they are
+        slow to come), with its count if that came first."""
         if generation != self._generation or not self._awaiting_answer:
             return
         self._awaiting_answer = False
         self.scroll_to(0, 0, animate=False)
-        self._update_virtual_size()
-        self._update_title()
-        self._post_position()
+        if self.matching is not None:
+            self._show_count()
+        else:
+            self._update_virtual_size()
+            self._update_title()
+            self._post_position()
         self.refresh()
+        when_shown, self._when_shown = self._when_shown, None
+        if when_shown is not None:
+            when_shown()
 
     def _count(self, generation: int, query: ListQuery) -> None:
         query_and_post(
@@ -314,7 +330,7 @@ class QuestionList(ScrollView, can_focus=True):
             return
         self._pending.discard(message.page)
         self._pages[message.page] = message.rows
-        if self._awaiting_answer:
+        if self._awaiting_answer and message.page == 0:
             self._show_new_list(message.generation)
         if self.capped and len(message.rows) < self.page_size:
             # A capped count ("100,000+") becomes exact once the last page is read.
@@ -337,7 +353,15 @@ class QuestionList(ScrollView, can_focus=True):
         self.matching = message.matching
         self.capped = self.list_query.is_capped(message.matching)
         self.everything = message.everything
-        self._show_new_list(message.generation)
+        if not self._awaiting_answer:
+            self._show_count()
+        elif message.matching == 0 or 0 in self._pages:
+            self._show_new_list(message.generation)
+        # else the first rows are on their way: the count is shown with them, in one frame
+
+    def _show_count(self) -> None:
+        """The count on screen: the scrollable height, the title, a pending jump to the end,
+        the position; the last page read ahead (``G``) and, for few matches, a suggestion."""
         self._update_virtual_size()
         self._update_title()
         if self._jump_to_end:
@@ -347,10 +371,12 @@ class QuestionList(ScrollView, can_focus=True):
             self.cursor, self._cursor_once_counted = self._cursor_once_counted, None
         self._post_position()
         self.refresh()
+        if self.matching and not self.capped:
+            self._want((self.matching - 1) // self.page_size)
         search = self.list_query.filters.search
-        if search and message.matching < FEW_MATCHES:
+        if search and self.matching is not None and self.matching < FEW_MATCHES:
             self.run_worker(
-                partial(self._suggest, message.generation, search),
+                partial(self._suggest, self._generation, search),
                 thread=True,
                 group="suggest",
                 exclusive=True,
@@ -435,8 +461,18 @@ class QuestionList(ScrollView, can_focus=True):
         lines = self.lines_per_row
         self.scroll_to_region(Region(0, self.cursor * lines, 1, lines), animate=False, force=True)
 
+    @property
+    def awaiting_rows(self) -> bool:
+        """A new list waits for its first rows (the old ones are still on screen)."""
+        return self._awaiting_answer
+
+    @property
+    def position(self) -> Position:
+        """Where the cursor is among the rows (what the status line shows)."""
+        return Position(self.cursor, self.matching, self.capped)
+
     def _post_position(self) -> None:
-        self.post_message(self.PositionChanged(Position(self.cursor, self.matching, self.capped)))
+        self.post_message(self.PositionChanged(self.position))
 
     def row_at(self, index: int) -> QuestionRow | None:
         """The row at ``index`` if it is loaded (asking for it otherwise)."""
@@ -486,6 +522,18 @@ class QuestionList(ScrollView, can_focus=True):
             return super().render_lines(crop)
         finally:
             self._frame_styles = None
+            self._read_ahead()
+
+    def _read_ahead(self) -> None:
+        """Ask for the pages within ``LOOK_AHEAD_SCREENS`` screens of the rows on screen."""
+        lines = self.lines_per_row
+        top = int(self.scroll_offset.y) // lines
+        shown = max(1, self.scrollable_content_region.height // lines)
+        reach = shown * LOOK_AHEAD_SCREENS
+        first = max(0, top - reach)
+        last = min(self.row_count, top + shown + reach) - 1
+        for page in range(first // self.page_size, last // self.page_size + 1):
+            self._want(page)
 
     def render_line(self, y: int) -> Strip:
         index, sub_line = divmod(int(self.scroll_offset.y) + y, self.lines_per_row)
@@ -497,8 +545,6 @@ class QuestionList(ScrollView, can_focus=True):
             below = int(self.scroll_offset.y) + y - self.row_count * self.lines_per_row - 1
             return self._render_suggestion(below, width)
         row = self.row_at(index)
-        if index % self.page_size > self.page_size - 20:
-            self.row_at(index + 20)
         if row is None:
             text = f"  {LOADING}" if sub_line == 0 else ""
             return Strip([Segment(set_cell_size(text, width), styles.loading)], width)
