@@ -509,6 +509,37 @@ def test_links_written_with_other_case_and_spacing_share_one_partial(
     assert rows(store, "SELECT DISTINCT target_id FROM similar_links") == partials
 
 
+def test_one_pages_links_resolve_together_as_one_by_one(make_store: MakeStore) -> None:
+    """A page's links are looked up together: an unknown title named twice (or with other
+    case and spacing) makes one partial, from its first entry; a known full page, a known
+    partial and the page itself are found."""
+    store = make_store()
+    store.upsert(page("Known", id=77))
+    store.upsert(page("Other", similar=["Stub"]))
+    stub = question_ids(store)["Stub"][0]
+    first = SimilarLink(title="Knee Pain", question_excerpt="First excerpt", specialty="X")
+    again = SimilarLink(title="knee  pain", question_excerpt="Second excerpt", specialty="X")
+    third = SimilarLink(title="KNEE PAIN", question_excerpt="Third excerpt", specialty="x")
+    links: list[str | SimilarLink] = [first, "Known", again, "Stub", "A", first, third, "Fresh"]
+    assert store.upsert(page("A", similar=links)) is Outcome.NEW
+    ids = question_ids(store)
+    knee = derived_id("X", "Knee Pain", None)
+    expected = [knee, 77, knee, stub, ids["A"][0], knee, knee, ids["Fresh"][0]]
+    targets = rows(
+        store,
+        "SELECT target_id FROM similar_links WHERE question_id = ? ORDER BY position",
+        ids["A"][0],
+    )
+    assert targets == [(target,) for target in expected]
+    assert ids["Knee Pain"] == (knee, 1)
+    assert ids["Fresh"][1] == 1
+    knee_page = CorpusReader(store.conn).record(knee)
+    assert knee_page is not None
+    assert knee_page.question == "First excerpt"
+    assert rows(store, "SELECT count(*) FROM questions WHERE is_partial = 1") == [(3,)]
+    assert rows(store, "SELECT count(*) FROM replies WHERE question_id = ?", knee) == [(1,)]
+
+
 def test_full_page_fills_a_partial_written_with_other_spacing(make_store: MakeStore) -> None:
     store = make_store()
     store.upsert(page("A", similar=["Knee  pain"]))
