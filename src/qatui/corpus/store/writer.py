@@ -461,33 +461,38 @@ class Store:
         self, keys: list[tuple[int, str]]
     ) -> dict[tuple[int, str], tuple[int, TargetText | None]]:
         """The stored question for each (specialty id, title): a full one first, else the
-        partial of lowest id; with what a full one shows of itself in a link."""
-        if not keys:
-            return {}
-        wanted = ", ".join("(?, ?, ?)" for _ in keys)
-        params = [value for n, (specialty_id, title) in enumerate(keys)
-                  for value in (n, specialty_id, title)]  # fmt: skip
-        rows = self.conn.execute(
-            f"WITH wanted(n, specialty_id, title) AS (VALUES {wanted}) "
-            f"SELECT w.n, q.id, q.is_partial, {TARGET_COLUMNS} FROM wanted w "
-            "CROSS JOIN questions q ON q.id = (SELECT f.id FROM questions f "
-            "WHERE f.specialty_id = w.specialty_id AND f.title = w.title "
-            "ORDER BY f.is_partial, f.id LIMIT 1) "
-            "JOIN specialties s ON s.id = q.specialty_id",
-            params,
-        )
-        return {
-            keys[int(row[0])]: (int(row[1]), None if row[2] else TargetText(*row[3:]))
-            for row in rows
-        }
+        partial of lowest id; with what a full one shows of itself in a link. At most
+        :data:`LOOKUP_CHUNK` keys a query (SQLite caps the values one statement binds)."""
+        found: dict[tuple[int, str], tuple[int, TargetText | None]] = {}
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[start : start + LOOKUP_CHUNK]
+            wanted = ", ".join("(?, ?, ?)" for _ in chunk)
+            params = [value for n, (specialty_id, title) in enumerate(chunk)
+                      for value in (n, specialty_id, title)]  # fmt: skip
+            rows = self.conn.execute(
+                f"WITH wanted(n, specialty_id, title) AS (VALUES {wanted}) "
+                f"SELECT w.n, q.id, q.is_partial, {TARGET_COLUMNS} FROM wanted w "
+                "CROSS JOIN questions q ON q.id = (SELECT f.id FROM questions f "
+                "WHERE f.specialty_id = w.specialty_id AND f.title = w.title "
+                "ORDER BY f.is_partial, f.id LIMIT 1) "
+                "JOIN specialties s ON s.id = q.specialty_id",
+                params,
+            )
+            for row in rows:
+                target = None if row[2] else TargetText(*row[3:])
+                found[chunk[int(row[0])]] = (int(row[1]), target)
+        return found
 
     def _taken_ids(self, ids: set[int]) -> set[int]:
-        """Which of ``ids`` a stored question has."""
-        if not ids:
-            return set()
-        marks = ", ".join("?" for _ in ids)
-        rows = self.conn.execute(f"SELECT id FROM questions WHERE id IN ({marks})", tuple(ids))
-        return {int(row[0]) for row in rows}
+        """Which of ``ids`` a stored question has (:data:`LOOKUP_CHUNK` a query)."""
+        wanted = sorted(ids)
+        taken: set[int] = set()
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start : start + LOOKUP_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.conn.execute(f"SELECT id FROM questions WHERE id IN ({marks})", chunk)
+            taken.update(int(row[0]) for row in rows)
+        return taken
 
     def _add_partials(self, partials: list[tuple[int, int, SimilarLink]]) -> None:
         """Store partial questions (id, specialty id, the link entry they are made from):
@@ -569,6 +574,9 @@ class Store:
 
 
 REPLY_SEPARATOR = "\n\n"
+LOOKUP_CHUNK = 200
+"""Link targets looked up at most this many a query: a page may hold any number of links,
+and SQLite caps the values one statement binds (32,766 by default, 999 in old builds)."""
 _INSERT_REPLY = (
     "INSERT INTO replies (question_id, position, doctor, specialty, body_start, "
     "body_length, replied_on, hospital) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
