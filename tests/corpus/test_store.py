@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from qatui.corpus.errors import StoreError
 from qatui.corpus.ingest.identity import DERIVED_ID_BASE, content_hash, derived_id, normalise
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
+from qatui.corpus.store import writer
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.schema import SCHEMA_VERSION
 from qatui.corpus.store.writer import Outcome, Store
@@ -507,6 +508,55 @@ def test_links_written_with_other_case_and_spacing_share_one_partial(
     partials = rows(store, "SELECT id FROM questions WHERE is_partial = 1")
     assert len(partials) == 1
     assert rows(store, "SELECT DISTINCT target_id FROM similar_links") == partials
+
+
+@pytest.mark.parametrize("chunk", [200, 2, 1])
+def test_one_pages_links_resolve_together_as_one_by_one(
+    make_store: MakeStore, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """A page's links are looked up together (``chunk`` at a time): an unknown title named
+    twice (or with other case and spacing) makes one partial, from its first entry; a known
+    full page, a known partial and the page itself are found."""
+    monkeypatch.setattr(writer, "LOOKUP_CHUNK", chunk)
+    store = make_store()
+    store.upsert(page("Known", id=77))
+    store.upsert(page("Other", similar=["Stub", "Back Pain", "Neck Pain", "Hip Pain"]))
+    stub = question_ids(store)["Stub"][0]
+    spaced = ["back  pain", "neck  pain", "hip  pain"]  # the partials' titles, spaced otherwise
+    first = SimilarLink(title="Knee Pain", question_excerpt="First excerpt", specialty="X")
+    again = SimilarLink(title="knee  pain", question_excerpt="Second excerpt", specialty="X")
+    third = SimilarLink(title="KNEE PAIN", question_excerpt="Third excerpt", specialty="x")
+    links: list[str | SimilarLink] = [first, "Known", again, "Stub", "A", first, third, "Fresh"]
+    links += spaced
+    assert store.upsert(page("A", similar=links)) is Outcome.NEW
+    ids = question_ids(store)
+    knee = derived_id("X", "Knee Pain", None)
+    expected = [knee, 77, knee, stub, ids["A"][0], knee, knee, ids["Fresh"][0]]
+    expected += [ids[title.replace("  ", " ").title()][0] for title in spaced]
+    targets = rows(
+        store,
+        "SELECT target_id FROM similar_links WHERE question_id = ? ORDER BY position",
+        ids["A"][0],
+    )
+    assert targets == [(target,) for target in expected]
+    assert ids["Knee Pain"] == (knee, 1)
+    assert ids["Fresh"][1] == 1
+    knee_page = CorpusReader(store.conn).record(knee)
+    assert knee_page is not None
+    assert knee_page.question == "First excerpt"
+    assert rows(store, "SELECT count(*) FROM questions WHERE is_partial = 1") == [(6,)]
+    assert rows(store, "SELECT count(*) FROM replies WHERE question_id = ?", knee) == [(1,)]
+
+
+def test_a_page_with_more_links_than_one_query_binds(make_store: MakeStore) -> None:
+    store = make_store()
+    store.upsert(page("Known", id=77))
+    titles = [f"Link {n}" for n in range(3 * writer.LOOKUP_CHUNK + 7)]
+    assert store.upsert(page("A", similar=[*titles, "Known"])) is Outcome.NEW
+    partials = rows(store, "SELECT count(*) FROM questions WHERE is_partial = 1")
+    assert partials == [(len(titles),)]
+    last = rows(store, "SELECT target_id FROM similar_links ORDER BY position DESC LIMIT 1")
+    assert last == [(77,)]
 
 
 def test_full_page_fills_a_partial_written_with_other_spacing(make_store: MakeStore) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qatui.corpus.model import SimilarLink
 
@@ -57,7 +58,10 @@ def excerpt_of(text: str | None) -> str | None:
     return flat[:EXCERPT_CHARS].rstrip() + ELLIPSIS
 
 
+@lru_cache(maxsize=1024)
 def _given(target: TargetText) -> dict[int, str | None]:
+    """What ``target`` gives each derivable field (by its bit); cached, as every link to a
+    target asks the same (the excerpts read its whole text). Read it, never change it."""
     return {
         TITLE_DERIVED: target.title,
         QUESTION_DERIVED: excerpt_of(target.question),

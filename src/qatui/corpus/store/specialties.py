@@ -21,10 +21,14 @@ class SpecialtyIds:
         self._ids: dict[str, int] = {}
         self._read_up_to = 0
         self._made: list[str] = []
+        self._keys: dict[str, str] = {}
+        """Names as written -> their normalised form (every link names its specialty)."""
 
     def id_of(self, name: str) -> int:
         """The id of a specialty, created on first use."""
-        key = normalise(name)
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys.setdefault(name, normalise(name))
         known = self._ids.get(key)
         if known is not None:
             return known

@@ -363,6 +363,11 @@ class Store:
         }
         old_targets = self._partial_targets(replacing) if replacing is not None else set()
         if replacing is not None:
+            # The old replies and links go first: moved to a new id by ON UPDATE CASCADE
+            # (each reply firing the reply-delay triggers) only to be deleted, they cost
+            # three times the statements.
+            for table in ("replies", "similar_links", "faq_links"):
+                self.conn.execute(f"DELETE FROM {table} WHERE question_id = ?", (replacing,))
             assignments = ", ".join(f"{column} = :{column}" for column in values)
             if replacing != record_id:
                 assignments = "id = :id, " + assignments
@@ -370,8 +375,6 @@ class Store:
                 f"UPDATE questions SET {assignments} WHERE id = :old",
                 {**values, "id": record_id, "old": replacing},
             )
-            for table in ("replies", "similar_links", "faq_links"):
-                self.conn.execute(f"DELETE FROM {table} WHERE question_id = ?", (record_id,))
         else:
             columns = ", ".join(values)
             params = ", ".join(f":{column}" for column in values)
@@ -387,13 +390,18 @@ class Store:
                 for n, link in enumerate(record.related_faq)
             ],
         )
-        for position, link in enumerate(record.similar):
-            target, target_text = self._link_target(link, record.specialty)
-            self.conn.execute(
+        if record.similar:
+            targets = self._link_targets(record.similar, record.specialty)
+            self.conn.executemany(
                 "INSERT INTO similar_links (question_id, position, target_id, title, "
                 "question_excerpt, doctor, specialty, reply_excerpt, read_more, derived) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (record_id, position, target, *stored_link(link, target_text)),
+                [
+                    (record_id, position, target, *stored_link(link, target_text))
+                    for position, (link, (target, target_text)) in enumerate(
+                        zip(record.similar, targets, strict=True)
+                    )
+                ],
             )
         self._drop_orphan_partials(old_targets)
 
@@ -411,44 +419,107 @@ class Store:
                      reply.replied_on, reply.hospital)
                 )  # fmt: skip
             offset += len(reply.body) + len(REPLY_SEPARATOR)
-        self.conn.executemany(
-            "INSERT INTO replies (question_id, position, doctor, specialty, body_start, "
-            "body_length, replied_on, hospital) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        self.conn.executemany(_INSERT_REPLY, rows)
 
-    def _link_target(self, link: SimilarLink, page_specialty: str) -> tuple[int, TargetText | None]:
-        """The question a Similar Q&A entry points at, made as a partial question if unknown,
-        and what a full one shows of itself in a link (None for a partial)."""
-        specialty = link.specialty or page_specialty
-        specialty_id = self.specialty_id(specialty)
-        found = self.conn.execute(
-            f"SELECT q.id, q.is_partial, {TARGET_COLUMNS} FROM questions q "
-            "JOIN specialties s ON s.id = q.specialty_id "
-            "WHERE q.specialty_id = ? AND q.title = ? ORDER BY q.is_partial, q.id LIMIT 1",
-            (specialty_id, link.title),
-        ).fetchone()
-        if found is not None:
-            return int(found[0]), None if found[1] else TargetText(*found[2:])
-        partial_id = derived_id(specialty, link.title, None)
-        if self.conn.execute("SELECT 1 FROM questions WHERE id = ?", (partial_id,)).fetchone():
-            return partial_id, None  # the same title written with other case or spacing
-        self.conn.execute(
+    def _link_targets(
+        self, links: tuple[SimilarLink, ...], page_specialty: str
+    ) -> list[tuple[int, TargetText | None]]:
+        """The questions a page's Similar Q&A entries point at, in their order, and what a
+        full one shows of itself in a link (None for a partial); an unknown one is made as a
+        partial question. The same as looking each up in turn (the first entry naming an
+        unknown title makes its partial, a later one naming it again finds that partial),
+        in at most two queries and two inserts for them all."""
+        specialties = [link.specialty or page_specialty for link in links]
+        specialty_ids = [self.specialty_id(name) for name in specialties]
+        keys = list(zip(specialty_ids, (link.title for link in links), strict=True))
+        found = self._find_targets(list(dict.fromkeys(keys)))
+        derived = {
+            n: derived_id(specialties[n], link.title, None)
+            for n, link in enumerate(links)
+            if keys[n] not in found
+        }
+        taken = self._taken_ids(set(derived.values()))
+        targets: list[tuple[int, TargetText | None]] = []
+        made: dict[int, int] = {}  # derived id -> position of the entry that made the partial
+        for n, key in enumerate(keys):
+            target = found.get(key)
+            if target is not None:
+                targets.append(target)
+                continue
+            partial_id = derived[n]
+            if partial_id not in taken:  # unknown: made from this entry
+                taken.add(partial_id)
+                made[partial_id] = n
+            targets.append((partial_id, None))
+        if made:
+            self._add_partials(
+                [(partial_id, specialty_ids[n], links[n]) for partial_id, n in made.items()]
+            )
+        return targets
+
+    def _find_targets(
+        self, keys: list[tuple[int, str]]
+    ) -> dict[tuple[int, str], tuple[int, TargetText | None]]:
+        """The stored question for each (specialty id, title): a full one first, else the
+        partial of lowest id; with what a full one shows of itself in a link. At most
+        :data:`LOOKUP_CHUNK` keys a query (SQLite caps the values one statement binds)."""
+        found: dict[tuple[int, str], tuple[int, TargetText | None]] = {}
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[start : start + LOOKUP_CHUNK]
+            wanted = ", ".join("(?, ?, ?)" for _ in chunk)
+            params = [value for n, (specialty_id, title) in enumerate(chunk)
+                      for value in (n, specialty_id, title)]  # fmt: skip
+            rows = self.conn.execute(
+                f"WITH wanted(n, specialty_id, title) AS (VALUES {wanted}) "
+                f"SELECT w.n, q.id, q.is_partial, {TARGET_COLUMNS} FROM wanted w "
+                "CROSS JOIN questions q ON q.id = (SELECT f.id FROM questions f "
+                "WHERE f.specialty_id = w.specialty_id AND f.title = w.title "
+                "ORDER BY f.is_partial, f.id LIMIT 1) "
+                "JOIN specialties s ON s.id = q.specialty_id",
+                params,
+            )
+            for row in rows:
+                target = None if row[2] else TargetText(*row[3:])
+                found[chunk[int(row[0])]] = (int(row[1]), target)
+        return found
+
+    def _taken_ids(self, ids: set[int]) -> set[int]:
+        """Which of ``ids`` a stored question has (:data:`LOOKUP_CHUNK` a query)."""
+        wanted = sorted(ids)
+        taken: set[int] = set()
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start : start + LOOKUP_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.conn.execute(f"SELECT id FROM questions WHERE id IN ({marks})", chunk)
+            taken.update(int(row[0]) for row in rows)
+        return taken
+
+    def _add_partials(self, partials: list[tuple[int, int, SimilarLink]]) -> None:
+        """Store partial questions (id, specialty id, the link entry they are made from):
+        the entry's excerpts are all their text, its reply their one reply."""
+        self.conn.executemany(
             "INSERT INTO questions (id, specialty_id, title, question, reply_text, doctor, "
             "is_partial) VALUES (?, ?, ?, ?, ?, ?, 1)",
-            (
-                partial_id,
-                specialty_id,
-                link.title,
-                link.question_excerpt or "",
-                link.reply_excerpt or "",
-                link.doctor,
-            ),
+            [
+                (
+                    partial_id,
+                    specialty_id,
+                    link.title,
+                    link.question_excerpt or "",
+                    link.reply_excerpt or "",
+                    link.doctor,
+                )
+                for partial_id, specialty_id, link in partials
+            ],
         )
-        self._write_replies(
-            partial_id, (Reply(link.doctor, link.specialty, link.reply_excerpt or ""),)
-        )
-        return partial_id, None
+        self.conn.executemany(
+            _INSERT_REPLY,
+            [
+                (partial_id, 0, link.doctor, link.specialty, 0, len(link.reply_excerpt or ""),
+                 None, None)
+                for partial_id, _, link in partials
+            ],
+        )  # fmt: skip
 
     def _target_text(self, question_id: int) -> TargetText | None:
         """What a full question shows of itself in a link to it (None: partial or absent)."""
@@ -472,16 +543,18 @@ class Store:
             f"{only_derived}",
             (target_id,),
         ).fetchall()
+        changed = []
         for row in rows:
             stored = tuple(row[2:])
             restated = stored_link(written_link(stored, before), after)
             if restated != stored:
-                self.conn.execute(
-                    "UPDATE similar_links SET title = ?, question_excerpt = ?, doctor = ?, "
-                    "specialty = ?, reply_excerpt = ?, read_more = ?, derived = ? "
-                    "WHERE question_id = ? AND position = ?",
-                    (*restated, row[0], row[1]),
-                )
+                changed.append((*restated, row[0], row[1]))
+        self.conn.executemany(
+            "UPDATE similar_links SET title = ?, question_excerpt = ?, doctor = ?, "
+            "specialty = ?, reply_excerpt = ?, read_more = ?, derived = ? "
+            "WHERE question_id = ? AND position = ?",
+            changed,
+        )
 
     def _partial_targets(self, question_id: int) -> set[int]:
         rows = self.conn.execute(
@@ -501,6 +574,13 @@ class Store:
 
 
 REPLY_SEPARATOR = "\n\n"
+LOOKUP_CHUNK = 200
+"""Link targets looked up at most this many a query: a page may hold any number of links,
+and SQLite caps the values one statement binds (32,766 by default, 999 in old builds)."""
+_INSERT_REPLY = (
+    "INSERT INTO replies (question_id, position, doctor, specialty, body_start, "
+    "body_length, replied_on, hospital) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 TARGET_COLUMNS = "q.title, q.doctor, s.name, q.question, q.reply_text"
 """A question's :class:`TargetText`, over ``questions q`` joined to ``specialties s``."""
 
