@@ -83,9 +83,9 @@ DIALOGS = (
 """Screens the reader's first frame does not show: imported when opened (or to check a remap)."""
 
 
-NOT_FOR_THE_FIRST_FRAME = ("tomllib", "webbrowser")
-"""What the reader's start leaves until used: the TOML parser (a config file to read) and the
-browser launcher (``w``)."""
+NOT_FOR_THE_FIRST_FRAME = ("tomllib", "webbrowser", "qatui.tui.export_files", "qatui.corpus.export")
+"""What the reader's start leaves until used: the TOML parser (a config file to read), the
+browser launcher (``w``), and the exports and citations (``e``, ``c``)."""
 
 
 def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
@@ -94,7 +94,7 @@ def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
     assert among(loaded, DIALOGS) == []
 
 
-def test_the_reader_leaves_the_config_parser_and_the_browser_until_used() -> None:
+def test_the_reader_leaves_the_config_parser_browser_and_exports_until_used() -> None:
     loaded = loaded_modules("import qatui.tui.startup")
     assert "qatui.config" in loaded
     assert among(loaded, NOT_FOR_THE_FIRST_FRAME) == []
