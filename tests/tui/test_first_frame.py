@@ -233,3 +233,21 @@ async def test_filters_set_before_the_fields_are_built_show_in_them(
         assert app.query_one("#since", Input).value == "2016-01-01"
         assert app.query_one("#until", Input).value == "2016-12-31"
         assert app.query_one("#quick-date", Select).value == "2016"
+
+
+async def test_a_click_on_a_field_before_it_is_built_builds_it_and_goes_there(
+    reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fields_left_unbuilt(monkeypatch)
+    app = make_app(reader_db, state_path=tmp_path / "state.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#until")
+        await settle(pilot)
+        assert app.focused is app.query_one("#until", Input)
+        await pilot.press(*"2016", "enter")
+        await settle(pilot)
+        assert app.reader.filters.until == "2016-12-31"
+        await pilot.click("#quick-date")
+        await settle(pilot)
+        assert app.query_one("#quick-date", Select).expanded

@@ -91,7 +91,12 @@ UNTIL_PLACEHOLDER = "to"
 
 class FieldPreview(Static):
     """A field as the first frame draws it: its placeholder (app.tcss styles it as the field
-    it stands for)."""
+    it stands for). A click on it builds the fields and goes to that one."""
+
+    def on_click(self) -> None:
+        bar = self.parent
+        if isinstance(bar, FilterBar) and self.id is not None:
+            bar.call_later(bar.focus_field, self.id)  # in the bar's turn: it removes this preview
 
 
 class QuickDatePreview(FieldPreview):
@@ -313,6 +318,15 @@ class FilterBar(Horizontal):
                     field.value = bound or ""
                 field.remove_class("-invalid")
             self.query_one("#quick-date", Select).value = quick_choice_of(since, until)
+
+    async def focus_field(self, field_id: str) -> None:
+        """Build the fields if need be, then focus this one (the quick-date picker opens)."""
+        await self.build_fields()
+        if self._fields_built:
+            field = self.query_one(f"#{field_id}")
+            field.focus()
+            if isinstance(field, Select):
+                field.expanded = True
 
     async def focus_search(self) -> None:
         await self.build_fields()
