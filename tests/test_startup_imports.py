@@ -83,9 +83,9 @@ DIALOGS = (
 """Screens the reader's first frame does not show: imported when opened (or to check a remap)."""
 
 
-NOT_FOR_THE_FIRST_FRAME = ("tomllib", "webbrowser")
-"""What the reader's start leaves until used: the TOML parser (a config file to read) and the
-browser launcher (``w``)."""
+NOT_FOR_THE_FIRST_FRAME = ("tomllib", "webbrowser", "qatui.tui.export_files", "qatui.corpus.export")
+"""What the reader's start leaves until used: the TOML parser (a config file to read), the
+browser launcher (``w``), and the exports and citations (``e``, ``c``)."""
 
 
 def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
@@ -94,7 +94,7 @@ def test_the_reader_imports_its_dialogs_only_when_they_open() -> None:
     assert among(loaded, DIALOGS) == []
 
 
-def test_the_reader_leaves_the_config_parser_and_the_browser_until_used() -> None:
+def test_the_reader_leaves_the_config_parser_browser_and_exports_until_used() -> None:
     loaded = loaded_modules("import qatui.tui.startup")
     assert "qatui.config" in loaded
     assert among(loaded, NOT_FOR_THE_FIRST_FRAME) == []
@@ -177,3 +177,26 @@ def test_the_cjk_pattern_is_compiled_only_for_text_outside_ascii() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert printed == ["0", "1"]
+
+
+NOT_FOR_OPENING_A_CURRENT_CORPUS = (
+    "qatui.corpus.store.writer",
+    "qatui.corpus.store.import_session",
+    "hashlib",
+)
+"""What the reader's start leaves unloaded when the corpus is at the current schema: the writer
+(only a file to create or migrate needs it) and the identity keys' hashlib."""
+
+
+def test_the_reader_opens_a_current_corpus_without_the_writer(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus.db", 3)
+    code = (
+        "from pathlib import Path\n"
+        "from qatui.tui.startup import make_app\n"
+        f"app = make_app(Path({str(corpus)!r}), state_path=Path({str(tmp_path / 'state.db')!r}))\n"
+        "with app.corpus.reader() as reader:\n"
+        "    assert reader.conn.execute('SELECT count(*) FROM questions').fetchone()[0] == 3\n"
+    )
+    loaded = loaded_modules(code)
+    assert "qatui.tui.reader_screen" in loaded  # the check sees the reader itself
+    assert among(loaded, NOT_FOR_OPENING_A_CURRENT_CORPUS) == []

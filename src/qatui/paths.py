@@ -36,6 +36,13 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME))
 
 
+def default_export_folder() -> Path:
+    """Where the reader's exports go: ``user_documents_dir()/qatui``."""
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir()) / APP_NAME
+
+
 def state_db_path() -> Path:
     """The user's own state (read marks, bookmarks, history), apart from the corpus."""
     return data_dir() / "state.db"

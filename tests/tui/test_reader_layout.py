@@ -167,6 +167,7 @@ async def test_the_status_line_says_read_only(
     reader_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("qatui.corpus.store.writer.writable", lambda path: False)
+    monkeypatch.setattr("qatui.corpus.store.reading.writable", lambda path: False)  # current file
     app = state_app(reader_db, reader_db.parent)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)

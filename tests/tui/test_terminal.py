@@ -104,6 +104,7 @@ async def test_a_read_only_database_is_read_and_says_writing_is_disabled(
 ) -> None:
     # Root writes through file modes; the store's own probe says "read-only" here instead.
     monkeypatch.setattr("qatui.corpus.store.writer.writable", lambda path: False)
+    monkeypatch.setattr("qatui.corpus.store.reading.writable", lambda path: False)  # current file
     app = make_app(reader_db, state_path=reader_db.parent / "state.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

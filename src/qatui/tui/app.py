@@ -20,7 +20,7 @@ from qatui.config import Config, save_theme
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.store.database import unread_changes
 from qatui.corpus.store.read_pool import Corpus
-from qatui.tui.export_files import default_export_folder
+from qatui.paths import default_export_folder
 from qatui.tui.messages import WorkFailed
 from qatui.tui.reader_screen import ReaderScreen
 from qatui.tui.screens.dialog_base import Dialog

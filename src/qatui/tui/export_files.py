@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-import platformdirs
-
 from qatui.corpus.export import (
     NOT_MEDICAL_ADVICE,
     bookmarks_json,
@@ -55,11 +53,6 @@ class ExportRequest:
 class ExportResult:
     path: Path
     count: int
-
-
-def default_export_folder() -> Path:
-    """``user_documents_dir()/qatui``."""
-    return Path(platformdirs.user_documents_dir()) / "qatui"
 
 
 def _slug(words: str) -> str:

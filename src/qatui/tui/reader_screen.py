@@ -425,11 +425,11 @@ class ReaderScreen(ReadingStateActions):
 
     # -- list and pane actions -------------------------------------------------------------
 
-    def action_focus_search(self) -> None:
-        self.query_one(FilterBar).focus_search()
+    async def action_focus_search(self) -> None:
+        await self.query_one(FilterBar).focus_search()
 
-    def action_focus_dates(self) -> None:
-        self.query_one(FilterBar).focus_dates()
+    async def action_focus_dates(self) -> None:
+        await self.query_one(FilterBar).focus_dates()
 
     def action_focus_pane(self, pane_id: str) -> None:
         self.query_one(f"#{pane_id}").focus()

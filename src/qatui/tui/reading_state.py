@@ -9,19 +9,18 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.content import Content
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from qatui.corpus.export import citation
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.store.read_pool import Corpus, QueryCancelled
 from qatui.corpus.store.reader import QuestionPage
 from qatui.tui.corpus_worker import run_and_post
-from qatui.tui.export_files import ExportCancelled, ExportRequest, write_export
 from qatui.tui.messages import WorkFailed
 from qatui.tui.state_bridge import (
     BOOKMARK_MARK,
@@ -37,6 +36,9 @@ from qatui.tui.state_bridge import (
 from qatui.tui.text import one_line
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.userstate import Bookmark, UserState
+
+if TYPE_CHECKING:  # exports are written when asked for: not imported for the first frame
+    from qatui.tui.export_files import ExportRequest
 
 
 class ReadingStateActions(Screen[None]):
@@ -166,6 +168,8 @@ class ReadingStateActions(Screen[None]):
         if self.page is None:
             self.notify("Open a question first.", severity="warning", markup=False)
             return
+        from qatui.corpus.export import citation
+
         text = citation(self.page.record)
         self.app.copy_to_clipboard(text)
         self.notify(text, title="Citation copied", markup=False)
@@ -188,6 +192,8 @@ class ReadingStateActions(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, request: ExportRequest, filters: Filters, question_id: int | None) -> None:
+        from qatui.tui.export_files import ExportCancelled, write_export
+
         worker = get_current_worker()
         try:
             result = write_export(

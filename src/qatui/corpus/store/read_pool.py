@@ -16,9 +16,8 @@ from qatui.corpus.store.database import (
     describe_database_error,
     is_database_problem,
 )
-from qatui.corpus.store.health import check_before_opening
 from qatui.corpus.store.reader import CorpusReader
-from qatui.corpus.store.writer import Store
+from qatui.corpus.store.reading import open_current
 
 PROGRESS_STEPS = 2_000
 """SQLite virtual-machine steps between two cancellation checks."""
@@ -46,8 +45,18 @@ class Corpus:
     @classmethod
     def open(cls, path: Path | str) -> Corpus:
         """Open (creating or migrating) the database, then read through a pool; StoreError when
-        a table is missing."""
-        check_before_opening(Path(path))
+        a table is missing.
+
+        A file at the current schema (the usual case) is opened without the writer and its
+        migrations (:func:`open_current`), and that connection is the pool's first."""
+        opened = open_current(Path(path))
+        if opened is not None:
+            corpus = cls(Path(path), opened.info)
+            corpus._created = 1
+            corpus._pool.put(opened.conn)
+            return corpus
+        from qatui.corpus.store.writer import Store  # to create or migrate the file
+
         store = Store.open(path)
         info = store.info
         store.close()

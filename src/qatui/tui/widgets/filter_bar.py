@@ -3,20 +3,27 @@
 A typed date is checked when it is submitted (Enter) or left (blur), never at each keystroke,
 with Textual's own validation (the field's ``-invalid`` class); what is wrong is said in a
 notification, so the bar's layout never moves.
+
+The first frame shows the bar as plain text drawn like the fields (:class:`FieldPreview`): the
+three ``Input`` fields and the quick-date ``Select`` (ten widgets, a third of the first frame's
+styling) are built right after it, or at once when a key asks for one of them first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.dates import parse_bound
@@ -77,6 +84,44 @@ def date_field(field_id: str, placeholder: str, *, end: bool) -> Input:
     )
 
 
+SEARCH_PLACEHOLDER = "/ search words"
+SINCE_PLACEHOLDER = "from: 2016, 2016-03…"
+UNTIL_PLACEHOLDER = "to"
+
+
+class FieldPreview(Static):
+    """A field as the first frame draws it: its placeholder (app.tcss styles it as the field
+    it stands for). A click on it builds the fields and goes to that one."""
+
+    def on_click(self) -> None:
+        bar = self.parent
+        if isinstance(bar, FilterBar) and self.id is not None:
+            bar.call_later(bar.focus_field, self.id)  # in the bar's turn: it removes this preview
+
+
+class QuickDatePreview(FieldPreview):
+    """The quick-date picker as the first frame draws it: the choice's label, then its arrow
+    (half the foreground, with a cell of padding either side, as a compact ``Select``)."""
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.label = label
+
+    def show_label(self, label: str) -> None:
+        self.label = label
+        self.refresh()
+
+    def render(self) -> Content:
+        room = max(self.content_size.width - 2, 0)
+        return Content.assemble(self.label[:room].ljust(room), " ", ("▼", "$foreground 50%"))
+
+
+def quick_label(choice: str) -> str:
+    """The label the quick-date picker shows for ``choice``."""
+    labels = dict((value, label) for label, value in quick_choices())
+    return labels.get(choice, "Custom range")
+
+
 class FilterBar(Horizontal):
     """From/to dates, a quick date choice, and a search field."""
 
@@ -87,14 +132,6 @@ class FilterBar(Horizontal):
         text: str
         submitted: bool = False
 
-    def compose(self) -> ComposeResult:
-        # "Custom range" names dates typed or picked on the timeline; choosing it changes nothing.
-        choices = [*quick_choices(), ("Custom range", CUSTOM_RANGE)]
-        yield Input(placeholder="/ search words", id="search", select_on_focus=False)
-        yield date_field("since", "from: 2016, 2016-03…", end=False)
-        yield date_field("until", "to", end=True)
-        yield Select(choices, value=ANY_TIME, allow_blank=False, id="quick-date", compact=True)
-
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self._search_timer: Timer | None = None
@@ -103,6 +140,76 @@ class FilterBar(Horizontal):
         """The date fields' text when :meth:`show` was called."""
         self.error = ""
         """What is wrong with the typed dates, as last said ("" when nothing)."""
+        self._fields_built = False
+        self._initial_choice: str | None = None
+        """The quick-date picker's value when built, until it says so as it mounts."""
+        self._building: asyncio.Event | None = None
+        """Set once :meth:`build_fields` has run (None before it starts)."""
+        self._shown_search = ""
+        """The search words :meth:`show` was given before the fields were built."""
+        self._dates_pending = False
+        """Whether :meth:`show_dates` was called before the fields were built."""
+
+    def compose(self) -> ComposeResult:
+        """The fields' previews: :meth:`build_fields` replaces them after the first frame."""
+        yield FieldPreview(SEARCH_PLACEHOLDER, id="search", classes="field-preview")
+        yield FieldPreview(SINCE_PLACEHOLDER, id="since", classes="field-preview")
+        yield FieldPreview(UNTIL_PLACEHOLDER, id="until", classes="field-preview")
+        yield QuickDatePreview(
+            quick_label(quick_choice_of(*self._shown_dates)),
+            id="quick-date",
+            classes="field-preview",
+        )
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.build_fields)
+
+    @property
+    def fields_built(self) -> bool:
+        """Whether the real fields have replaced the first frame's previews."""
+        return self._fields_built
+
+    async def build_fields(self) -> None:
+        """Replace the previews with the fields, showing what :meth:`show` and
+        :meth:`show_dates` were given meanwhile (in one frame: no empty bar between). A second
+        caller waits for the first one's fields."""
+        if self._building is not None:
+            await self._building.wait()
+            return
+        building = self._building = asyncio.Event()
+        try:
+            await self._build_fields()
+        finally:
+            building.set()
+
+    async def _build_fields(self) -> None:
+        # "Custom range" names dates typed or picked on the timeline; choosing it changes nothing.
+        choices = [*quick_choices(), ("Custom range", CUSTOM_RANGE)]
+        search = Input(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
+        self._initial_choice = quick_choice_of(*self._shown_dates)
+        fields = [
+            search,
+            date_field("since", SINCE_PLACEHOLDER, end=False),
+            date_field("until", UNTIL_PLACEHOLDER, end=True),
+            Select(
+                choices,
+                value=self._initial_choice,
+                allow_blank=False,
+                id="quick-date",
+                compact=True,
+            ),
+        ]
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all(fields)
+            if search not in self.children:
+                return  # the reader is closing
+            self._fields_built = True
+            with self.prevent(Input.Changed):
+                search.value = self._shown_search
+            if self._dates_pending:
+                self._dates_pending = False
+                self.show_dates()
 
     def _show_error(self, message: str) -> None:
         """Say what is wrong with a typed date (plain text: it quotes what was typed)."""
@@ -144,6 +251,11 @@ class FilterBar(Horizontal):
     @on(Select.Changed, "#quick-date")
     def _quick_date(self, event: Select.Changed) -> None:
         event.stop()
+        if event.value == self._initial_choice:
+            self._initial_choice = None
+            return  # the picker saying its first value as it mounts: nothing was chosen
+        if event.value == quick_choice_of(*self._shown_dates):
+            return  # what the list shows already
         if event.value != CUSTOM_RANGE:
             self.post_message(DateRangeChanged(*quick_range(str(event.value))))
 
@@ -171,6 +283,11 @@ class FilterBar(Horizontal):
         :meth:`show_dates`. A field whose text already means that value is left as typed
         (``2020`` stays ``2020``; a search keeps its spaces)."""
         self._shown_dates = (filters.since, filters.until)
+        if not self._fields_built:
+            self._shown_search = filters.search or ""
+            self._dates_as_typed = {}
+            self.error = ""
+            return
         self._dates_as_typed = {
             field_id: self.query_one(f"#{field_id}", Input).value for field_id in DATE_FIELDS
         }
@@ -186,6 +303,11 @@ class FilterBar(Horizontal):
         """Show the dates :meth:`show` was given in the date fields and the quick choice,
         posting nothing (the reader calls it as the list shows them: one frame). A field edited
         since then is left as typed."""
+        if not self._fields_built:
+            self._dates_pending = True
+            for preview in self.query(QuickDatePreview):  # none while the fields are mounted
+                preview.show_label(quick_label(quick_choice_of(*self._shown_dates)))
+            return
         since, until = self._shown_dates
         with self.prevent(Input.Changed, Select.Changed):
             for field_id, bound, end in (("since", since, False), ("until", until, True)):
@@ -197,11 +319,24 @@ class FilterBar(Horizontal):
                 field.remove_class("-invalid")
             self.query_one("#quick-date", Select).value = quick_choice_of(since, until)
 
-    def focus_search(self) -> None:
-        self.query_one("#search").focus()
+    async def focus_field(self, field_id: str) -> None:
+        """Build the fields if need be, then focus this one (the quick-date picker opens)."""
+        await self.build_fields()
+        if self._fields_built:
+            field = self.query_one(f"#{field_id}")
+            field.focus()
+            if isinstance(field, Select):
+                field.expanded = True
 
-    def focus_dates(self) -> None:
-        self.query_one("#since").focus()
+    async def focus_search(self) -> None:
+        await self.build_fields()
+        if self._fields_built:
+            self.query_one("#search").focus()
+
+    async def focus_dates(self) -> None:
+        await self.build_fields()
+        if self._fields_built:
+            self.query_one("#since").focus()
 
 
 def _meaning(text: str, *, end: bool) -> str | object | None:
