@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     extra = ["--no-bulk"] if args.no_bulk else []
     jobs_values = [value.strip() for value in args.jobs.split(",") if value.strip()] or [""]
     runs: list[dict[str, float]] = []
+    args.cache.mkdir(parents=True, exist_ok=True)  # --pages-dir given: nothing made it yet
     with tempfile.TemporaryDirectory(dir=args.cache) as scratch:
         for run in range(args.runs):
             figures: dict[str, float] = {"load_1m": os.getloadavg()[0]}
