@@ -163,10 +163,11 @@ def time_startup(arguments: list[str]) -> float:
 async def measure_actions(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, int]]:
     """Milliseconds per action, and how many times an action never showed its result."""
     from qatui.corpus.filters import Filters
-    from qatui.tui.startup import make_app
+    from qatui.tui.startup import keep_what_is_loaded, make_app
     from qatui.tui.widgets.question_list import QuestionList
 
     app = make_app(db)
+    keep_what_is_loaded()  # as run_reader does before the reader runs (this process's one app)
     results: dict[str, list[float]] = {}
     stuck: dict[str, int] = {}
     rng = random.Random(0)
