@@ -665,6 +665,21 @@ def test_newer_database_is_refused_and_untouched(
     assert after == before
 
 
+def test_a_database_damaged_inside_its_schema_is_refused_in_words(
+    tmp_path: Path, hostile_cases: HostileCases
+) -> None:
+    """A valid header over a ruined schema page: SQLite's own error never escapes an opener."""
+    hostile_cases.add()
+    path = plain_database(tmp_path / "damaged.db", count=3)
+    data = bytearray(path.read_bytes())
+    data[200:4096] = b"A" * (4096 - 200)  # page 1 after its header: the schema's cells
+    path.write_bytes(bytes(data))
+    for opener in (Store.open, Corpus.open):
+        with pytest.raises(StoreError, match="damaged") as raised:
+            opener(path)
+        assert str(path) in str(raised.value)
+
+
 def pretend_a_newer_qatui(
     monkeypatch: pytest.MonkeyPatch, migration: Callable[[sqlite3.Connection], None]
 ) -> int:

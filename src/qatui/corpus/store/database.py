@@ -6,6 +6,8 @@ import errno
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,6 +268,20 @@ def _can_make_files_in(folder: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+@contextmanager
+def closed_on_failure(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """Close ``conn`` if what follows fails while opening it: a StoreError goes on as it is,
+    SQLite's own error as a StoreError saying in words what is wrong with ``path``."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise StoreError(describe_database_error(path, error)) from None
+    except StoreError:
+        conn.close()
+        raise
 
 
 def check_integrity(conn: sqlite3.Connection, path: Path) -> None:

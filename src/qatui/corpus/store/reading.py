@@ -11,11 +11,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from qatui.corpus.errors import StoreError
 from qatui.corpus.store.database import (
     DatabaseInfo,
+    closed_on_failure,
     connect,
-    describe_database_error,
     use_wal,
     writable,
 )
@@ -43,16 +42,10 @@ def open_current(path: Path) -> ReadingCorpus | None:
         return None
     read_only = not writable(path)
     conn = connect(path, read_only=read_only, wal=False)
-    try:
+    with closed_on_failure(conn, path):
         if schema_version_of(conn, path, SCHEMA_VERSION) != SCHEMA_VERSION:
             conn.close()  # replaced by an older file since the check: Store.open migrates it
             return None
         if not read_only:
             use_wal(conn, path)
-    except sqlite3.DatabaseError as error:
-        conn.close()
-        raise StoreError(describe_database_error(path, error)) from None
-    except StoreError:
-        conn.close()
-        raise
     return ReadingCorpus(conn, DatabaseInfo(path, read_only))

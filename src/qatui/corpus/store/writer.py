@@ -23,8 +23,8 @@ from qatui.corpus.model import Record, Reply, SimilarLink
 from qatui.corpus.store.database import (
     DatabaseInfo,
     check_integrity,
+    closed_on_failure,
     connect,
-    describe_database_error,
     use_wal,
     writable,
 )
@@ -81,7 +81,7 @@ class Store:
         if not read_only and str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path, read_only=read_only, wal=False)
-        try:
+        with closed_on_failure(conn, path):
             version = existing_version(conn, path)
             if read_only:
                 if version != SCHEMA_VERSION:
@@ -92,12 +92,6 @@ class Store:
                 return cls(conn, DatabaseInfo(path, True))
             migrated_from, backup = migrate(conn, path, progress=progress, notice=notice)
             use_wal(conn, path)
-        except sqlite3.DatabaseError as error:
-            conn.close()
-            raise StoreError(describe_database_error(path, error)) from None
-        except StoreError:
-            conn.close()
-            raise
         return cls(conn, DatabaseInfo(path, False, migrated_from, backup))
 
     def close(self) -> None:
