@@ -173,17 +173,18 @@ async def test_the_first_frame_draws_the_filter_bar_without_its_fields(
         assert "/ search words" in "".join(character for character, _ in top_line(app))
 
 
-def fields_left_unbuilt(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The filter bar keeps its previews until something asks for a field (as a key pressed
-    before the fields' frame would)."""
+@pytest.fixture
+def unbuilt_app(reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QATuiApp:
+    """A reader whose filter bar keeps its previews until something asks for a field (as a
+    key pressed before the fields' frame would)."""
     monkeypatch.setattr(FilterBar, "on_mount", lambda self: None)
+    return make_app(reader_db, state_path=tmp_path / "state.db")
 
 
 async def test_slash_before_the_fields_are_built_builds_them_and_searches(
-    reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    unbuilt_app: QATuiApp,
 ) -> None:
-    fields_left_unbuilt(monkeypatch)
-    app = make_app(reader_db, state_path=tmp_path / "state.db")
+    app = unbuilt_app
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not app.query_one(FilterBar).fields_built
@@ -198,10 +199,9 @@ async def test_slash_before_the_fields_are_built_builds_them_and_searches(
 
 
 async def test_d_before_the_fields_are_built_builds_them_and_filters_by_date(
-    reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    unbuilt_app: QATuiApp,
 ) -> None:
-    fields_left_unbuilt(monkeypatch)
-    app = make_app(reader_db, state_path=tmp_path / "state.db")
+    app = unbuilt_app
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("d")
@@ -213,13 +213,10 @@ async def test_d_before_the_fields_are_built_builds_them_and_filters_by_date(
         assert app.query_one("#quick-date", Select).value == "custom"
 
 
-async def test_filters_set_before_the_fields_are_built_show_in_them(
-    reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_filters_set_before_the_fields_are_built_show_in_them(unbuilt_app: QATuiApp) -> None:
     """What the bar was asked to show meanwhile is in the fields once built, and building them
     changes no filter (the quick-date picker's first value is not taken for a choice)."""
-    fields_left_unbuilt(monkeypatch)
-    app = make_app(reader_db, state_path=tmp_path / "state.db")
+    app = unbuilt_app
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         shown = Filters(since="2016-01-01", until="2016-12-31", search="pain")
@@ -236,10 +233,9 @@ async def test_filters_set_before_the_fields_are_built_show_in_them(
 
 
 async def test_a_click_on_a_field_before_it_is_built_builds_it_and_goes_there(
-    reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    unbuilt_app: QATuiApp,
 ) -> None:
-    fields_left_unbuilt(monkeypatch)
-    app = make_app(reader_db, state_path=tmp_path / "state.db")
+    app = unbuilt_app
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.click("#until")
