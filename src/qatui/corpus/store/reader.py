@@ -12,7 +12,7 @@ from qatui.corpus.filters import Filters
 from qatui.corpus.model import Asker, FaqLink, Record, Reply, SimilarLink
 from qatui.corpus.search.highlight import Snippet, Span
 from qatui.corpus.search.words import words_match
-from qatui.corpus.store.date_ranges import split_range
+from qatui.corpus.store.date_ranges import RangeSplit, split_range
 from qatui.corpus.store.excerpts import FROM_TARGET, TargetText, written_link
 
 NO_SNIPPET = Snippet("")
@@ -149,10 +149,15 @@ class CorpusReader:
             self.conn.execute(f"SELECT count(*) FROM questions q{where}", params).fetchone()[0]
         )
 
+    def _only_specialty_and_dates(self, filters: Filters) -> bool:
+        """Whether the filters ask for no more than a specialty and dates (what the kept
+        counts can answer)."""
+        return not self._where(replace(filters, specialty=None, since=None, until=None))[0]
+
     def _kept_count(self, filters: Filters) -> int | None:
         """The count from the kept tables when the filters ask for no more than a specialty
         and dates, else None (the rows have to be counted)."""
-        if self._where(replace(filters, specialty=None, since=None, until=None))[0]:
+        if not self._only_specialty_and_dates(filters):
             return None
         if filters.since or filters.until:
             return self._kept_date_count(filters)
@@ -167,24 +172,16 @@ class CorpusReader:
 
     def _kept_date_count(self, filters: Filters) -> int | None:
         """A date range's count (in a specialty, if given) from ``date_counts`` and the rows
-        at its ends (see :func:`~qatui.corpus.store.date_counts.split_range`)."""
+        at its ends (see :func:`~qatui.corpus.store.date_ranges.split_range`)."""
         split = split_range(filters.since or None, filters.until or None)
         if split is None:
             return None
-        kept, params = split.kept_condition()
-        specialty = "(SELECT id FROM specialties WHERE name = ?)"
-        where = [f"specialty_id = {specialty}"] if filters.specialty else []
-        args: list[Any] = [filters.specialty] if filters.specialty else []
-        if kept:
-            where.append(kept)
-            args += params
-        sql = "(SELECT coalesce(sum(questions), 0) FROM date_counts" + (
-            " WHERE " + " AND ".join(where) + ")" if where else ")"
-        )
-        for condition, values in split.ends:
-            also = f"q.specialty_id = {specialty} AND " if filters.specialty else ""
-            sql += f" + (SELECT count(*) FROM questions q WHERE {also}{condition})"
-            args += [filters.specialty, *values] if filters.specialty else list(values)
+        if filters.specialty:
+            sql, args = _range_count(
+                split, "(SELECT id FROM specialties WHERE name = ?)", [filters.specialty]
+            )
+        else:
+            sql, args = _range_count(split, None, [])
         return int(self.conn.execute(f"SELECT {sql}", args).fetchone()[0])
 
     def total(self) -> int:
@@ -278,28 +275,16 @@ class CorpusReader:
         """Each specialty's count under a date filter alone, from ``date_counts`` and the
         rows at the range's ends; None when other filters are on (or the range is inside one
         month)."""
-        rest = replace(filters, specialty=None, since=None, until=None)
-        if self._where(rest)[0]:
+        if not self._only_specialty_and_dates(filters):
             return None
         split = split_range(filters.since or None, filters.until or None)
         if split is None:
             return None
-        kept, params = split.kept_condition()
-        args: list[Any] = list(params)
-        parts = [
-            "coalesce((SELECT sum(questions) FROM date_counts d WHERE d.specialty_id = s.id"
-            + (f" AND {kept}" if kept else "")
-            + "), 0)"
-        ]
-        for condition, values in split.ends:
-            parts.append(
-                f"(SELECT count(*) FROM questions q WHERE q.specialty_id = s.id AND {condition})"
-            )
-            args += values
+        sql, args = _range_count(split, "s.id", [])
         return [
             (name, int(count))
             for name, count in self.conn.execute(
-                f"SELECT s.name, {' + '.join(parts)} FROM specialties s ORDER BY s.name", args
+                f"SELECT s.name, {sql} FROM specialties s ORDER BY s.name", args
             )
         ]
 
@@ -464,3 +449,28 @@ class CorpusReader:
             )
         ]
         return CorpusStats(int(total), int(partial), by_specialty, by_year, first, last)
+
+
+def _range_count(
+    split: RangeSplit, specialty: str | None, specialty_args: list[Any]
+) -> tuple[str, list[Any]]:
+    """An SQL expression counting the questions of ``split`` (in the specialty whose id
+    ``specialty`` gives, bound by ``specialty_args``; in all when it is None): the kept
+    counts of the months inside the range plus the rows counted at its ends; and its
+    parameters."""
+    kept, kept_args = split.kept_condition()
+    where = [f"d.specialty_id = {specialty}"] if specialty else []
+    args: list[Any] = list(specialty_args)
+    if kept:
+        where.append(kept)
+        args += kept_args
+    sql = (
+        "coalesce((SELECT sum(questions) FROM date_counts d"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + "), 0)"
+    )
+    also = f"q.specialty_id = {specialty} AND " if specialty else ""
+    for condition, values in split.ends:
+        sql += f" + (SELECT count(*) FROM questions q WHERE {also}{condition})"
+        args += [*specialty_args, *values]
+    return sql, args
