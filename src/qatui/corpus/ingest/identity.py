@@ -8,8 +8,8 @@ ask date and asker together, so two askers with the same title stay two question
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from qatui.corpus.model import Asker, Record
@@ -18,14 +18,12 @@ DERIVED_ID_BASE = 1 << 51
 """Derived ids live in [2**51, 2**52): far above the site's numbers, exact in JSON doubles.
 Site numbers are below it, so the two never meet."""
 
-_SPACES = re.compile(r"\s+")
-
 
 def normalise(text: str | None) -> str:
     """Case-, width- and space-insensitive form of a title or specialty, for matching."""
     if not text:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def is_site_id(question_id: int | None) -> bool:
@@ -33,10 +31,12 @@ def is_site_id(question_id: int | None) -> bool:
     return question_id is not None and 0 < question_id < DERIVED_ID_BASE
 
 
+@lru_cache(maxsize=4096)
 def derived_id(specialty: str, title: str, asked_on: str | None) -> int:
     """The id a question without a site number is first offered: from its specialty, title
     and ask date. Two different questions may be offered the same one (the titles
-    ``多少？`` and ``多少?``): the second then takes :func:`another_id`."""
+    ``多少？`` and ``多少?``): the second then takes :func:`another_id`. Cached: writing a
+    page asks it more than once (the page, then any partial standing for it)."""
     key = "\x1f".join((normalise(specialty), normalise(title), asked_on or ""))
     return _derived(key.encode("utf-8"))
 

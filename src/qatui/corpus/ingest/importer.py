@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from qatui.corpus.errors import CorpusInputError
@@ -143,20 +143,20 @@ def _walk(
     except OSError as error:
         yield CorpusInputError(str(folder), None, f"cannot read this folder ({error.strerror})")
         return
+    wanted = PAGE_SUFFIXES | RECORD_SUFFIXES
     for entry in entries:
-        child = Path(entry.path)
         try:
             is_folder = entry.is_dir()
         except OSError:
             is_folder = False
         if is_folder:
-            yield from _walk(child, log, seen)
+            yield from _walk(Path(entry.path), log, seen)
             continue
-        suffix = child.suffix.lower()
-        if suffix in PAGE_SUFFIXES | RECORD_SUFFIXES:
-            yield str(child)
+        suffix = PurePath(entry.name).suffix.lower()  # a name: no Path of the whole path
+        if suffix in wanted:
+            yield entry.path
         elif log is not None:
-            log.skip(str(child), _skip_reason(suffix))
+            log.skip(entry.path, _skip_reason(suffix))
 
 
 def _skip_reason(suffix: str) -> str:

@@ -10,7 +10,6 @@ the target gives; ``similar_links.derived`` has a bit for each field left NULL.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +17,6 @@ from qatui.corpus.model import SimilarLink
 
 EXCERPT_CHARS = 280
 ELLIPSIS = "..."
-_SPACES = re.compile(r"\s+")
 
 QUESTION_DERIVED = 1
 """``similar_links.derived`` bit: the question excerpt is the target's (stored as NULL)."""
@@ -47,12 +45,27 @@ class TargetText:
     reply_text: str
 
 
+_EXCERPT_READ = 4 * EXCERPT_CHARS
+"""How much of a paragraph :func:`excerpt_of` flattens first: enough for a whole excerpt unless
+the text is mostly white space (then it reads on)."""
+
+
+def _flat(text: str) -> str:
+    """``text`` with each run of white space made one space, none at the ends (the same as
+    ``re.sub(r"\\s+", " ", text).strip()`` for every code point, four times faster)."""
+    return " ".join(text.split())
+
+
 def excerpt_of(text: str | None) -> str | None:
     """The site's excerpt of a text (a question, or every reply joined), or None for none."""
     if not text:
         return None
     first = text.strip().split("\n\n", 1)[0]
-    flat = _SPACES.sub(" ", first).strip()
+    # Flattening a prefix gives a prefix of the flattened paragraph: once it is longer than an
+    # excerpt, the rest of the paragraph cannot change the excerpt (one long reply, one pass).
+    flat = _flat(first[:_EXCERPT_READ])
+    if len(flat) <= EXCERPT_CHARS and len(first) > _EXCERPT_READ:
+        flat = _flat(first)
     if len(flat) <= EXCERPT_CHARS:
         return flat
     return flat[:EXCERPT_CHARS].rstrip() + ELLIPSIS

@@ -220,7 +220,13 @@ class Store:
         else:
             question_id = self._free_id(record, identity, partial_id)
         self._write_question(
-            record, question_id, identity, specialty_id, record_hash, replacing=partial_id
+            record,
+            question_id,
+            identity,
+            specialty_id,
+            record_hash,
+            replacing=partial_id,
+            replacing_partial=True,
         )
         if partial_id is not None:  # links to the partial now lead to a full page
             self._restate_links(question_id, None, self._target_text(question_id))
@@ -334,9 +340,12 @@ class Store:
         digest: str,
         *,
         replacing: int | None = None,
+        replacing_partial: bool = False,
     ) -> None:
         """Insert the question, or write it over the row whose id is ``replacing`` (giving
-        that row the id ``record_id``), with its replies and links."""
+        that row the id ``record_id``), with its replies and links. ``replacing_partial``:
+        that row is a partial question, which has no links of its own (a partial is made
+        only as the target of links, see :meth:`_add_partials`)."""
         asker = record.asker
         values = {
             "specialty_id": specialty_id,
@@ -355,12 +364,15 @@ class Store:
             "content_hash": digest,
             "identity": identity if isinstance(identity, bytes) else None,
         }
-        old_targets = self._partial_targets(replacing) if replacing is not None else set()
+        old_targets: set[int] = set()
         if replacing is not None:
             # The old replies and links go first: moved to a new id by ON UPDATE CASCADE
             # (each reply firing the reply-delay triggers) only to be deleted, they cost
-            # three times the statements.
-            for table in ("replies", "similar_links", "faq_links"):
+            # three times the statements. A partial has its excerpt's reply but no links.
+            children = ("replies",) if replacing_partial else CHILD_TABLES
+            if not replacing_partial:
+                old_targets = self._partial_targets(replacing)
+            for table in children:
                 self.conn.execute(f"DELETE FROM {table} WHERE question_id = ?", (replacing,))
             assignments = ", ".join(f"{column} = :{column}" for column in values)
             if replacing != record_id:
@@ -568,6 +580,8 @@ class Store:
 
 
 REPLY_SEPARATOR = "\n\n"
+CHILD_TABLES = ("replies", "similar_links", "faq_links")
+"""The tables holding a question's own rows (by ``question_id``)."""
 LOOKUP_CHUNK = 200
 """Link targets looked up at most this many a query: a page may hold any number of links,
 and SQLite caps the values one statement binds (32,766 by default, 999 in old builds)."""
