@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -232,3 +233,41 @@ def test_workers_start_by_themselves_for_a_large_import_only(
     _, large, _, _ = _import(folder, tmp_path / "large.db", jobs=None)
     assert [pool.workers for pool in workers_started_first] == [1]
     assert large == small
+
+
+class SlowToStartPool:
+    """A pool whose first submit waits (as forking the workers does) until told to go on."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.go_on = threading.Event()
+        self.first_submit_returned = False
+
+    def submit(self, function: Callable[..., object], *args: object) -> Future[object]:
+        self.go_on.wait(5)
+        self.first_submit_returned = True
+        done: Future[object] = Future()
+        done.set_result(function(*args))
+        return done
+
+    def shutdown(self, wait: bool, cancel_futures: bool) -> None:
+        self.go_on.set()
+
+
+def test_pages_are_read_here_while_the_workers_are_being_forked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = [str(write(tmp_path / f"{n}.txt", page_text(f"Question {n}"))) for n in range(3)]
+    monkeypatch.setattr(page_workers, "ProcessPoolExecutor", SlowToStartPool)
+    log = InputLog()
+    workers = PageWorkers(
+        1, PageOptions(), lambda source: read_source(source), log, None, importer.read_page_file
+    )
+    pool = workers._pool
+    assert isinstance(pool, SlowToStartPool)
+    with workers:
+        records = workers.parse(pages)
+        first = next(records)
+        assert not pool.first_submit_returned  # read here, the pool still starting
+        pool.go_on.set()
+        rest = list(records)
+    assert [plain_record(r).title for r in [first, *rest]] == [f"Question {n}" for n in range(3)]
