@@ -186,6 +186,10 @@ class ReaderScreen(ReadingStateActions):
 
     def action_toggle_maximise(self) -> None:
         """Give the focused pane the whole screen, or put the panes back."""
+        # Textual writes the frame that changes the layout as the old layout's dirty spans,
+        # each line cut at a span's end: a wide (CJK) character across that end reaches the
+        # terminal as a blank. The frame after it paints the whole screen again.
+        self.call_after_refresh(self.refresh, repaint=True, layout=False)
         if self.maximized is not None:
             self.minimize()
             return
