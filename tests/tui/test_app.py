@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import PARTIAL_NOTE, ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
+from qatui.tui.widgets.status_line import StatusLine
 from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus
 from tests.tui.waiting import wait_until
 
@@ -638,3 +640,37 @@ async def test_a_page_asked_for_while_the_first_is_loading_still_arrives(tmp_pat
         await pilot.press("G")
         await settle(pilot)
         assert listing.current_row is not None  # the last rows are shown, not "loading…"
+
+
+async def test_o_sorts_ranked_search_results_by_date_and_says_so(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.reader.filters = replace(app.reader.filters, search="pain")
+        await settle(pilot)
+        status = app.query_one(StatusLine)
+        assert "oldest first" not in status.text and "best matches" in str(
+            question_list(app).border_subtitle
+        )
+        await pilot.press("o")
+        await settle(pilot)
+        filters = app.reader.filters
+        assert not filters.ranked and not filters.newest_first  # was: ranked, chip said "oldest"
+        assert "oldest first" in str(question_list(app).border_subtitle)
+        assert "oldest first" in status.text
+        listing = question_list(app)
+        dates = [row.asked_on for i in range(listing.row_count) if (row := listing.row_at(i))]
+        assert dates == sorted(dates)
+
+
+async def test_o_without_a_search_leaves_later_searches_ranked(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.reader.filters.ranked and not app.reader.filters.newest_first
+        app.reader.filters = replace(app.reader.filters, search="pain")
+        await settle(pilot)
+        assert "best matches" in str(question_list(app).border_subtitle)
+        assert "oldest first" not in app.query_one(StatusLine).text  # ranked: no other order

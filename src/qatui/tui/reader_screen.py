@@ -439,8 +439,11 @@ class ReaderScreen(ReadingStateActions):
         self.query_one(f"#{pane_id}").focus()
 
     def action_flip_order(self) -> None:
-        """Newest first <-> oldest first."""
-        self.filters = replace(self.filters, newest_first=not self.filters.newest_first)
+        """Newest first <-> oldest first (search results ranked best first are then sorted
+        by date: the flip is what changes)."""
+        filters = self.filters
+        flipped = replace(filters, newest_first=not filters.newest_first)
+        self.filters = replace(flipped, ranked=False) if filters.search else flipped
 
     def action_clear_filters(self) -> None:
         """Drop specialty, dates and search words; reread the counts (new imports show up)."""

@@ -35,8 +35,11 @@ class Position:
 
 def chips(filters: Filters) -> list[str]:
     """One short word group per active filter: specialty, dates, topic, facets, view, search,
-    and the order when it is not the default."""
+    and the order when it is not the default (none for search results ranked best first:
+    they have no other order)."""
     words = list(filters.describe())
+    if filters.search and filters.ranked:
+        return [clean_line(word) for word in words]
     if filters.order == "delay":
         words.append("by reply delay")
     if not filters.newest_first:
