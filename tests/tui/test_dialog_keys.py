@@ -43,6 +43,15 @@ def typed_at_once(app: QATuiApp, *keys: str) -> None:
         app.post_message(events.Key(key, None if len(key) > 1 else key))
 
 
+def typed_in_a_burst(app: QATuiApp, *keys: str) -> None:
+    """Hand ``keys`` to the app as its terminal driver does, all before any is handled: each
+    goes to the widget focused as the app takes it."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        driver.send_message(events.Key(key, None if len(key) > 1 else key))
+
+
 def help_lines(app: QATuiApp) -> list[str]:
     """Every line the help screen shows."""
     text = "\n".join(str(static.render()) for static in app.screen.query(Static))
@@ -408,3 +417,26 @@ async def test_the_palette_puts_a_title_starting_with_the_words_above_fuzzy_name
         prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
         assert prompts[0].startswith("Rash [Urgent] on both arms"), prompts
         assert any("Breast and Thyroid" in prompt for prompt in prompts[1:])
+
+
+async def test_words_typed_at_once_after_slash_go_into_the_search_box(reader_db: Path) -> None:
+    """``/itch`` typed fast: the letters are the search, never commands (``i`` folds More Info,
+    ``t`` opens the timeline, ``c`` and ``h`` run others)."""
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        folded = app.reader.more_info_folded
+        typed_in_a_burst(app, "slash", *"itch")
+        await settle(pilot)
+        assert not any(isinstance(screen, TimelineScreen) for screen in app.screen_stack)
+        assert app.reader.more_info_folded == folded
+        assert app.query_one("#search", Input).value == "itch"
+
+
+async def test_a_date_typed_at_once_after_d_goes_into_the_from_field(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        typed_in_a_burst(app, "d", *"2016")
+        await settle(pilot)
+        assert app.query_one("#since", Input).value == "2016"

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Input
 
 from qatui.config import Config, save_theme
 from qatui.corpus.ingest.sanitize import clean_line
@@ -104,6 +105,15 @@ class QATuiApp(App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         return self.reader
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed in one burst with the key that gave a text field the focus (the
+        ``itch`` of ``/itch``) was handed to the widget focused before it; no binding takes
+        it (the field would) and it bubbled up here: it joins the field, not lost."""
+        field = self.focused
+        if isinstance(field, Input) and event.is_printable and event.character:
+            event.stop()
+            field.insert_text_at_cursor(event.character)
 
     def on_mount(self) -> None:
         name = clean_line(self.corpus.path.name)

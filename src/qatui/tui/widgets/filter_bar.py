@@ -320,23 +320,21 @@ class FilterBar(Horizontal):
             self.query_one("#quick-date", Select).value = quick_choice_of(since, until)
 
     async def focus_field(self, field_id: str) -> None:
-        """Build the fields if need be, then focus this one (the quick-date picker opens)."""
+        """Build the fields if need be, then focus this one at once (the quick-date picker
+        opens): ``Widget.focus`` moves the focus only after the keys already queued, so the
+        rest of ``/itch`` typed in one burst would run as commands."""
         await self.build_fields()
         if self._fields_built:
             field = self.query_one(f"#{field_id}")
-            field.focus()
+            self.screen.set_focus(field)
             if isinstance(field, Select):
                 field.expanded = True
 
     async def focus_search(self) -> None:
-        await self.build_fields()
-        if self._fields_built:
-            self.query_one("#search").focus()
+        await self.focus_field("search")
 
     async def focus_dates(self) -> None:
-        await self.build_fields()
-        if self._fields_built:
-            self.query_one("#since").focus()
+        await self.focus_field("since")
 
 
 def _meaning(text: str, *, end: bool) -> str | object | None:
