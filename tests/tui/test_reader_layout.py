@@ -163,6 +163,30 @@ async def test_the_status_line_shows_the_database_position_and_every_filter(
         assert "1 of 1" in line
 
 
+async def test_at_80_columns_the_status_line_says_how_many_filters_do_not_fit(
+    reader_db: Path,
+) -> None:
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        app.reader.filters = replace(
+            Filters(),
+            specialty="Urology",
+            since="2018-01-01",
+            gender="female",
+            search="pain",
+            newest_first=False,
+            ranked=False,
+        )
+        await settle(pilot)
+        line = app.query_one(StatusLine)
+        shown = line.render_line(0).text.rstrip()
+        assert len(shown) <= NARROW[0] and shown.endswith("more"), shown
+        hidden = int(shown.rsplit("+", 1)[1].split()[0])
+        assert hidden >= 1 and " Urology " in shown and "oldest first" not in shown
+        assert " oldest first " in line.text  # the whole line, for tests and screen readers
+
+
 async def test_the_status_line_says_read_only(
     reader_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

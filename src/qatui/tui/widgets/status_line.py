@@ -81,15 +81,29 @@ class StatusLine(Static):
         """The line as plain text (for tests and screen readers)."""
         return self.content_of().plain
 
-    def content_of(self) -> Content:
+    def content_of(self, width: int | None = None) -> Content:
+        """The whole line; within ``width`` cells, the chips that fit and ``+2 more`` for the
+        rest (a filter is never hidden without a word)."""
         parts: list[Content | str | tuple[str, str]] = [(self.database, "bold")]
         if self.read_only:
             parts += [" · ", ("read-only", READ_ONLY_STYLE)]
         parts += [" · ", self.position.describe()]
-        for chip in chips(self.filters):
-            parts += [" ", (f" {chip} ", CHIP_STYLE)]
-        return Content.assemble(*parts)
+        line = Content.assemble(*parts)
+        pieces = [Content.assemble(" ", (f" {chip} ", CHIP_STYLE)) for chip in chips(self.filters)]
+        whole = Content("").join([line, *pieces])
+        if width is None or whole.cell_length <= width:
+            return whole
+        for keep in range(len(pieces) - 1, -1, -1):
+            more = Content.styled(f" +{len(pieces) - keep} more", "italic")
+            fitted = Content("").join([line, *pieces[:keep], more])
+            if fitted.cell_length <= width:
+                return fitted
+        return whole  # not even the position fits: the line is cut, as any text
+
+    def on_resize(self) -> None:
+        self._paint()
 
     def _paint(self) -> None:
         # One line of a fixed height and width: a repaint, never a layout of the screen.
-        self.update(self.content_of(), layout=False)
+        width = self.content_region.width or None
+        self.update(self.content_of(width), layout=False)
