@@ -19,3 +19,11 @@ def test_the_reading_pane_names_the_hospital() -> None:
     lines = ReadingPane._replies(record).plain.splitlines()
     assert lines[0] == "Dr. 丁賢偉 · 成大醫院 · 神經外科 · replied 2000-08-24"
     assert "Dr. Lin · ENT" in lines
+
+
+def test_a_name_that_carries_its_title_is_shown_with_it_once() -> None:
+    record = Record(
+        title="T", specialty="Infectious Diseases", question="Q",
+        replies=(Reply("Dr. Ayman Darrag", "Infectious Diseases", "You are fine."),),
+    )  # fmt: skip
+    assert ReadingPane._replies(record).plain.startswith("Dr. Ayman Darrag · ")

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, TextIO
 
 from qatui.corpus.delay import describe_delay, record_reply_delay
+from qatui.corpus.doctor_names import doctor_title
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line, clean_text
 from qatui.corpus.model import Record
@@ -91,7 +92,7 @@ def record_markdown(record: Record, *, level: int = 1, notice: bool = True) -> s
         lines += [f"{sub} Subject", "", markdown_text(record.subject), ""]
     lines += [f"{sub} Question", "", markdown_text(record.question) or "(no text)", ""]
     for reply in record.replies:
-        who = markdown_inline(f"Dr. {reply.doctor}") if reply.doctor else "the doctor"
+        who = markdown_inline(doctor_title(reply.doctor)) if reply.doctor else "the doctor"
         place = ", ".join(part for part in (reply.specialty, reply.hospital) if part)
         where = f" ({markdown_inline(place)})" if place else ""
         when = f", {reply.replied_on}" if reply.replied_on else ""
@@ -110,7 +111,7 @@ def record_markdown(record: Record, *, level: int = 1, notice: bool = True) -> s
         for link in record.similar:
             details = ", ".join(
                 markdown_inline(part)
-                for part in (link.specialty, f"Dr. {link.doctor}" if link.doctor else None)
+                for part in (link.specialty, doctor_title(link.doctor) if link.doctor else None)
                 if part
             )
             lines.append(f"- {markdown_inline(link.title)}" + (f" ({details})" if details else ""))

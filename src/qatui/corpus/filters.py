@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from qatui.corpus.doctor_names import doctor_title
+
 SortOrder = Literal["date", "delay"]
 """The list's order: by ask date, or by reply delay (reply date minus ask date)."""
 
@@ -82,7 +84,7 @@ class Filters:
         if self.specialty:
             parts.append(self.specialty)
         if self.doctor:
-            parts.append(f"Dr. {self.doctor}")
+            parts.append(doctor_title(self.doctor))
         if self.hospital:
             parts.append(f"hospital: {self.hospital}")
         if self.since or self.until:

@@ -20,6 +20,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Static
 
 from qatui.corpus.delay import describe_delay, record_reply_delay
+from qatui.corpus.doctor_names import doctor_title
 from qatui.corpus.listing import Highlight
 from qatui.corpus.model import Record
 from qatui.corpus.people import Person
@@ -151,7 +152,7 @@ class PersonLink(Static):
     """A doctor's or hospital's name under the page's heading: a click shows their list."""
 
     def __init__(self, person: Person, name: str) -> None:
-        label = f"Dr. {name}" if person == "doctor" else name
+        label = doctor_title(name) if person == "doctor" else name
         super().__init__(one_line(label, "underline"), classes=f"person-link -{person}")
         self.person: Person = person
         self.name_shown = name
@@ -456,7 +457,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
             when = f" · replied {reply.replied_on}" if reply.replied_on else ""
             at = f" · {reply.hospital}" if reply.hospital else ""
             header = one_line(
-                f"Dr. {reply.doctor or 'unknown'}{at} · {reply.specialty or ''}{when}", "bold"
+                f"{doctor_title(reply.doctor or 'unknown')}{at} · {reply.specialty or ''}{when}",
+                "bold",
             )
             blocks.append(joined("\n", [header, plain(reply.body)]))
         return joined("\n\n", blocks)

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from qatui.corpus.doctor_names import doctor_title
 from qatui.corpus.store.reader import QuestionPage, QuestionRow
 from qatui.tui.messages import QuestionChosen, TopicChosen
 from qatui.tui.text import one_line
@@ -87,7 +88,7 @@ class RelatedLinks(OptionList):
             options.append(Option(Content.styled("Similar Q&A", "bold"), disabled=True))
             for n, linked in enumerate(page.similar):
                 link = linked.link
-                who = f"Dr. {link.doctor} · " if link.doctor else ""
+                who = f"{doctor_title(link.doctor)} · " if link.doctor else ""
                 note = " · not in the local corpus" if linked.target_is_partial else ""
                 prompt = Content("\n").join(
                     [
