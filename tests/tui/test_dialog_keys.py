@@ -202,6 +202,24 @@ async def test_g_and_shift_g_move_in_the_specialties_and_related_panes(reader_db
         assert related.highlighted == enabled[0]
 
 
+async def test_g_in_a_short_related_pane_shows_the_heading_above_the_first_link(
+    reader_db: Path,
+) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await settle(pilot)
+        move_to(app, KNEE)
+        await pilot.press("enter")
+        await settle(pilot)
+        related = app.query_one(RelatedLinks)
+        await pilot.press("4", "G")
+        await settle(pilot)
+        assert related.scroll_y > 0  # the pane is short: its end is scrolled to
+        await pilot.press("g")
+        await settle(pilot)
+        assert related.scroll_y == 0 and related.highlighted == 1  # after "Similar Q&A"
+
+
 async def test_q_closes_every_dialog_but_types_in_a_search_field(
     reader_db: Path, tmp_path: Path
 ) -> None:

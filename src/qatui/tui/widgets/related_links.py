@@ -42,6 +42,11 @@ class RelatedLinks(OptionList):
     def on_mount(self) -> None:
         self.set_options([Option(Content.styled(NOTHING_OPEN, "dim"), disabled=True)])
 
+    def action_first(self) -> None:
+        """The first link, with the heading above it in view (the list scrolled to its top)."""
+        super().action_first()
+        self.scroll_home(animate=False)
+
     def show_page(self, page: QuestionPage) -> None:
         """List the page's links under their headings (the computed ones still to come)."""
         self._page = page
