@@ -458,3 +458,22 @@ async def test_a_date_typed_at_once_after_d_goes_into_the_from_field(reader_db: 
         typed_in_a_burst(app, "d", *"2016")
         await settle(pilot)
         assert app.query_one("#since", Input).value == "2016"
+
+
+async def test_the_history_search_does_not_offer_notes_it_cannot_search(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, screen_type, says_notes in (
+            ("H", HistoryScreen, False),
+            ("B", BookmarksScreen, True),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, screen_type)
+            placeholder = str(app.screen.query_one("#state-search", Input).placeholder)
+            assert ("notes" in placeholder) is says_notes, placeholder
+            await pilot.press("escape")
+            await settle(pilot)

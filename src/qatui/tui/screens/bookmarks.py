@@ -34,6 +34,8 @@ def bookmark_prompt(bookmark: Bookmark) -> Content:
 class BookmarksScreen(StateListScreen):
     """Bookmarks, newest first; Enter opens the question."""
 
+    SEARCH_HINT = "/ search titles, specialties, notes"
+
     HEADING = "Bookmarks"
     EMPTY = "No bookmarks yet: press m on a question to bookmark it."
     HINT = (

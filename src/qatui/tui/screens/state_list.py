@@ -61,6 +61,7 @@ class StateListScreen(Dialog[int | None]):
     EMPTY = "Nothing here yet."
     LOADING = "Loading…"
     HINT = "Enter: open · /: search · j/k g/G: move · Esc/q: close"
+    SEARCH_HINT = "/ search titles, specialties"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="state_list.search"),
     ]
@@ -81,7 +82,7 @@ class StateListScreen(Dialog[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="state-list-body") as body:
             body.border_title = Content(self.HEADING)
-            yield Input(placeholder="/ search titles, specialties, notes", id="state-search")
+            yield Input(placeholder=self.SEARCH_HINT, id="state-search")
             yield OptionList(
                 Option(Content.styled(self.LOADING, "italic"), disabled=True), id="state-items"
             )
