@@ -674,3 +674,15 @@ async def test_o_without_a_search_leaves_later_searches_ranked(reader_db: Path) 
         await settle(pilot)
         assert "best matches" in str(question_list(app).border_subtitle)
         assert "oldest first" not in app.query_one(StatusLine).text  # ranked: no other order
+
+
+async def test_s_in_a_search_by_date_shows_no_delay_chip(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.reader.filters = replace(app.reader.filters, search="pain", ranked=False)
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "reply delay" not in app.query_one(StatusLine).text  # the list is by date
+        assert "newest first" in str(question_list(app).border_subtitle)

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.listing import ListQuery
 
 CHIP_STYLE = "reverse"
 READ_ONLY_STYLE = "bold"
@@ -35,15 +36,17 @@ class Position:
 
 def chips(filters: Filters) -> list[str]:
     """One short word group per active filter: specialty, dates, topic, facets, view, search,
-    and the order when it is not the default (none for search results ranked best first:
-    they have no other order)."""
+    and the order when it is not the default: the one the list is in (search results are
+    ranked best first, or by date)."""
     words = list(filters.describe())
-    if filters.search and filters.ranked:
+    query = ListQuery(filters)
+    if query.ranked:
         return [clean_line(word) for word in words]
-    if filters.order == "delay":
+    by_delay = query.by_delay  # a search is sorted by date, not by delay
+    if by_delay:
         words.append("by reply delay")
     if not filters.newest_first:
-        words.append("oldest first" if filters.order == "date" else "shortest first")
+        words.append("shortest first" if by_delay else "oldest first")
     return [clean_line(word) for word in words]
 
 
