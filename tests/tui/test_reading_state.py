@@ -409,3 +409,19 @@ async def test_shift_u_in_the_bookmarks_screen_puts_back_the_removed_one(
         assert "creams" in option_texts(screen)[0]
         assert state.bookmark(question_id) == before
         state.close()
+
+
+async def test_a_bookmarked_partial_question_shows_its_star(
+    reader_db: Path, tmp_path: Path
+) -> None:
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        partial = "Hip clicking at night"  # known only from a Similar Q&A link
+        index = [title for _, title in rows(app)].index(partial)
+        assert row_line(app, index).startswith("◌ ")
+        move_to(app, partial)
+        await pilot.press("m")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert row_line(app, index).startswith(BOOKMARK_MARK + " ")  # was ◌: no sign of it

@@ -34,6 +34,7 @@ from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import QuestionRow
 from qatui.tui.corpus_worker import query_and_post
 from qatui.tui.messages import QuestionChosen
+from qatui.tui.state_bridge import BOOKMARK_MARK
 from qatui.tui.text import fit
 from qatui.tui.widgets.first_page import FirstPage, list_counts
 from qatui.tui.widgets.status_line import Position
@@ -584,7 +585,9 @@ class QuestionList(ScrollView, can_focus=True):
         base, meta = styles.base, styles.meta
         is_partial = row.is_partial
         title_style = styles.partial if is_partial else base
-        mark = PARTIAL_MARK if is_partial else self.marks.get(row.id, " ")
+        mark = self.marks.get(row.id, " ")
+        if is_partial and mark != BOOKMARK_MARK:  # a bookmark shows (the title is dimmed)
+            mark = PARTIAL_MARK
         columns = row_columns(row, width - 2, by_delay=self.list_query.by_delay)
         fixed = sum((column.width or 0) + 1 for column in columns)
         cells: list[tuple[str, Style]] = [(f"{mark} ", title_style)]
