@@ -392,3 +392,25 @@ async def test_panes_say_what_is_coming_before_anything_arrived() -> None:
         assert str(nav.get_option_at_index(0).prompt).split() == [APPLIED_MARK, "All", "3"]
         related = app.query_one(RelatedLinks)
         assert str(related.get_option_at_index(0).prompt) == NOTHING_OPEN
+
+
+async def test_back_from_a_doctors_list_puts_the_cursor_on_the_open_question(
+    reader_db: Path,
+) -> None:
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        opened = app.reader.page
+        assert opened is not None and "3 of 13" in status(app)
+        await pilot.press("D")  # the doctor's list
+        await settle(pilot)
+        assert app.reader.filters.doctor is not None
+        await pilot.press("b")
+        await settle(pilot)
+        questions = app.query_one(QuestionList)
+        assert app.reader.filters.doctor is None and app.reader.page is opened
+        current = questions.current_row
+        assert current is not None and current.id == opened.id  # was: row 1
+        assert "3 of 13" in status(app)

@@ -414,6 +414,9 @@ class ReaderScreen(ReadingStateActions):
             return
         if place.filters != self.filters:
             self.filters = place.filters
+            if self.page is not None and self.page.id == place.question_id:
+                # Open already: the list reloaded under the old filters puts its cursor back.
+                self.query_one(QuestionList).move_to(self.page.id)
         if place.question_id is not None and (
             self.page is None or self.page.id != place.question_id
         ):
