@@ -21,8 +21,9 @@ QUESTIONDOCTOR_OPTIONS = (
     *("--map", "title=question_text", "--map", "question=question_text"),
     *("--map", "specialty=tags[0]"),
     *("--map", "reply.body=answer", "--map", "reply.doctor=answer_author"),
-    *("--map", "source_url=url", "--replies-per-row"),
+    *("--map", "source_url=url", "--default", "specialty=Untagged", "--replies-per-row"),
 )
+"""The README's questionDoctor command, which ``--profile answer-rows`` says in one word."""
 
 
 def summary(out: str) -> str:
@@ -70,10 +71,14 @@ def test_questiondoctor_gives_120_questions_with_all_413_answers(
     db = tmp_path / "questiondoctor.db"
     code, out, _ = run("import", "--db", str(db), *QUESTIONDOCTOR_OPTIONS, str(source))
     assert code == 0
-    assert "43 warnings" in out  # the untagged questions, filed under Unspecified
     assert summary(out) == "120 new, 0 updated, 0 unchanged, 293 added replies, 0 failed"
 
     conn = sqlite3.connect(db)
+    untagged = conn.execute(
+        "SELECT count(*) FROM questions q JOIN specialties s ON s.id = q.specialty_id "
+        "WHERE s.name = 'Untagged' AND q.is_partial = 0"
+    ).fetchone()[0]
+    assert untagged == len({r["question_text"] for r in rows if not r["tags"]}) == 12
     stored = Counter(
         url
         for (url,) in conn.execute(
@@ -96,3 +101,21 @@ def test_questiondoctor_gives_120_questions_with_all_413_answers(
     code, out, _ = run("import", "--db", str(db), *QUESTIONDOCTOR_OPTIONS, str(source))
     assert summary(out) == "0 new, 0 updated, 413 unchanged, 0 failed"
     export_import_export(db, tmp_path)
+
+
+def test_the_readme_questiondoctor_command_is_the_answer_rows_profile(
+    realdata_dir: Path, tmp_path: Path
+) -> None:
+    """The same database either way (the command filed untagged questions under
+    ``Unspecified``, the profile under ``Untagged``)."""
+    source = str(realdata_dir / "questiondoctor-sample.json")
+    exports = []
+    for name, options in (
+        ("command", QUESTIONDOCTOR_OPTIONS),
+        ("profile", ("--profile", "answer-rows")),
+    ):
+        db, export = tmp_path / f"{name}.db", tmp_path / f"{name}.jsonl"
+        assert run("import", "--db", str(db), *options, source)[0] == 0
+        assert run("export", "--db", str(db), "-o", str(export))[0] == 0
+        exports.append(export.read_bytes())
+    assert exports[0] == exports[1]
