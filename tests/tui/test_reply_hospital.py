@@ -27,3 +27,8 @@ def test_a_name_that_carries_its_title_is_shown_with_it_once() -> None:
         replies=(Reply("Dr. Ayman Darrag", "Infectious Diseases", "You are fine."),),
     )  # fmt: skip
     assert ReadingPane._replies(record).plain.startswith("Dr. Ayman Darrag · ")
+
+
+def test_a_reply_without_doctor_specialty_or_date_has_no_dangling_separator() -> None:
+    record = Record(title="T", specialty="內科", question="Q", replies=(Reply(None, None, "Body"),))
+    assert ReadingPane._replies(record).plain.splitlines()[0] == "The doctor (not named)"

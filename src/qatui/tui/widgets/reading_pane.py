@@ -454,11 +454,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return Content.styled("No reply yet.", "italic")
         blocks: list[Content] = []
         for reply in record.replies:
-            when = f" · replied {reply.replied_on}" if reply.replied_on else ""
-            at = f" · {reply.hospital}" if reply.hospital else ""
-            header = one_line(
-                f"{doctor_title(reply.doctor or 'unknown')}{at} · {reply.specialty or ''}{when}",
-                "bold",
-            )
+            who = doctor_title(reply.doctor) if reply.doctor else "The doctor (not named)"
+            when = f"replied {reply.replied_on}" if reply.replied_on else None
+            parts = [who, reply.hospital, reply.specialty, when]
+            header = one_line(" · ".join(part for part in parts if part), "bold")
             blocks.append(joined("\n", [header, plain(reply.body)]))
         return joined("\n\n", blocks)
