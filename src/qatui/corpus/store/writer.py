@@ -369,8 +369,9 @@ class Store:
             # The old replies and links go first: moved to a new id by ON UPDATE CASCADE
             # (each reply firing the reply-delay triggers) only to be deleted, they cost
             # three times the statements. A partial has its excerpt's reply but no links.
-            children = ("replies",) if replacing_partial else CHILD_TABLES
+            children: tuple[str, ...] = ("replies",)
             if not replacing_partial:
+                children = CHILD_TABLES
                 old_targets = self._partial_targets(replacing)
             for table in children:
                 self.conn.execute(f"DELETE FROM {table} WHERE question_id = ?", (replacing,))

@@ -85,6 +85,8 @@ def date_field(field_id: str, placeholder: str, *, end: bool) -> Input:
 
 
 SEARCH_PLACEHOLDER = "/ search words"
+CUSTOM_LABEL = "Custom range"
+"""The quick-date picker's label for dates typed or picked on the timeline."""
 SINCE_PLACEHOLDER = "from: 2016, 2016-03…"
 UNTIL_PLACEHOLDER = "to"
 
@@ -119,7 +121,7 @@ class QuickDatePreview(FieldPreview):
 def quick_label(choice: str) -> str:
     """The label the quick-date picker shows for ``choice``."""
     labels = dict((value, label) for label, value in quick_choices())
-    return labels.get(choice, "Custom range")
+    return labels.get(choice, CUSTOM_LABEL)
 
 
 class FilterBar(Horizontal):
@@ -183,8 +185,8 @@ class FilterBar(Horizontal):
             building.set()
 
     async def _build_fields(self) -> None:
-        # "Custom range" names dates typed or picked on the timeline; choosing it changes nothing.
-        choices = [*quick_choices(), ("Custom range", CUSTOM_RANGE)]
+        # The custom range is what the dates say already: choosing it changes nothing.
+        choices = [*quick_choices(), (CUSTOM_LABEL, CUSTOM_RANGE)]
         search = Input(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         self._initial_choice = quick_choice_of(*self._shown_dates)
         fields = [

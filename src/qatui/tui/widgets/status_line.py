@@ -40,13 +40,11 @@ def chips(filters: Filters) -> list[str]:
     ranked best first, or by date)."""
     words = list(filters.describe())
     query = ListQuery(filters)
-    if query.ranked:
-        return [clean_line(word) for word in words]
-    by_delay = query.by_delay  # a search is sorted by date, not by delay
-    if by_delay:
-        words.append("by reply delay")
-    if not filters.newest_first:
-        words.append("shortest first" if by_delay else "oldest first")
+    if not query.ranked:  # ranked results have no other order
+        if query.by_delay:  # (a search is sorted by date, never by delay)
+            words.append("by reply delay")
+        if not filters.newest_first:
+            words.append("shortest first" if query.by_delay else "oldest first")
     return [clean_line(word) for word in words]
 
 
