@@ -141,7 +141,7 @@ def test_a_v2_database_is_migrated_keeping_everything(tmp_path: Path) -> None:
     for table, rows in before.items():  # less the columns added since (reply_delay, ...)
         assert rows_as_before(conn, table, old_columns[table]) == rows, table
     reader = CorpusReader(conn)
-    assert [row.id for row in ListQuery(Filters(topic="now")).rows(reader, 0, 20)] != []
+    assert [row.id for row in ListQuery(Filters(search="now")).rows(reader, 0, 20)] != []
     # Later writes keep the column in step in the migrated database too.
     with migrated.transaction():
         migrated.upsert(page(7, "2020-01-01", "2020-01-31"))

@@ -11,11 +11,14 @@ import pytest
 from qatui.corpus.facets import histogram
 from qatui.corpus.filters import Filters
 from qatui.corpus.listing import Highlight, ListQuery
-from qatui.corpus.model import Record, Reply, SimilarLink
+from qatui.corpus.model import FaqLink, Record, Reply, SimilarLink
 from qatui.corpus.store.reader import CorpusReader, QuestionRow
 from qatui.corpus.store.writer import Store
 
 MakeStore = Callable[..., Store]
+
+
+KNEE_PAIN = FaqLink("Knee Pain", "Orthopedics")
 
 
 def record(n: int, title: str, specialty: str, asked_on: str, question: str) -> Record:
@@ -31,12 +34,24 @@ def record(n: int, title: str, specialty: str, asked_on: str, question: str) -> 
 
 @pytest.fixture
 def reader(make_store: MakeStore) -> CorpusReader:
-    """Six questions, three about knees, and one partial known only from a link."""
+    """Six questions, three about knees (two linking to the topic "Knee Pain"), and one partial
+    known only from a link."""
     store = make_store()
     with store.transaction():
-        store.upsert(record(1, "Knee pain", "Orthopedics", "2016-03-05", "My knee hurts."))
+        knee_pain = (KNEE_PAIN,)
+        store.upsert(
+            replace(
+                record(1, "Knee pain", "Orthopedics", "2016-03-05", "My knee hurts."),
+                related_faq=knee_pain,
+            )
+        )
         store.upsert(record(2, "Kneeling at work", "Orthopedics", "2018-05-01", "Kneel all day."))
-        store.upsert(record(3, "Knee after surgery", "Surgery", "2020-01-10", "Knee swelling."))
+        store.upsert(
+            replace(
+                record(3, "Knee after surgery", "Surgery", "2020-01-10", "Knee swelling."),
+                related_faq=knee_pain,
+            )
+        )
         store.upsert(record(4, "Kidney stones", "Urology", "2019-02-02", "Flank pain."))
         store.upsert(record(5, "Rash", "Dermatology", "2021-06-01", "An itchy rash."))
         store.upsert(
@@ -86,14 +101,15 @@ def test_search_rows_share_the_list_row_shape(reader: CorpusReader) -> None:
 def test_ranked_only_for_a_search(reader: CorpusReader) -> None:
     assert ListQuery(Filters(search="knee")).ranked
     assert not ListQuery(Filters(search="knee", ranked=False)).ranked
-    assert not ListQuery(Filters(topic="knee")).ranked  # a topic's list is by date
+    assert not ListQuery(Filters(topic=KNEE_PAIN)).ranked  # a topic's list is by date
     assert ListQuery(Filters(order="delay")).by_delay
     assert not ListQuery(Filters(order="delay", search="knee")).by_delay
 
 
 def test_a_topic_and_a_search_combine(reader: CorpusReader) -> None:
-    query = ListQuery(Filters(topic="knee", search="surgery"))
-    assert query.text == "knee surgery"
+    assert ids(ListQuery(Filters(topic=KNEE_PAIN)).rows(reader, 0, 10)) == [3, 1]
+    query = ListQuery(Filters(topic=KNEE_PAIN, search="surgery"))
+    assert query.text == "surgery"
     assert ids(query.rows(reader, 0, 10)) == [3]
 
 
@@ -105,18 +121,20 @@ def test_counts_stop_at_the_cap(reader: CorpusReader) -> None:
 
 
 def test_the_specialty_counts_ignore_the_specialty_the_words_and_the_order() -> None:
+    """They keep the topic: how many of the pages that link to it each specialty holds."""
     filters = Filters(
-        specialty="Urology", since="2018-01-01", search="knee", topic="x", order="delay"
+        specialty="Urology", since="2018-01-01", search="knee", topic=KNEE_PAIN, order="delay"
     )
     counted = ListQuery(filters).counts_filters
-    assert counted == Filters(since="2018-01-01")
+    assert counted == Filters(since="2018-01-01", topic=KNEE_PAIN)
     assert ListQuery(replace(filters, newest_first=False)).counts_filters == counted
 
 
 def test_selecting_gives_plain_filters_for_the_same_questions(reader: CorpusReader) -> None:
     for filters in (
         Filters(search="knee"),
-        Filters(topic="knee", since="2017-01-01"),
+        Filters(topic=KNEE_PAIN, since="2017-01-01"),
+        Filters(topic=KNEE_PAIN, search="knee"),
         Filters(search="kne", specialty="Orthopedics"),
         Filters(since="2019-01-01"),
     ):
@@ -143,6 +161,7 @@ def timed(n: int, asked_on: str | None, replied_on: str | None, *, knee: bool) -
         asked_on=asked_on,
         replies=(Reply("Lai", None, f"Reply {n}.", replied_on),),
         similar=(SimilarLink(f"Linked knee {n}"),) if n % 3 == 0 else (),
+        related_faq=(KNEE_PAIN,) if n % 3 != 1 else (),
     )
 
 
@@ -183,7 +202,7 @@ ORDERS = [
         {},
         {"specialty": "Orthopedics"},
         {"search": "knee", "ranked": False},
-        {"topic": "knee"},
+        {"topic": KNEE_PAIN},
         {"search": "kne", "ranked": False, "specialty": "Urology"},
     ],
 )

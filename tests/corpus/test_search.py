@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qatui.corpus.filters import Filters
-from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Record, Reply
 from qatui.corpus.search import fulltext as search_module
 from qatui.corpus.search.cjk import has_cjk, has_cjk_sql
@@ -440,12 +439,6 @@ def test_match_filter_counts_what_the_search_shows(filtered_store: Store) -> Non
         assert reader.count(filters) == count_matches(
             filtered_store.conn, query, Filters(specialty="Urology")
         )
-
-
-def test_topic_filter_and_search_combine(filtered_store: Store) -> None:
-    query = ListQuery(Filters(topic="stones", search="kidney"), typed=False)
-    hits = query.rows(CorpusReader(filtered_store.conn), 0, 50)
-    assert ids(hits) == [41]
 
 
 # -- CJK ---------------------------------------------------------------------------------------

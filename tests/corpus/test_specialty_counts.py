@@ -6,6 +6,7 @@ import pytest
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.listing import ListQuery
+from qatui.corpus.model import FaqLink
 from qatui.corpus.store.database import connect
 from qatui.corpus.store.reader import CorpusReader
 from qatui.synthetic.bulk_load import build_database
@@ -17,7 +18,7 @@ FILTERS = [
     Filters(until="2005-06-30"),
     Filters(since="2015-01-01", gender="female"),
     Filters(age="30~39"),
-    Filters(topic="knee"),
+    Filters(topic=FaqLink("Mitu Syndrome", "Hansen's Disease")),  # 9 pages link to it
     Filters(specialty="Urology", since="2020-01-01"),  # the specialty itself is left out
 ]
 

@@ -80,7 +80,12 @@ def build_reader_corpus(path: Path, *, extra: int = 0) -> Path:
             "2018-05-01",
             faq=(FaqLink("Frequent Urination", "Urology"),),
         ),
-        record("Burning when urinating", "Urology", "2020-11-11"),
+        record(
+            "Burning when urinating",
+            "Urology",
+            "2020-11-11",
+            faq=(FaqLink("Knee Pain", "Orthopedics"),),  # a topic linked from another specialty
+        ),
         record("Kidney stone pain", "Urology", "2021-02-02", more_info=None),
         record("Itchy rash on arms", "Dermatology", "2016-08-08"),
         record(

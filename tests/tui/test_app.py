@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.listing import ListQuery
+from qatui.corpus.model import FaqLink
 from qatui.tui.app import QATuiApp
 from qatui.tui.messages import DateRangeChanged, SpecialtyChosen
 from qatui.tui.scenes import settle
@@ -273,23 +274,20 @@ async def test_listed_as_similar_by_links_back(reader_db: Path) -> None:
         assert shown_title(app) == "Knee pain when climbing stairs"
 
 
-async def test_faq_topic_shows_that_specialtys_questions_about_it(reader_db: Path) -> None:
+async def test_faq_topic_lists_the_pages_that_link_to_it(reader_db: Path) -> None:
+    """As the topic index counts them: from any specialty, and not the pages that only hold
+    the topic's words ("Ankle sprain…" and "Back pain…" say "knee pain")."""
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await _open_first_with(pilot, app, "Knee pain when climbing stairs")
         await choose_related(pilot, app, "faq-0")  # Related FAQ: Knee Pain (Orthopedics)
         await settle(pilot)
-        assert app.reader.filters.topic == "Knee Pain"
-        assert app.reader.filters.specialty == "Orthopedics"
-        titles = set(row_titles(app))
-        assert titles == {
-            "Knee pain when climbing stairs",
-            "Ankle sprain that does not heal",
-            "Back pain after lifting",
-        }
+        assert app.reader.filters.topic == FaqLink("Knee Pain", "Orthopedics")
+        assert app.reader.filters.specialty is None
+        assert set(row_titles(app)) == {"Knee pain when climbing stairs", "Burning when urinating"}
         assert app.focused is question_list(app)
-        assert "topic: Knee Pain" in str(question_list(app).border_title)
+        assert "topic: Knee Pain (Orthopedics)" in str(question_list(app).border_title)
 
 
 async def test_back_and_forward_restore_questions_and_filters(reader_db: Path) -> None:
@@ -311,13 +309,13 @@ async def test_back_and_forward_restore_questions_and_filters(reader_db: Path) -
         await settle(pilot)
         await choose_related(pilot, app, "faq-0")
         await settle(pilot)
-        assert app.reader.filters.topic == "Knee Pain"
+        assert app.reader.filters.topic == FaqLink("Knee Pain", "Orthopedics")
         await pilot.press("alt+left")
         await settle(pilot)
         assert app.reader.filters.topic is None and app.reader.filters.specialty is None
         await pilot.press("alt+right")
         await settle(pilot)
-        assert app.reader.filters.topic == "Knee Pain"
+        assert app.reader.filters.topic == FaqLink("Knee Pain", "Orthopedics")
 
 
 async def test_o_flips_the_order(reader_db: Path) -> None:

@@ -210,10 +210,10 @@ async def test_t_opens_the_topic_index_and_enter_shows_a_topic(
         assert [(m.topic, m.specialty, m.everywhere) for m in message_log.of(TopicChosen)] == [
             ("Kidney stones", "Urology", True)
         ]
-        assert app.reader.filters.topic == "Kidney stones"
-        assert app.reader.filters.specialty == "Urology"
+        assert app.reader.filters.topic == FaqLink("Kidney stones", "Urology")
+        assert app.reader.filters.specialty is None
         assert app.reader.filters.doctor is None
-        assert titles(app) == {"Kidney stones twice", "Kidney stones and fever"}
+        assert titles(app) == {"Kidney stones twice", "Kidney stones and fever"}  # its 2 pages
         await pilot.press("b")
         await settle(pilot)
         assert app.reader.filters.topic is None

@@ -184,7 +184,7 @@ def filters_json(filters: Filters) -> dict[str, Any]:
         "specialty": filters.specialty,
         "since": filters.since,
         "until": filters.until,
-        "topic": filters.topic,
+        "topic": filters.topic.to_json() if filters.topic else None,
         "search": filters.search,
         "age": filters.age,
         "gender": filters.gender,

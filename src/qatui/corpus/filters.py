@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from qatui.corpus.doctor_names import doctor_title
+from qatui.corpus.model import FaqLink
 
 SortOrder = Literal["date", "delay"]
 """The list's order: by ask date, or by reply delay (reply date minus ask date)."""
@@ -35,7 +36,9 @@ class Filters:
     specialty: str | None = None
     since: str | None = None
     until: str | None = None
-    topic: str | None = None
+    topic: FaqLink | None = None
+    """Only the pages that link to this Related FAQ topic (of its specialty), as the topic
+    index counts them (``faq_links``); the questions' own specialty is another filter."""
     newest_first: bool = True
     age: str | None = None
     gender: str | None = None
@@ -67,13 +70,12 @@ class Filters:
 
     @property
     def query_text(self) -> str | None:
-        """The full-text query the list shows: the FAQ topic's words and the typed search."""
-        parts = [part for part in (self.topic, self.search) if part and part.strip()]
-        return " ".join(parts) if parts else None
+        """The full-text query the list shows: the typed search, or None."""
+        return self.search if self.search and self.search.strip() else None
 
     def without_text(self) -> Filters:
-        """These filters less the topic and the search (what a full-text search runs within)."""
-        return replace(self, topic=None, search=None)
+        """These filters less the search (what a full-text search runs within)."""
+        return replace(self, search=None)
 
     def cleared(self) -> Filters:
         return Filters(newest_first=self.newest_first, order=self.order)
@@ -90,7 +92,8 @@ class Filters:
         if self.since or self.until:
             parts.append(f"{self.since or '…'} to {self.until or '…'}")
         if self.topic:
-            parts.append(f"topic: {self.topic}")
+            where = f" ({self.topic.specialty})" if self.topic.specialty else ""
+            parts.append(f"topic: {self.topic.topic}{where}")
         if self.search:
             parts.append(f"search: {self.search}" + ("" if self.ranked else " (by date)"))
         if self.age:

@@ -46,7 +46,7 @@ class ListQuery:
 
     @property
     def text(self) -> str | None:
-        """The full-text query: the FAQ topic's words and the search words, or None."""
+        """The full-text query: the search words, or None."""
         return self.filters.query_text
 
     @property

@@ -30,7 +30,8 @@ class SpecialtyChosen(Message):
 
 @dataclass
 class TopicChosen(Message):
-    """A Related FAQ topic was chosen: show that specialty's questions about it."""
+    """A Related FAQ topic was chosen: show the pages that link to it (the topic of that
+    specialty), as the topic index counts them."""
 
     topic: str
     specialty: str | None

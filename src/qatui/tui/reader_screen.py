@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input
 
 from qatui.corpus.filters import Filters, SortOrder
 from qatui.corpus.listing import ListQuery
+from qatui.corpus.model import FaqLink
 from qatui.corpus.people import Person
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.topics import TopicRow
@@ -285,12 +286,12 @@ class ReaderScreen(ReadingStateActions):
 
     @on(TopicChosen)
     def _topic_chosen(self, message: TopicChosen) -> None:
-        """The questions about the topic (in its specialty, when the corpus has it), under the
-        other filters or, from the topic index, in the whole corpus; ``b`` goes back."""
+        """The pages that link to the topic, in any specialty, under the other filters or, from
+        the topic index, in the whole corpus; ``b`` goes back."""
         self.remember_place()
-        specialty = message.specialty if message.specialty in self.specialty_names else None
         within = self.filters.cleared() if message.everywhere else self.filters
-        self.filters = replace(within, specialty=specialty, topic=message.topic)
+        topic = FaqLink(message.topic, message.specialty)
+        self.filters = replace(within, specialty=None, topic=topic)
         self.remember_place()
         self._focus_list()
 

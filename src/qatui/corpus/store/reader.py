@@ -112,6 +112,14 @@ class CorpusReader:
                     f"q.id IN (SELECT r.question_id FROM replies r WHERE r.{column} = ?)"
                 )
                 params.append(value)
+        if filters.topic:
+            # The pages that link to the topic, as the topic index counts them (its index,
+            # faq_links_by_topic, answers this).
+            clauses.append(
+                "q.id IN (SELECT f.question_id FROM faq_links f "
+                "WHERE f.topic = ? AND f.specialty IS ?)"
+            )
+            params.extend((filters.topic.topic, filters.topic.specialty))
         if filters.since:
             clauses.append("q.asked_on >= ?")
             params.append(filters.since)
