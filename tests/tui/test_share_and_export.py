@@ -8,6 +8,7 @@ from pathlib import Path
 
 from qatui.corpus.export import (
     NOT_MEDICAL_ADVICE,
+    PARTIAL_WORDS,
     bookmarks_json,
     citation,
     iter_filtered_records,
@@ -222,7 +223,9 @@ async def test_export_of_the_list_writes_every_row_it_counts_in_its_order(
     data = json.loads(json_file.read_text(encoding="utf-8"))
     assert data["count"] == 13
     assert [record["title"] for record in data["records"]] == [title for _, title in listed]
-    assert md_file.read_text(encoding="utf-8").count("\n---\n") == 13
+    assert [record.get("partial", False) for record in data["records"]].count(True) == 1
+    markdown = md_file.read_text(encoding="utf-8")
+    assert markdown.count("\n---\n") == 13 and markdown.count(PARTIAL_WORDS) == 1
 
 
 def test_export_names() -> None:

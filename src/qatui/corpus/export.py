@@ -71,6 +71,11 @@ def _asker_words(record: Record) -> str | None:
     return words or None
 
 
+PARTIAL_WORDS = (
+    "Known only from a Similar Q&A link on another page: the text below is that link's excerpts."
+)
+
+
 def record_markdown(record: Record, *, level: int = 1, notice: bool = True) -> str:
     """One question as Markdown; ``notice`` ends it with the not-medical-advice line."""
     head = "#" * level
@@ -86,6 +91,8 @@ def record_markdown(record: Record, *, level: int = 1, notice: bool = True) -> s
         ("Question id", str(record.id) if record.id is not None else None),
     ]
     lines = [f"{head} {markdown_inline(record.title)}", ""]
+    if record.partial:
+        lines += [f"*{PARTIAL_WORDS}*", ""]
     lines += [f"- **{name}:** {value}" for name, value in facts if value]
     lines.append("")
     if record.subject:

@@ -91,6 +91,9 @@ class Record:
     related_faq: tuple[FaqLink, ...] = ()
     id: int | None = None
     source_url: str | None = None
+    partial: bool = False
+    """Known only from a Similar Q&A link on another page: its text is that link's excerpts
+    (``"partial": true`` in the JSON form, which only such records carry)."""
 
     @property
     def reply(self) -> Reply | None:
@@ -120,4 +123,6 @@ class Record:
             out["replies"] = [reply.to_json() for reply in self.replies]
         if self.source_url is not None:
             out["source_url"] = self.source_url
+        if self.partial:
+            out["partial"] = True
         return out

@@ -59,6 +59,7 @@ class ImportReport:
     duplicate_rows: int = 0
     added_replies: int = 0
     conflicting_rows: int = 0
+    new_partial: int = 0
     failed: int = 0
     failures: list[CorpusInputError] = field(default_factory=list)
     problems: ProblemLog = field(default_factory=ProblemLog)
@@ -101,11 +102,13 @@ _REPORT_FIELDS = {
     Outcome.DUPLICATE: "duplicate_rows",
     Outcome.ADDED_REPLY: "added_replies",
     Outcome.CONFLICTING: "conflicting_rows",
+    Outcome.NEW_PARTIAL: "new_partial",
 }
 _PLURALS = {
     Outcome.DUPLICATE: "duplicate rows",
     Outcome.ADDED_REPLY: "added replies",
     Outcome.CONFLICTING: "conflicting rows",
+    Outcome.NEW_PARTIAL: "new partial (known only from links)",
 }
 """The merges, named in the summary only when there were any."""
 

@@ -51,8 +51,10 @@ RECORD_FIELDS = (
     "similar",
     "related_faq",
     "source_url",
+    "partial",
 )
-"""Every field a mapping may fill (FORMAT.md's record; ``reply.hospital`` is the doctor's)."""
+"""Every field a mapping may fill (FORMAT.md's record; ``reply.hospital`` is the doctor's;
+``partial`` marks a question known only from a link, as qatui's exports write it)."""
 
 MAX_TOML_BYTES = 1024 * 1024
 

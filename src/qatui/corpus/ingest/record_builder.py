@@ -27,11 +27,14 @@ BLOCK_FIELDS = ("question", "body", "more_info", "question_excerpt", "reply_exce
 lines are not (the page layout's text rules)."""
 
 UNSPECIFIED = "Unspecified"
+"""The specialty of a record whose source gives none (``--default specialty=…`` names another)."""
 
 MAX_FIELD_CHARS = 200_000
 """What one text field may hold: 60x the longest real More Info (about 3,300 characters). A
 longer one is cut there with a warning: a 13 MB field froze the reader for 22 s to open."""
-"""The specialty of a record whose source gives none (``--default specialty=…`` names another)."""
+
+_FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
+"""How a CSV cell (or a JSON string) says yes or no."""
 
 
 def _block(text: str) -> str:
@@ -172,6 +175,19 @@ class _RecordBuilder:
             return None
 
     # -- typed values ----------------------------------------------------------------------
+
+    def flag(self, field: str) -> bool:
+        """A yes/no field: JSON true/false (or 1/0, or those words in a CSV cell); absent or
+        empty is no."""
+        value = self.get(field)
+        if _empty(value):
+            return False
+        if isinstance(value, str):
+            value = _FLAG_WORDS.get(value.strip().lower(), value)
+        if isinstance(value, bool) or value in (0, 1):
+            return bool(value)
+        self.problem(f"field {field!r} should be true or false, got {str(value)[:40]!r}")
+        return False
 
     def text(self, field: str, *, required: bool = False) -> str | None:
         value = self.get(field)
@@ -368,6 +384,7 @@ class _RecordBuilder:
             similar=tuple(self.similar()),
             related_faq=tuple(self.related()),
             source_url=self.text("source_url"),
+            partial=self.flag("partial"),
         )
         if self.problems:
             where = self.where

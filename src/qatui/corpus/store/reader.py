@@ -320,7 +320,7 @@ class CorpusReader:
         """The question as a FORMAT.md record, or None."""
         row = self.conn.execute(
             "SELECT q.id, q.title, s.name, q.subject, q.question, q.asker_name, q.asker_age, "
-            "q.asker_gender, q.asked_on, q.more_info, q.source_url "
+            "q.asker_gender, q.asked_on, q.more_info, q.source_url, q.is_partial "
             "FROM questions q JOIN specialties s ON s.id = q.specialty_id WHERE q.id = ?",
             (question_id,),
         ).fetchone()
@@ -356,6 +356,7 @@ class CorpusReader:
             similar=similar,
             related_faq=related,
             source_url=row[10],
+            partial=bool(row[11]),
         )
 
     def _similar_rows(self, question_id: int) -> list[tuple[SimilarLink, int | None, bool]]:

@@ -50,6 +50,9 @@ class Outcome(enum.Enum):
     CONFLICTING = "conflicting row"
     """(One row per answer) the row's question says something else than the first row of it
     in this import: the first row's fields are kept, the row's reply joined the question."""
+    NEW_PARTIAL = "new partial (known only from a link)"
+    """The record is a question known only from a link (``"partial": true``, as qatui's
+    exports mark one): stored as a partial question, as a link to it would have made it."""
 
 
 class Store:
@@ -171,6 +174,8 @@ class Store:
         """
         ready = prepared(record, by_question_text=replies_per_row)
         record, identity, record_hash = ready.record, ready.identity, ready.content_hash
+        if record.partial:
+            return self._keep_partial(record)
         specialty_id = self.specialty_id(record.specialty)
         found = self._find(identity)
         wrote = True
@@ -193,6 +198,25 @@ class Store:
                 outcome = Outcome.DUPLICATE  # a repeat that changes nothing
             session.note(digest, question_id)
         return outcome
+
+    def _keep_partial(self, record: Record) -> Outcome:
+        """A question known only from a link, stored as the partial a link to it makes (the
+        same id, found by its page's record and by links alike); unchanged when its page, or
+        a partial of it, is here already (e.g. made by a page of the same export)."""
+        specialty_id = self.specialty_id(record.specialty)
+        partial_id = derived_id(record.specialty, record.title, None)
+        if self._find_targets([(specialty_id, record.title)]) or self._taken_ids({partial_id}):
+            return Outcome.UNCHANGED
+        reply = record.reply
+        link = SimilarLink(
+            record.title,
+            record.question or None,
+            reply.doctor if reply else None,
+            record.specialty,
+            reply.body if reply else None,
+        )
+        self._add_partials([(partial_id, specialty_id, link)])
+        return Outcome.NEW_PARTIAL
 
     def _find(self, identity: Identity) -> tuple[int, str] | None:
         """The stored question that is ``identity``: (id, content hash), or None."""
