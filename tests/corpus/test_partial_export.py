@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from qatui.corpus.errors import CorpusInputError
-from qatui.corpus.export import PARTIAL_WORDS, list_json, record_markdown
+from qatui.corpus.export import list_json, record_markdown
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.importer import import_paths
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Record, Reply, SimilarLink
+from qatui.corpus.render import PARTIAL_WORDS
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Outcome, Store
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from qatui.corpus.export import (
     NOT_MEDICAL_ADVICE,
-    PARTIAL_WORDS,
     bookmarks_json,
     citation,
     iter_filtered_records,
@@ -17,6 +16,7 @@ from qatui.corpus.export import (
 )
 from qatui.corpus.filters import Filters
 from qatui.corpus.model import Record
+from qatui.corpus.render import PARTIAL_WORDS
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store

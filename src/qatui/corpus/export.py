@@ -15,6 +15,7 @@ from qatui.corpus.doctor_names import doctor_title
 from qatui.corpus.filters import Filters
 from qatui.corpus.ingest.sanitize import clean_line, clean_text
 from qatui.corpus.model import Record
+from qatui.corpus.render import PARTIAL_WORDS, asker_words
 from qatui.corpus.store.reader import CorpusReader
 
 NOT_MEDICAL_ADVICE = (
@@ -60,22 +61,6 @@ def _markdown_url(url: str) -> str:
     return f"<{url}>" if _SAFE_URL.match(url) else markdown_inline(url)
 
 
-def _asker_words(record: Record) -> str | None:
-    asker = record.asker
-    if asker is None:
-        return None
-    about = " ".join(
-        part for part in (f"{asker.age} year old" if asker.age else None, asker.gender) if part
-    )
-    words = ", ".join(part for part in (asker.name, about) if part)
-    return words or None
-
-
-PARTIAL_WORDS = (
-    "Known only from a Similar Q&A link on another page: the text below is that link's excerpts."
-)
-
-
 def record_markdown(record: Record, *, level: int = 1, notice: bool = True) -> str:
     """One question as Markdown; ``notice`` ends it with the not-medical-advice line."""
     head = "#" * level
@@ -83,7 +68,7 @@ def record_markdown(record: Record, *, level: int = 1, notice: bool = True) -> s
     delay = record_reply_delay(record)
     facts = [
         ("Specialty", markdown_inline(record.specialty)),
-        ("Asked by", markdown_inline(words) if (words := _asker_words(record)) else None),
+        ("Asked by", markdown_inline(words) if (words := asker_words(record)) else None),
         ("Asked on", record.asked_on),
         ("Replied on", record.reply.replied_on if record.reply else None),
         ("Reply delay", describe_delay(delay) if delay is not None else None),

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+from qatui.corpus.doctor_names import doctor_title
 from qatui.corpus.ingest.sanitize import clean_text
 from qatui.corpus.model import Record
+
+PARTIAL_WORDS = (
+    "Known only from a Similar Q&A link on another page: the text below is that link's excerpts."
+)
+"""What a partial question's text is, wherever it is written out (Markdown, ``qatui show``)."""
+
+
+def asker_words(record: Record) -> str | None:
+    """``Mei, 30~39 year old female`` (whichever of them the record has), or None."""
+    asker = record.asker
+    if asker is None:
+        return None
+    about = " ".join(
+        part for part in (f"{asker.age} year old" if asker.age else None, asker.gender) if part
+    )
+    return ", ".join(part for part in (asker.name, about) if part) or None
 
 
 def record_as_text(record: Record) -> str:
     """The page laid out much as the site shows it, safe to print."""
     lines = [f"{record.title} - {record.specialty}", ""]
+    if record.partial:
+        lines += [PARTIAL_WORDS, ""]
     if record.subject:
         lines += [record.subject, ""]
     lines += [record.question, ""]
-    asker = record.asker
-    who = ", ".join(
-        part
-        for part in (
-            asker.name if asker else None,
-            f"{asker.age} year old {asker.gender}" if asker and asker.age else None,
-        )
-        if part
-    )
-    lines += [f"{who}. Ask Date: {record.asked_on or '-'}", ""]
+    who = asker_words(record)
+    asked = f"Ask Date: {record.asked_on or '-'}"
+    lines += [f"{who}. {asked}" if who else asked, ""]
+    if not record.replies:
+        lines += ["No reply yet.", ""]
     for reply in record.replies:
+        doctor = doctor_title(reply.doctor) if reply.doctor else "The doctor (not named)"
         lines += [
-            f"Dr. {reply.doctor or '?'} reply {reply.specialty or ''}".rstrip(),
+            f"{doctor} reply {reply.specialty or ''}".rstrip(),
             "",
             reply.body,
             "",
