@@ -437,6 +437,23 @@ async def test_the_palette_puts_a_title_starting_with_the_words_above_fuzzy_name
         assert any("Breast and Thyroid" in prompt for prompt in prompts[1:])
 
 
+async def test_the_palette_puts_the_name_starting_with_the_words_first(tmp_path: Path) -> None:
+    """ "su": "Surgery" above "Plastic Surgery" and "Pediatric Surgery" (equal fuzzy scores)."""
+    store = Store.open(tmp_path / "surgery.db")
+    with store.transaction():
+        for n, specialty in enumerate(("Plastic Surgery", "Pediatric Surgery", "Surgery")):
+            store.upsert(Record(title=f"Question {n}", specialty=specialty, question="Why?"))
+    store.close()
+    app = make_app(tmp_path / "surgery.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"su")
+        hits = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: hits.option_count >= 3, "the three specialties")
+        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert prompts[0] == "Specialty: Surgery", prompts
+
+
 async def test_words_typed_at_once_after_slash_go_into_the_search_box(reader_db: Path) -> None:
     """``/itch`` typed fast: the letters are the search, never commands (``i`` folds More Info,
     ``t`` opens the timeline, ``c`` and ``h`` run others)."""

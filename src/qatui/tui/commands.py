@@ -30,23 +30,36 @@ class PaletteSource(Protocol):
     def post_message(self, message: Message) -> bool: ...
 
 
+EARLIER_WORD = 0.01
+"""How much a hit whose word starts earlier gains: enough to order equal fuzzy scores, too
+little to reorder different ones."""
 FUZZY_ONLY = 0.5
 """How a hit that matches only fuzzily (letters scattered, not the start of a word) is scaled:
 below any title or name that starts with the typed words."""
 
 
-def starts_with(text: str, query: str) -> bool:
-    """Whether ``text`` (or one of its words) starts with the typed ``query``, any case."""
+def word_start(text: str, query: str) -> int | None:
+    """Where the first word of ``text`` that starts with the typed ``query`` starts (any case),
+    or None when none does."""
     text, query = text.casefold(), query.strip().casefold()
-    return bool(query) and (text.startswith(query) or f" {query}" in f" {text}")
+    if not query:
+        return None
+    if text.startswith(query):
+        return 0
+    found = f" {text}".find(f" {query}")
+    return found if found >= 0 else None
 
 
 def ranked_score(score: float, text: str, query: str) -> float:
     """A hit's score: the fuzzy matcher's (unbounded: runs of letters and word starts count
     more), scaled down unless a word of ``text`` starts with the typed words. Specialties,
     dates and titles are ranked alike, so "Rash" puts "Rash [Urgent]…" above "Breast and
-    Thyroid"."""
-    return score if starts_with(text, query) else score * FUZZY_ONLY
+    Thyroid"; between equal scores the earlier word wins ("su": "Surgery" above "Plastic
+    Surgery")."""
+    start = word_start(text, query)
+    if start is None:
+        return score * FUZZY_ONLY
+    return score * (1 + EARLIER_WORD / (1 + start))
 
 
 class ReaderCommands(Provider):
