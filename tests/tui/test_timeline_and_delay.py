@@ -22,6 +22,7 @@ from qatui.tui.widgets.histogram import (
 )
 from qatui.tui.widgets.question_list import QuestionList
 from tests.tui.state_helpers import SIZE, build_varied_corpus, move_to, rows, state_app
+from tests.tui.waiting import wait_until
 
 
 def asker_filters(app: QATuiApp) -> tuple[str | None, str | None]:
@@ -83,6 +84,24 @@ async def test_a_bar_chosen_with_keys_sets_the_date_filter(varied_db: Path, tmp_
         await pilot.press("escape")
         assert not isinstance(app.screen, TimelineScreen)
         assert app.reader.filters.since == "2020-01-01"
+
+
+async def test_p_keeps_the_highlighted_time(varied_db: Path, tmp_path: Path) -> None:
+    """Months to years highlights the year of the highlighted month; back, that year's first
+    month (it used to jump to the last bar each time)."""
+    app = state_app(varied_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_timeline(pilot, app)
+        chart = screen.query_one(Histogram)
+        chart.cursor = [key for key, _ in chart.bars].index("2020-06")
+        await pilot.press("p")  # years
+        await wait_until(pilot, lambda: len(chart.bars) == 3, "the years")
+        assert chart.bars[chart.cursor][0] == "2020"
+        assert "2020 · 2 questions" in str(screen.query_one("#timeline-info", Static).render())
+        await pilot.press("right", "p")  # 2021, then months
+        await wait_until(pilot, lambda: len(chart.bars) == 30, "the months")
+        assert chart.bars[chart.cursor][0] == "2021-01"
 
 
 async def test_a_bar_chosen_with_the_mouse_sets_the_date_filter(

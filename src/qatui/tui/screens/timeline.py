@@ -47,6 +47,18 @@ def facet_prompt(value: str | None, count: int, width: int, *, chosen: bool) -> 
     return Content.assemble((mark, "bold"), (f"{count:>{width},} ", "dim"), shown)
 
 
+def same_time(period: str | None, keys: list[str]) -> int | None:
+    """The bar of ``keys`` (months ``YYYY-MM`` or years ``YYYY``) holding ``period``: its year,
+    or the first month of that year there is (the nearest after, else the last); None when no
+    period was highlighted."""
+    if period is None or not keys:
+        return None
+    if period in keys:
+        return keys.index(period)
+    year = period[:4]
+    return next((n for n, key in enumerate(keys) if key[:4] >= year), len(keys) - 1)
+
+
 class TimelineScreen(Dialog[Filters | None]):
     """A histogram of the filtered questions over time, and counts by asker age and gender."""
 
@@ -83,6 +95,8 @@ class TimelineScreen(Dialog[Filters | None]):
         self.corpus = corpus
         self.filters = filters
         self.period: Period | None = None
+        self.highlighted: str | None = None
+        """The period of the highlighted bar (``p`` keeps the bar that holds it)."""
         self.facet_values: dict[str, list[str | None]] = {
             "age": [],
             "gender": [],
@@ -151,7 +165,7 @@ class TimelineScreen(Dialog[Filters | None]):
         title = f"Questions per {per}" + (f" · {words}" if words else "")
         self.query_one(".timeline-body").border_title = Content(clean_line(title))
         chart = self.query_one(Histogram)
-        chart.show(message.bars)
+        chart.show(message.bars, same_time(self.highlighted, [key for key, _ in message.bars]))
         if not message.bars:
             self.query_one("#timeline-info", Static).update(
                 Content("No dated questions under these filters.")
@@ -183,6 +197,7 @@ class TimelineScreen(Dialog[Filters | None]):
 
     @on(Histogram.Highlighted)
     def _bar_highlighted(self, message: Histogram.Highlighted) -> None:
+        self.highlighted = message.period
         span = "month" if len(message.period) == 7 else "year"
         self.query_one("#timeline-info", Static).update(
             Content.assemble(
