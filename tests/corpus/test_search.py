@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qatui.corpus.filters import Filters
-from qatui.corpus.model import Record, Reply
+from qatui.corpus.model import Record, Reply, SimilarLink
 from qatui.corpus.search import fulltext as search_module
 from qatui.corpus.search.cjk import has_cjk, has_cjk_sql
 from qatui.corpus.search.fulltext import count_matches, search
@@ -660,3 +660,45 @@ def test_a_search_is_cancelled_by_the_next_request(tmp_path: Path) -> None:
             assert len(search(reader.conn, "common words")) == 50
     finally:
         corpus.close()
+
+
+# -- partial questions ---------------------------------------------------------------------------
+
+
+def test_best_first_puts_full_pages_above_partials_of_the_same_tier(make_store: MakeStore) -> None:
+    """A partial's text is a link's short excerpts, which bm25 favours over a whole page: a
+    reader wants the pages it can read first (the partials follow, in their own order)."""
+    long_question = "My knee hurts when I climb stairs. " + "It started last year. " * 40
+    excerpt = SimilarLink("Sore after running", "My knee...", "Lin", "Surgery", "Rest...")
+    store = fill(
+        make_store(),
+        record(1, question=long_question, similar=(excerpt,)),
+        record(2, question="Back pain; also " + "some words here. " * 40 + "a knee."),
+        record(3, title="Knee pain", question="Knee."),
+    )
+    hits = search(store.conn, "knee", Filters(), order="rank", limit=10)
+    shown = [(hit.title, hit.is_partial) for hit in hits]
+    assert shown[0] == ("Knee pain", False)  # the title tier
+    # Then the body tier: the full pages by bm25 (which put the partial first), then partials.
+    assert set(shown[1:3]) == {("Question 1", False), ("Question 2", False)}
+    assert shown[3:] == [("Sore after running", True)]
+
+
+def test_pages_of_best_first_results_with_partials_follow_on(make_store: MakeStore) -> None:
+    """Partials are moved after the full pages as far as a page needs: the pages read one by one
+    are the whole list read at once."""
+    links = tuple(SimilarLink(f"Linked {n}", f"knee {n}...", "Lin", "Surgery") for n in range(8))
+    records = [
+        record(n, question="knee " + "filler words. " * (n % 5) * 10, similar=links[n % 2 :: 2])
+        for n in range(1, 13)
+    ]
+    store = fill(make_store(), *records)
+    whole = ids(search(store.conn, "knee", Filters(), order="rank", limit=100))
+    paged = [
+        hit
+        for offset in range(0, 21, 3)
+        for hit in ids(search(store.conn, "knee", Filters(), order="rank", limit=3, offset=offset))
+    ]
+    assert len(whole) == 20 and paged == whole
+    flags = [hit.is_partial for hit in search(store.conn, "knee", Filters(), limit=100)]
+    assert flags == sorted(flags)  # every full page, then every partial

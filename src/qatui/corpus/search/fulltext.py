@@ -11,6 +11,9 @@ seconds. Ranked results are built from a bounded candidate set, in tiers:
    (title and subject above question and reply, More Info below);
 3. then every remaining match, newest first (score ``None``).
 
+Within the first two tiers partial questions (a Similar Q&A link's short excerpts, which bm25
+favours over whole pages) come after the full pages (:func:`_partials_last`).
+
 "Newest" is the order FTS5 reads rows in: descending row id (``questions.rowid``: dense, in date
 order when the database was migrated, new rows after). Every id in this module is that row id;
 only the rows returned carry the stable ``questions.id``. A query matching fewer rows than the
@@ -60,6 +63,8 @@ MAIN_TABLE = "questions_fts"
 WEIGHTS = "10.0, 5.0, 1.0, 1.0, 0.5"
 """bm25 column weights: title, subject, question, reply, More Info."""
 
+PARTIAL_CHUNK = 64
+"""Rows whose partial flag :func:`_partials_last` reads at least at a time."""
 TITLE_CANDIDATES = 300
 BODY_CANDIDATES = 1_000
 JOINED_TITLE_CANDIDATES = 100
@@ -292,6 +297,24 @@ def _by_score(rows: Sequence[Row]) -> list[Row]:
     return sorted(rows, key=lambda row: (-(row[1] or 0.0), -row[0]))
 
 
+def _partials_last(conn: sqlite3.Connection, rows: list[Row], needed: int) -> list[Row]:
+    """``rows`` with the partial questions after the others (a link's short excerpts, which
+    bm25 favours over whole pages), as far as the first ``needed`` rows go: the flags are read
+    a chunk at a time until that many full pages are found, the rows not read keep their place
+    after them. (``is_partial`` sits after the long text columns: reading it for every
+    candidate would read every candidate's text.)"""
+    full: list[Row] = []
+    partial: list[Row] = []
+    read = 0
+    while read < len(rows) and len(full) < needed:
+        chunk = rows[read : read + max(needed - len(full), PARTIAL_CHUNK)]
+        flagged = _partial_ids(conn, [row_id for row_id, _ in chunk])
+        for row in chunk:
+            (partial if row[0] in flagged else full).append(row)
+        read += len(chunk)
+    return full + partial + rows[read:]
+
+
 class _Scanner:
     """Reads one query's rows newest first (descending id), within the filters."""
 
@@ -361,6 +384,16 @@ def _title_scores(
     return {int(row[0]): title_score(row[1], row[2], query) for row in rows}
 
 
+def _partial_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
+    """Which of the rows ``ids`` are partial questions."""
+    rows = conn.execute(
+        "SELECT rowid FROM questions WHERE rowid IN (SELECT value FROM json_each(?)) "
+        "AND is_partial = 1",
+        ("[" + ",".join(str(int(i)) for i in ids) + "]",),
+    )
+    return {int(row[0]) for row in rows}
+
+
 def _scored_as_typed(conn: sqlite3.Connection, query: ParsedQuery, rows: list[Row]) -> list[Row]:
     """Rows found with prefix terms, scored by bm25 of the words as typed (any of them).
 
@@ -396,7 +429,9 @@ def _ranked(
         found = [row_id for row_id, _ in scanner.scan(match, scored=False)]
         scores = _title_scores(conn, found, query)
         titled = _by_score([(i, scores[i]) for i in found if scores.get(i, 0.0) > 0])
+        titled = _partials_last(conn, titled, offset + limit)
         rest: list[Row] = [(i, None) for i in found if scores.get(i, 0.0) <= 0]
+        rest = _partials_last(conn, rest, offset + limit - len(titled))
         return (titled + rest)[offset : offset + limit]
     joined = scanner.scope is _Scope.JOIN
     title_bound = JOINED_TITLE_CANDIDATES if joined else TITLE_CANDIDATES
@@ -407,6 +442,7 @@ def _ranked(
     ]
     scores = _title_scores(conn, title_ids, query)
     ranked = _by_score([(i, scores.get(i, 0.0)) for i in title_ids])
+    ranked = _partials_last(conn, ranked, offset + limit)
     prefixed = match.table == MAIN_TABLE and any(
         term.kind is Kind.PREFIX and not term.is_cjk for term in query.terms
     )
@@ -415,7 +451,8 @@ def _ranked(
     else:
         body = scanner.scan(match, limit=body_bound)
     in_title = set(title_ids)
-    ranked += _by_score([row for row in body if row[0] not in in_title])
+    untitled = _by_score([row for row in body if row[0] not in in_title])
+    ranked += _partials_last(conn, untitled, offset + limit - len(ranked))
     page = ranked[offset : offset + limit]
     if len(body) < body_bound or len(page) == limit:
         return page
