@@ -120,3 +120,33 @@ def test_topics_of_an_unknown_specialty_say_which_have_topics(db: str) -> None:
     assert err == (
         "qatui topics: no topics of specialty 'Urology' (specialties with topics: Orthopedics)\n"
     )
+
+
+def test_topic_lists_the_pages_that_link_to_it(db: str) -> None:
+    code, out, err = run("export", "--db", db, "--topic", "knee PAIN")  # any case
+    assert (code, err, ids(out)) == (0, "", [1, 2, 3])  # the 3 pages `qatui topics` counts
+    code, out, _ = run("search", "--db", db, "knee", "--topic", "Sprain [bold]", "--json")
+    assert ids(out) == [2]
+    code, out, _ = run("export", "--db", db, "--topic", "Knee pain", "--since", "2019")
+    assert ids(out) == [2, 3]
+
+
+def test_a_topic_of_several_specialties_is_named_with_one(db: str) -> None:
+    store = Store.open(db)
+    with store.transaction():
+        store.upsert(page(5, "2022-01-01", topics=(FaqLink("Knee pain", "Surgery"),)))
+    store.close()
+    code, out, err = run("export", "--db", db, "--topic", "Knee pain")
+    assert (code, out) == (2, "")
+    assert err == (
+        "qatui export: topic 'Knee pain' is in 2 specialties: name one, "
+        "'Knee pain (Orthopedics)' or 'Knee pain (Surgery)'\n"
+    )
+    code, out, _ = run("export", "--db", db, "--topic", "knee pain (surgery)")
+    assert (code, ids(out)) == (0, [5])
+    code, out, err = run("search", "--db", db, "knee", "--topic", "Knee")
+    assert (code, out) == (2, "")
+    assert err == (
+        "qatui search: no topic named 'Knee' (topics with those words: "
+        "Knee pain (Orthopedics); Knee pain (Surgery))\n"
+    )

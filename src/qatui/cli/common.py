@@ -36,8 +36,8 @@ def db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def filter_options(parser: argparse.ArgumentParser) -> None:
-    """``--specialty``, ``--doctor``, ``--hospital``, ``--since`` and ``--until``: the list
-    filters a command can take."""
+    """``--specialty``, ``--doctor``, ``--hospital``, ``--topic``, ``--since`` and ``--until``:
+    the list filters a command can take."""
     parser.add_argument("--specialty", help="only questions of this specialty")
     parser.add_argument(
         "--doctor", metavar="NAME", help="only questions with a reply by this doctor (any case)"
@@ -46,6 +46,12 @@ def filter_options(parser: argparse.ArgumentParser) -> None:
         "--hospital",
         metavar="NAME",
         help="only questions with a reply from a doctor of this hospital (any case)",
+    )
+    parser.add_argument(
+        "--topic",
+        metavar="TOPIC",
+        help='only the pages that link to this Related FAQ topic ("Knee Pain", or '
+        '"Knee Pain (Orthopedics)" when several specialties have it; see qatui topics)',
     )
     parser.add_argument(
         "--since", metavar="DATE", help="asked on or after: 2016, 2016-03 or a date"
@@ -80,6 +86,10 @@ def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filt
         filters = replace(filters, doctor=_person(reader, "doctor", args.doctor))
     if args.hospital:
         filters = replace(filters, hospital=_person(reader, "hospital", args.hospital))
+    if args.topic:
+        from qatui.corpus.topics import find_topic
+
+        filters = replace(filters, topic=find_topic(reader.conn, args.topic))
     return filters
 
 

@@ -10,6 +10,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from qatui.corpus.ingest.sanitize import clean_line
+from qatui.corpus.model import FaqLink
+
 INDEX_STATEMENT = (
     "CREATE INDEX IF NOT EXISTS faq_links_by_topic ON faq_links(topic, specialty, question_id)"
 )
@@ -76,6 +79,51 @@ def topic_specialties(conn: sqlite3.Connection) -> list[str]:
             "SELECT DISTINCT specialty FROM faq_links WHERE specialty IS NOT NULL ORDER BY 1"
         )
     ]
+
+
+def find_topic(conn: sqlite3.Connection, words: str) -> FaqLink:
+    """The topic ``words`` names, as the index lists it: ``Knee Pain``, or ``Knee Pain
+    (Orthopedics)`` for that specialty's (any case). ValueError says which topics exist when
+    none or several match."""
+    name = " ".join(words.split())
+    found = _topics_named(conn, name)
+    wanted = None
+    if not found and name.endswith(")") and " (" in name:  # "Topic (Specialty)"
+        name, _, wanted = name[:-1].rpartition(" (")
+        found = [link for link in _topics_named(conn, name) if _same(link.specialty, wanted)]
+    if len(found) == 1:
+        return found[0]
+    shown = clean_line(words)
+    if not found:
+        close = TopicQuery(contains=name).rows(conn, limit=5)
+        also = "; ".join(_named(FaqLink(row.topic, row.specialty)) for row in close)
+        raise ValueError(
+            f"no topic named {shown!r}" + (f" (topics with those words: {also})" if also else "")
+        )
+    choices = " or ".join(repr(_named(link)) for link in found)
+    raise ValueError(f"topic {shown!r} is in {len(found)} specialties: name one, {choices}")
+
+
+def _topics_named(conn: sqlite3.Connection, name: str) -> list[FaqLink]:
+    """The (topic, specialty) pairs of this name: exactly as written, else in any case."""
+    for comparison in ("topic = ?", "topic = ? COLLATE NOCASE"):
+        rows = conn.execute(
+            f"SELECT DISTINCT topic, specialty FROM faq_links WHERE {comparison} "
+            "ORDER BY topic, specialty",
+            (name,),
+        ).fetchall()
+        if rows:
+            return [FaqLink(str(topic), specialty) for topic, specialty in rows]
+    return []
+
+
+def _same(specialty: str | None, wanted: str) -> bool:
+    return (specialty or "").casefold() == wanted.strip().casefold()
+
+
+def _named(link: FaqLink) -> str:
+    """``Knee Pain (Orthopedics)``: how a topic is named on the command line."""
+    return clean_line(f"{link.topic} ({link.specialty})" if link.specialty else link.topic)
 
 
 def _escape_like(text: str) -> str:
