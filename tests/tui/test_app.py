@@ -290,6 +290,42 @@ async def test_faq_topic_lists_the_pages_that_link_to_it(reader_db: Path) -> Non
         assert "topic: Knee Pain (Orthopedics)" in str(question_list(app).border_title)
 
 
+async def test_a_topic_is_its_pages_wherever_it_is_chosen(reader_db: Path) -> None:
+    """From the Related pane as from the topic index: a search and dates that were on are
+    dropped (the list is the index's count of pages); a specialty chosen next narrows it."""
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.reader.filters = Filters(search="knee", since="2016-01-01", until="2016-12-31")
+        await settle(pilot)
+        await _open_first_with(pilot, app, "Knee pain when climbing stairs")
+        await choose_related(pilot, app, "faq-0")  # Related FAQ: Knee Pain (Orthopedics)
+        await settle(pilot)
+        knee_pain = FaqLink("Knee Pain", "Orthopedics")
+        assert app.reader.filters == Filters(topic=knee_pain)
+        assert set(row_titles(app)) == {"Knee pain when climbing stairs", "Burning when urinating"}
+        app.reader.post_message(SpecialtyChosen("Urology"))
+        await settle(pilot)
+        assert app.reader.filters == Filters(topic=knee_pain, specialty="Urology")
+        assert row_titles(app) == ["Burning when urinating"]
+
+
+async def test_a_topic_chosen_in_the_zoomed_related_pane_shows_its_list(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_first_with(pilot, app, "Knee pain when climbing stairs")
+        await pilot.press("4", "z")
+        assert app.screen.maximized is app.query_one(RelatedLinks)
+        related = app.query_one(RelatedLinks)
+        related.highlighted = related.get_option_index("faq-0")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.reader.filters.topic == FaqLink("Knee Pain", "Orthopedics")
+        assert app.screen.maximized is None  # the panes back, the list focused with its rows
+        assert app.focused is question_list(app)
+
+
 async def test_back_and_forward_restore_questions_and_filters(reader_db: Path) -> None:
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:

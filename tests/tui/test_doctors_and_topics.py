@@ -207,8 +207,8 @@ async def test_t_opens_the_topic_index_and_enter_shows_a_topic(
         await pilot.press("enter", "enter")  # to the list, then open the topic
         await settle(pilot)
         assert not isinstance(app.screen, TopicScreen)
-        assert [(m.topic, m.specialty, m.everywhere) for m in message_log.of(TopicChosen)] == [
-            ("Kidney stones", "Urology", True)
+        assert [(m.topic, m.specialty) for m in message_log.of(TopicChosen)] == [
+            ("Kidney stones", "Urology")
         ]
         assert app.reader.filters.topic == FaqLink("Kidney stones", "Urology")
         assert app.reader.filters.specialty is None

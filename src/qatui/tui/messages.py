@@ -35,8 +35,6 @@ class TopicChosen(Message):
 
     topic: str
     specialty: str | None
-    everywhere: bool = False
-    """In the whole corpus (the topic index): the other filters are dropped, not kept."""
 
 
 @dataclass

@@ -178,6 +178,8 @@ class ReaderScreen(ReadingStateActions):
         """Focus the question list (Textual repaints a widget on ``focus()``, focused or not:
         a frame before the list's new rows, which then wait for the next one)."""
         questions = self.query_one(QuestionList)
+        if self.maximized is not None and self.maximized is not questions:
+            self.minimize()  # the list's new rows, not a zoomed pane over them
         if self.focused is not questions:
             questions.focus()
 
@@ -263,7 +265,7 @@ class ReaderScreen(ReadingStateActions):
 
     @on(SpecialtyChosen)
     def _specialty_chosen(self, message: SpecialtyChosen) -> None:
-        self.filters = replace(self.filters, specialty=message.specialty, topic=None)
+        self.filters = replace(self.filters, specialty=message.specialty)
         self._focus_list()
 
     @on(DateRangeChanged)
@@ -286,12 +288,13 @@ class ReaderScreen(ReadingStateActions):
 
     @on(TopicChosen)
     def _topic_chosen(self, message: TopicChosen) -> None:
-        """The pages that link to the topic, in any specialty, under the other filters or, from
-        the topic index, in the whole corpus; ``b`` goes back."""
+        """The pages that link to the topic, in any specialty: the topic index's count of them,
+        wherever it was chosen (the other filters dropped, the list's order kept; a search or
+        specialty chosen next narrows it); ``b`` goes back."""
         self.remember_place()
-        within = self.filters.cleared() if message.everywhere else self.filters
-        topic = FaqLink(message.topic, message.specialty)
-        self.filters = replace(within, specialty=None, topic=topic)
+        self.filters = replace(
+            self.filters.cleared(), topic=FaqLink(message.topic, message.specialty)
+        )
         self.remember_place()
         self._focus_list()
 
@@ -327,7 +330,7 @@ class ReaderScreen(ReadingStateActions):
     def _topic_picked(self, row: TopicRow | None) -> None:
         """A topic of the index: its questions in the whole corpus (the other filters dropped)."""
         if row is not None:
-            self.post_message(TopicChosen(row.topic, row.specialty, everywhere=True))
+            self.post_message(TopicChosen(row.topic, row.specialty))
 
     # -- opening questions -----------------------------------------------------------------
 
