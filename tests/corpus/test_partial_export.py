@@ -75,10 +75,16 @@ def test_an_export_imports_back_with_its_partials_partial(
     path = exported(linked, tmp_path / "list.json")
     copy = make_store("copy.db")
     report = import_paths(copy, [str(path)])
-    # The page linking to it came first and made the partial: the record adds nothing.
-    assert (report.new, report.new_partial, report.unchanged, report.failed) == (2, 0, 1, 0)
+    # The page linking to it came first and made the partial: new to this file all the same.
+    assert (report.new, report.new_partial, report.unchanged, report.failed) == (2, 1, 0, 0)
     assert partials(copy) == partials(linked)
     assert CorpusReader(copy.conn).stats().partial == 1
+    # Into the corpus it came from, nothing is new; the same file twice in one import, its
+    # second rows are duplicate rows.
+    again = import_paths(linked, [str(path)])
+    assert (again.new, again.new_partial, again.unchanged) == (0, 0, 3)
+    twice = import_paths(make_store("twice.db"), [str(path), str(path)])
+    assert (twice.new, twice.new_partial, twice.duplicate_rows) == (2, 1, 3)
 
 
 def test_a_partial_record_alone_is_the_partial_its_page_links_to(

@@ -32,6 +32,10 @@ class ImportSession:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_questions (id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM temp.import_rows")
         conn.execute("DELETE FROM temp.import_questions")
+        self.made_partials: set[int] = set()
+        """The partial questions this import made (from links, or from partial records)."""
+        self.partial_records: set[int] = set()
+        """The partial questions a partial record of this import has been counted for."""
 
     def has_row(self, digest: bytes) -> bool:
         found = self.conn.execute(

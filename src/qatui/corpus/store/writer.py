@@ -201,12 +201,26 @@ class Store:
 
     def _keep_partial(self, record: Record) -> Outcome:
         """A question known only from a link, stored as the partial a link to it makes (the
-        same id, found by its page's record and by links alike); unchanged when its page, or
-        a partial of it, is here already (e.g. made by a page of the same export)."""
+        same id, found by its page's record and by links alike). New partial also when a page
+        of this import made it already (an export lists the pages before their partials);
+        unchanged when its page, or a partial of it from before, is here; a duplicate row when
+        this import counted it already."""
         specialty_id = self.specialty_id(record.specialty)
-        partial_id = derived_id(record.specialty, record.title, None)
-        if self._find_targets([(specialty_id, record.title)]) or self._taken_ids({partial_id}):
-            return Outcome.UNCHANGED
+        key = (specialty_id, record.title)
+        found = self._find_targets([key]).get(key)
+        if found is not None and found[1] is not None:
+            return Outcome.UNCHANGED  # its page is here
+        partial_id = (
+            found[0] if found is not None else derived_id(record.specialty, record.title, None)
+        )
+        session = self._session
+        if session is not None and partial_id in session.partial_records:
+            return Outcome.DUPLICATE
+        if session is not None:
+            session.partial_records.add(partial_id)
+        if found is not None or self._taken_ids({partial_id}):
+            made_now = session is not None and partial_id in session.made_partials
+            return Outcome.NEW_PARTIAL if made_now else Outcome.UNCHANGED
         reply = record.reply
         link = SimilarLink(
             record.title,
@@ -528,6 +542,8 @@ class Store:
     def _add_partials(self, partials: list[tuple[int, int, SimilarLink]]) -> None:
         """Store partial questions (id, specialty id, the link entry they are made from):
         the entry's excerpts are all their text, its reply their one reply."""
+        if self._session is not None:
+            self._session.made_partials.update(partial_id for partial_id, _, _ in partials)
         self.conn.executemany(
             "INSERT INTO questions (id, specialty_id, title, question, reply_text, doctor, "
             "is_partial) VALUES (?, ?, ?, ?, ?, ?, 1)",
