@@ -32,7 +32,7 @@ from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from qatui.userstate import UserState
 from tests.tui.state_helpers import SIZE, move_to, notices, saved_state, state_app
-from tests.tui.waiting import wait_until
+from tests.tui.waiting import typed_in_a_burst, wait_until
 
 KNEE = "Knee pain when climbing stairs"
 
@@ -41,15 +41,6 @@ def typed_at_once(app: QATuiApp, *keys: str) -> None:
     """Queue ``keys`` as a terminal delivers a burst of typing: all before any is handled."""
     for key in keys:
         app.post_message(events.Key(key, None if len(key) > 1 else key))
-
-
-def typed_in_a_burst(app: QATuiApp, *keys: str) -> None:
-    """Hand ``keys`` to the app as its terminal driver does, all before any is handled: each
-    goes to the widget focused as the app takes it."""
-    driver = app._driver
-    assert driver is not None
-    for key in keys:
-        driver.send_message(events.Key(key, None if len(key) > 1 else key))
 
 
 def help_lines(app: QATuiApp) -> list[str]:

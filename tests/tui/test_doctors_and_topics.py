@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.widgets import OptionList
 
 from qatui.corpus.model import FaqLink, Record, Reply
@@ -19,7 +20,7 @@ from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import PersonLink
 from qatui.tui.widgets.status_line import StatusLine
 from tests.tui.state_helpers import SIZE, move_to, notices, rows, state_app
-from tests.tui.waiting import MessageLog, wait_until
+from tests.tui.waiting import MessageLog, typed_in_a_burst, wait_until
 
 MANY_TOPICS = PAGE + 30
 """Topics on one page of the paging test: more than a page of the topic screen."""
@@ -218,6 +219,30 @@ async def test_t_opens_the_topic_index_and_enter_shows_a_topic(
         await settle(pilot)
         assert app.reader.filters.topic is None
         assert app.reader.filters.doctor == "Wu"
+
+
+async def test_the_topic_index_takes_its_search_typed_in_a_burst(
+    people_db: Path, tmp_path: Path, message_log: MessageLog
+) -> None:
+    """``/kid`` Enter Enter typed at once: the letters search, the first Enter goes to the list
+    and the second opens the topic (the letters used to reach the list and be lost)."""
+    app = state_app(people_db, tmp_path)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: bool(message_log.of(TopicScreen.Loaded)), "topics read")
+        typed_in_a_burst(app, "slash", *"kid")
+        await wait_until(
+            pilot, lambda: message_log.of(TopicScreen.Loaded)[-1].search == "kid", "searched"
+        )
+        screen = app.screen
+        assert isinstance(screen, TopicScreen)
+        assert screen.query_one(".topics-body").border_subtitle == Content("1 topic")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert [(m.topic, m.specialty) for m in message_log.of(TopicChosen)] == [
+            ("Kidney stones", "Urology")
+        ]
 
 
 async def test_the_topic_index_reads_a_page_at_a_time(

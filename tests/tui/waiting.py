@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from textual import events
+from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
 
@@ -44,3 +46,12 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str
             return
         await pilot.pause(0.01)
     raise AssertionError(f"never happened: {what}")
+
+
+def typed_in_a_burst(app: App[Any], *keys: str) -> None:
+    """Hand ``keys`` to the app as its terminal driver does, all before any is handled: each
+    goes to the widget focused as the app takes it."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        driver.send_message(events.Key(key, None if len(key) > 1 else key))

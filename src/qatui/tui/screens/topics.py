@@ -156,7 +156,7 @@ class TopicScreen(Dialog[TopicRow | None]):
         total = self.total if self.total is not None else len(self.rows)
         shown = len(self.rows)
         if shown >= total:
-            words = f"{total:,} topics"
+            words = f"{total:,} topic{'' if total == 1 else 's'}"
         else:
             first, last = self.start + 1, self.start + shown
             words = f"{first:,}-{last:,} of {total:,} topics"
@@ -210,7 +210,9 @@ class TopicScreen(Dialog[TopicRow | None]):
             self.close(self.rows[event.option_index])
 
     def action_focus_search(self) -> None:
-        self.query_one("#topic-search").focus()
+        """``/``: the search field, focused at once (``Widget.focus`` waits for the keys already
+        queued: the rest of ``/knee`` typed in one burst went to the list and was lost)."""
+        self.set_focus(self.query_one("#topic-search"))
 
     def action_close(self) -> None:
         """Escape: leave the search field first, then close."""
