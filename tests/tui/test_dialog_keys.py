@@ -468,6 +468,24 @@ async def test_a_date_typed_at_once_after_d_goes_into_the_from_field(reader_db: 
         assert app.query_one("#since", Input).value == "2016"
 
 
+async def test_enter_in_a_date_field_applies_it_and_gives_the_list_the_keys(
+    reader_db: Path,
+) -> None:
+    """``d 2020`` Enter ``x``: the list from 2020 on, then ``x`` clears it (it used to be typed
+    into the field: ``2020x``)."""
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        typed_in_a_burst(app, "d", *"2020", "enter")
+        await settle(pilot)
+        assert app.reader.filters.since == "2020-01-01"
+        assert app.focused is app.query_one(QuestionList)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.reader.filters.since is None
+        assert app.query_one("#since", Input).value == ""
+
+
 async def test_the_history_search_does_not_offer_notes_it_cannot_search(
     reader_db: Path, tmp_path: Path
 ) -> None:

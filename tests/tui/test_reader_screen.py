@@ -68,7 +68,9 @@ async def test_back_shows_the_restored_dates_in_the_date_fields(
         field(app, "until").focus()
         await pilot.press(*"2021", "enter")
         await settle(pilot)
-        assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged("2020-01-01", "2021-12-31")
+        assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged(
+            "2020-01-01", "2021-12-31", submitted=True
+        )
         assert (app.reader.filters.since, app.reader.filters.until) == (
             "2020-01-01",
             "2021-12-31",
@@ -83,7 +85,9 @@ async def test_typed_dates_stay_as_typed_while_the_filters_follow(
         await settle(pilot)
         await pilot.press("d", *"2020", "enter")
         await settle(pilot)
-        assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged("2020-01-01", None)
+        assert message_log.of(DateRangeChanged)[-1] == DateRangeChanged(
+            "2020-01-01", None, submitted=True
+        )
         assert field(app, "since").value == "2020"  # not rewritten to 2020-01-01 under the cursor
         assert app.query_one(QuestionList).matching == 5
 

@@ -43,6 +43,8 @@ class DateRangeChanged(Message):
 
     since: str | None
     until: str | None
+    submitted: bool = False
+    """Enter in a date field: the list takes the focus (as after a search)."""
 
 
 @dataclass

@@ -270,9 +270,11 @@ class ReaderScreen(ReadingStateActions):
 
     @on(DateRangeChanged)
     def _dates_changed(self, message: DateRangeChanged) -> None:
-        if (message.since, message.until) == (self.filters.since, self.filters.until):
-            return  # e.g. the quick-date picker saying "Any time" as it mounts: no reload
-        self.filters = replace(self.filters, since=message.since, until=message.until)
+        if (message.since, message.until) != (self.filters.since, self.filters.until):
+            # (unchanged: e.g. the quick-date picker saying "Any time" as it mounts, no reload)
+            self.filters = replace(self.filters, since=message.since, until=message.until)
+        if message.submitted:
+            self._focus_list()
 
     @on(FilterBar.SearchChanged)
     def _search_changed(self, message: FilterBar.SearchChanged) -> None:

@@ -243,8 +243,9 @@ class FilterBar(Horizontal):
     def _dates_edited(self, event: Input.Submitted | Input.Blurred) -> None:
         event.stop()
         bounds = self.validate_dates()
-        if bounds is not None and bounds != self._shown_dates:
-            self.post_message(DateRangeChanged(*bounds))
+        submitted = isinstance(event, Input.Submitted)
+        if bounds is not None and (submitted or bounds != self._shown_dates):
+            self.post_message(DateRangeChanged(*bounds, submitted=submitted))
 
     @on(Input.Changed, "#since, #until")
     def _date_typed(self, event: Input.Changed) -> None:
