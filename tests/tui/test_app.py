@@ -12,7 +12,8 @@ from textual.widgets import Input, Static
 
 from qatui.corpus.filters import Filters
 from qatui.corpus.listing import ListQuery
-from qatui.corpus.model import FaqLink
+from qatui.corpus.model import FaqLink, Record, SimilarLink
+from qatui.corpus.store.writer import Store
 from qatui.tui.app import QATuiApp
 from qatui.tui.messages import DateRangeChanged, SpecialtyChosen
 from qatui.tui.scenes import settle
@@ -21,7 +22,7 @@ from qatui.tui.startup import make_app
 from qatui.tui.widgets.filter_bar import quick_range
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.reading_pane import PARTIAL_NOTE, ReadingPane
-from qatui.tui.widgets.related_links import RelatedLinks
+from qatui.tui.widgets.related_links import RelatedLinks, two_lines
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from qatui.tui.widgets.status_line import StatusLine
 from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus
@@ -180,7 +181,7 @@ async def test_date_filter_and_counts_follow_it(reader_db: Path) -> None:
         await settle(pilot)
         assert app.reader.filters.since == "2020-01-01"
         assert question_list(app).matching == 5  # 2020-01-15 .. 2022-12-30
-        assert app.focused is question_list(app)  # Enter applied it: the keys are the list's
+        assert question_list(app).has_focus  # Enter applied it: the keys are the list's
         await pilot.press("d", "tab", *"2021-06", "tab")  # 'to', left with Tab
         await settle(pilot)
         assert app.reader.filters.until == "2021-06-30"
@@ -325,6 +326,38 @@ async def test_a_topic_chosen_in_the_zoomed_related_pane_shows_its_list(reader_d
         assert app.reader.filters.topic == FaqLink("Knee Pain", "Orthopedics")
         assert app.screen.maximized is None  # the panes back, the list focused with its rows
         assert app.focused is question_list(app)
+
+
+async def test_a_new_page_shows_its_links_from_the_top(tmp_path: Path) -> None:
+    """The Related pane scrolled to the end of one page's links shows the next page's from
+    their first heading; an undated link's second line ends with no '·'."""
+    store = Store.open(tmp_path / "links.db")
+    with store.transaction():
+        topics = tuple(FaqLink(f"Topic {n}", "Urology") for n in range(30))
+        store.upsert(
+            Record(title="Many links", specialty="Urology", question="Q?", related_faq=topics)
+        )
+        similar = (SimilarLink("Many links", None, None, "Urology"),)  # undated: it lists it
+        store.upsert(Record(title="One link", specialty="Urology", question="Q?", similar=similar))
+    store.close()
+    app = make_app(tmp_path / "links.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_first_with(pilot, app, "Many links")
+        related = app.query_one(RelatedLinks)
+        prompts = [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
+        assert prompts[-1] == "One link\n  Urology"  # listed by it: no date, no '·'
+        await pilot.press("4", "G")
+        await settle(pilot)
+        assert related.scroll_y > 0  # the last links in view
+        await pilot.press("2")  # the list
+        await _open_first_with(pilot, app, "One link")
+        assert related.scroll_y == 0
+
+
+def test_a_links_second_line_names_only_what_it_has() -> None:
+    assert two_lines("Rash", None, "Dermatology", None).plain == "Rash\n  Dermatology"
+    assert two_lines("Rash", "Dr. Lin", "Dermatology").plain == "Rash\n  Dr. Lin · Dermatology"
 
 
 async def test_back_and_forward_restore_questions_and_filters(reader_db: Path) -> None:

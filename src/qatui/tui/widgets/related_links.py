@@ -20,6 +20,12 @@ COMPUTING = "  finding similar questions…"
 NOTHING_COMPUTED = "  nothing similar in this corpus"
 
 
+def two_lines(title: str, *facts: str | None) -> Content:
+    """A link's title, and under it the facts it has (``  Dr. Lin · Urology · 2020-01-01``)."""
+    known = " · ".join(fact for fact in facts if fact)
+    return Content("\n").join([one_line(title), one_line(f"  {known}", "dim")])
+
+
 class RelatedLinks(OptionList):
     """Links of the open page; Enter opens a question or shows a topic's questions."""
 
@@ -70,13 +76,7 @@ class RelatedLinks(OptionList):
             return [*options, Option(Content.styled(NOTHING_COMPUTED, "dim"), disabled=True)]
         for n, row in enumerate(self._computed):
             key = f"computed-{n}"
-            prompt = Content("\n").join(
-                [
-                    one_line(row.title),
-                    one_line(f"  {row.specialty} · {row.asked_on or ''}", "dim"),
-                ]
-            )
-            options.append(Option(prompt, id=key))
+            options.append(Option(two_lines(row.title, row.specialty, row.asked_on), id=key))
             self._targets[key] = QuestionChosen(row.id)
         return options
 
@@ -93,14 +93,9 @@ class RelatedLinks(OptionList):
             options.append(Option(Content.styled("Similar Q&A", "bold"), disabled=True))
             for n, linked in enumerate(page.similar):
                 link = linked.link
-                who = f"{doctor_title(link.doctor)} · " if link.doctor else ""
-                note = " · not in the local corpus" if linked.target_is_partial else ""
-                prompt = Content("\n").join(
-                    [
-                        one_line(link.title),
-                        one_line(f"  {who}{link.specialty or ''}{note}", "dim"),
-                    ]
-                )
+                who = doctor_title(link.doctor) if link.doctor else None
+                note = "not in the local corpus" if linked.target_is_partial else None
+                prompt = two_lines(link.title, who, link.specialty, note)
                 key = f"similar-{n}"
                 options.append(Option(prompt, id=key))
                 if linked.target_id is not None:
@@ -117,17 +112,7 @@ class RelatedLinks(OptionList):
             options.append(Option(Content.styled("Listed as similar by", "bold"), disabled=True))
             for n, row in enumerate(page.listed_by):
                 key = f"listed-{n}"
-                options.append(
-                    Option(
-                        Content("\n").join(
-                            [
-                                one_line(row.title),
-                                one_line(f"  {row.specialty} · {row.asked_on or ''}", "dim"),
-                            ]
-                        ),
-                        id=key,
-                    )
-                )
+                options.append(Option(two_lines(row.title, row.specialty, row.asked_on), id=key))
                 self._targets[key] = QuestionChosen(row.id)
         self.set_options(options)
         ids = [option.id if option is not None else None for option in options]
@@ -136,6 +121,8 @@ class RelatedLinks(OptionList):
             return
         first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
         self.highlighted = first
+        if not keep_highlight:
+            self.scroll_home(animate=False)  # a new page's links from their first heading
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
