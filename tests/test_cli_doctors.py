@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import qatui.cli as cli
-from qatui.corpus.model import FaqLink, Record, Reply
+from qatui.corpus.model import FaqLink, Record, Reply, SimilarLink
 from qatui.corpus.store.writer import Store
 
 
@@ -149,4 +149,22 @@ def test_a_topic_of_several_specialties_is_named_with_one(db: str) -> None:
     assert err == (
         "qatui search: no topic named 'Knee' (topics with those words: "
         "Knee pain (Orthopedics); Knee pain (Surgery))\n"
+    )
+
+
+def test_export_says_how_many_partial_questions_it_leaves_out(db: str) -> None:
+    code, out, err = run("export", "--db", db)
+    assert (code, err, len(out.splitlines())) == (0, "", 4)  # no partial: nothing to say
+    store = Store.open(db)
+    with store.transaction():
+        linked = (SimilarLink("Only a link"), SimilarLink("Another link"))
+        store.upsert(
+            Record(title="Linking", specialty="Orthopedics", question="Q?", similar=linked)
+        )
+    store.close()
+    code, out, err = run("export", "--db", db)
+    assert (code, len(out.splitlines())) == (0, 5)
+    assert err == (
+        "qatui export: 2 partial questions left out (known only from Similar Q&A links; "
+        "the reader's list export keeps them, marked)\n"
     )

@@ -28,12 +28,14 @@ def test_a_full_page_reads_as_the_site_lays_it_out() -> None:
     assert PARTIAL_WORDS not in lines
 
 
-def test_what_a_record_lacks_leaves_no_stray_punctuation() -> None:
-    lines = record_as_text(page(asker=None, asked_on=None)).splitlines()
-    assert "Ask Date: -" in lines
-    assert not any(line.startswith(".") for line in lines)
+def test_what_a_record_lacks_leaves_no_stray_punctuation_or_placeholder() -> None:
+    undated = page(asker=None, asked_on=None, replies=(Reply("Lin", None, "Rest it."),))
+    lines = record_as_text(undated).splitlines()
+    assert not any(line.startswith(".") or line.endswith("-") for line in lines)
+    assert not any("Date" in line for line in lines)
     only_gender = page(asker=Asker(gender="female"), asked_on=None)
-    assert "female. Ask Date: -" in record_as_text(only_gender).splitlines()
+    assert "female" in record_as_text(only_gender).splitlines()
+    assert "Ask Date: 2016-03-05" in record_as_text(page(asker=None)).splitlines()
 
 
 def test_a_doctor_is_titled_once_and_an_unnamed_one_is_not_named() -> None:

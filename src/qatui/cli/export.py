@@ -121,7 +121,24 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # A file is replaced only once the export is complete: a failure keeps the old one.
         target = stack.enter_context(replacing(args.output)) if args.output else out
         _write(args.format, reader, filters, target)
+        _say_partials_left_out(reader, filters, err)
     return EXIT_OK
+
+
+def _say_partials_left_out(reader: CorpusReader, filters: Filters, err: TextIO) -> None:
+    """A record is a full question: say how many partial ones the filters also match."""
+    from qatui.corpus.filters import SqlFilter
+    from qatui.corpus.listing import ListQuery
+
+    plain = ListQuery(filters).selecting(reader.conn)
+    partial = SqlFilter("partial", "q.is_partial = 1")
+    left_out = reader.count(replace(plain, extra=(*plain.extra, partial)))
+    if left_out:
+        print(
+            f"qatui export: {left_out:,} partial question{'s' if left_out != 1 else ''} left out "
+            "(known only from Similar Q&A links; the reader's list export keeps them, marked)",
+            file=err,
+        )
 
 
 def _write(fmt: str, reader: CorpusReader, filters: Filters, target: TextIO) -> None:

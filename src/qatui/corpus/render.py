@@ -31,21 +31,23 @@ def record_as_text(record: Record) -> str:
     if record.subject:
         lines += [record.subject, ""]
     lines += [record.question, ""]
-    who = asker_words(record)
-    asked = f"Ask Date: {record.asked_on or '-'}"
-    lines += [f"{who}. {asked}" if who else asked, ""]
+    asker_line = ". ".join(
+        part
+        for part in (
+            asker_words(record),
+            f"Ask Date: {record.asked_on}" if record.asked_on else None,
+        )
+        if part
+    )
+    if asker_line:
+        lines += [asker_line, ""]
     if not record.replies:
         lines += ["No reply yet.", ""]
     for reply in record.replies:
         doctor = doctor_title(reply.doctor) if reply.doctor else "The doctor (not named)"
-        lines += [
-            f"{doctor} reply {reply.specialty or ''}".rstrip(),
-            "",
-            reply.body,
-            "",
-            f"Reply Date: {reply.replied_on or '-'}",
-            "",
-        ]
+        lines += [f"{doctor} reply {reply.specialty or ''}".rstrip(), "", reply.body, ""]
+        if reply.replied_on:
+            lines += [f"Reply Date: {reply.replied_on}", ""]
     if record.more_info:
         lines += [
             "More Info (the site's editorial text, not the doctor's reply)",
