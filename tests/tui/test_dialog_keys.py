@@ -9,6 +9,7 @@ from textual import events
 from textual.command import CommandList
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from qatui.config import load_config
@@ -406,6 +407,15 @@ async def test_the_open_page_marks_the_words_of_the_search_on_now(reader_db: Pat
         assert reader.match_index == 0
 
 
+async def palette_prompts(pilot: Pilot[int], app: QATuiApp, typed: str, at_least: int) -> list[str]:
+    """The palette's hits for ``typed``, in order, once it lists ``at_least`` of them."""
+    await settle(pilot)
+    await pilot.press("ctrl+p", *typed)
+    hits = app.screen.query_one(CommandList)
+    await wait_until(pilot, lambda: hits.option_count >= at_least, f"hits for {typed!r}")
+    return [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+
+
 async def test_the_palette_puts_a_title_starting_with_the_words_above_fuzzy_names(
     tmp_path: Path,
 ) -> None:
@@ -419,11 +429,7 @@ async def test_the_palette_puts_a_title_starting_with_the_words_above_fuzzy_name
     store.close()
     app = make_app(tmp_path / "rash.db")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p", *"Rash")
-        hits = app.screen.query_one(CommandList)
-        await wait_until(pilot, lambda: hits.option_count >= 2, "both hits")
-        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        prompts = await palette_prompts(pilot, app, "Rash", at_least=2)
         assert prompts[0].startswith("Rash [Urgent] on both arms"), prompts
         assert any("Breast and Thyroid" in prompt for prompt in prompts[1:])
 
@@ -437,11 +443,7 @@ async def test_the_palette_puts_the_name_starting_with_the_words_first(tmp_path:
     store.close()
     app = make_app(tmp_path / "surgery.db")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p", *"su")
-        hits = app.screen.query_one(CommandList)
-        await wait_until(pilot, lambda: hits.option_count >= 3, "the three specialties")
-        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        prompts = await palette_prompts(pilot, app, "su", at_least=3)
         assert prompts[0] == "Specialty: Surgery", prompts
 
 
