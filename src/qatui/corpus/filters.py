@@ -92,8 +92,7 @@ class Filters:
         if self.since or self.until:
             parts.append(f"{self.since or '…'} to {self.until or '…'}")
         if self.topic:
-            where = f" ({self.topic.specialty})" if self.topic.specialty else ""
-            parts.append(f"topic: {self.topic.topic}{where}")
+            parts.append(f"topic: {self.topic.label}")
         if self.search:
             parts.append(f"search: {self.search}" + ("" if self.ranked else " (by date)"))
         if self.age:

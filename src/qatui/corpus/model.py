@@ -71,6 +71,11 @@ class FaqLink:
     topic: str
     specialty: str | None = None
 
+    @property
+    def label(self) -> str:
+        """``Knee Pain (Orthopedics)``, or ``Knee Pain`` when the link names no specialty."""
+        return f"{self.topic} ({self.specialty})" if self.specialty else self.topic
+
     def to_json(self) -> dict[str, Any]:
         return {"topic": self.topic, "specialty": self.specialty}
 

@@ -29,6 +29,11 @@ class TopicRow:
     specialty: str | None
     pages: int
 
+    @property
+    def link(self) -> FaqLink:
+        """The topic as a Related FAQ link names it."""
+        return FaqLink(self.topic, self.specialty)
+
 
 @dataclass(frozen=True)
 class TopicQuery:
@@ -87,7 +92,6 @@ def find_topic(conn: sqlite3.Connection, words: str) -> FaqLink:
     none or several match."""
     name = " ".join(words.split())
     found = _topics_named(conn, name)
-    wanted = None
     if not found and name.endswith(")") and " (" in name:  # "Topic (Specialty)"
         name, _, wanted = name[:-1].rpartition(" (")
         found = [link for link in _topics_named(conn, name) if _same(link.specialty, wanted)]
@@ -96,11 +100,11 @@ def find_topic(conn: sqlite3.Connection, words: str) -> FaqLink:
     shown = clean_line(words)
     if not found:
         close = TopicQuery(contains=name).rows(conn, limit=5)
-        also = "; ".join(_named(FaqLink(row.topic, row.specialty)) for row in close)
+        also = "; ".join(clean_line(row.link.label) for row in close)
         raise ValueError(
             f"no topic named {shown!r}" + (f" (topics with those words: {also})" if also else "")
         )
-    choices = " or ".join(repr(_named(link)) for link in found)
+    choices = " or ".join(repr(clean_line(link.label)) for link in found)
     raise ValueError(f"topic {shown!r} is in {len(found)} specialties: name one, {choices}")
 
 
@@ -119,11 +123,6 @@ def _topics_named(conn: sqlite3.Connection, name: str) -> list[FaqLink]:
 
 def _same(specialty: str | None, wanted: str) -> bool:
     return (specialty or "").casefold() == wanted.strip().casefold()
-
-
-def _named(link: FaqLink) -> str:
-    """``Knee Pain (Orthopedics)``: how a topic is named on the command line."""
-    return clean_line(f"{link.topic} ({link.specialty})" if link.specialty else link.topic)
 
 
 def _escape_like(text: str) -> str:

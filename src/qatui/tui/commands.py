@@ -162,9 +162,8 @@ class TopicCommands(ReaderCommands):
         rows = await asyncio.to_thread(find_topics, self.source.corpus, query.strip())
         matcher = self.matcher(query)
         for row in rows:
-            where = f" ({row.specialty})" if row.specialty else ""
             label = Content.assemble(
-                clean_line(f"Topic: {row.topic}{where}"),
+                clean_line(f"Topic: {row.link.label}"),
                 (f"  {row.pages:,} page{'s' if row.pages != 1 else ''}", "dim"),
             )
             score = max(matcher.match(row.topic), 1.0)  # found by its words

@@ -214,9 +214,9 @@ class Store:
             found[0] if found is not None else derived_id(record.specialty, record.title, None)
         )
         session = self._session
-        if session is not None and partial_id in session.partial_records:
-            return Outcome.DUPLICATE
         if session is not None:
+            if partial_id in session.partial_records:
+                return Outcome.DUPLICATE
             session.partial_records.add(partial_id)
         if found is not None or self._taken_ids({partial_id}):
             made_now = session is not None and partial_id in session.made_partials

@@ -105,8 +105,7 @@ class RelatedLinks(OptionList):
             options.append(Option(Content.styled("Related FAQ", "bold"), disabled=True))
             for n, faq in enumerate(page.record.related_faq):
                 key = f"faq-{n}"
-                label = faq.topic + (f" ({faq.specialty})" if faq.specialty else "")
-                options.append(Option(one_line(label), id=key))
+                options.append(Option(one_line(faq.label), id=key))
                 self._targets[key] = TopicChosen(faq.topic, faq.specialty)
         if page.listed_by:
             options.append(Option(Content.styled("Listed as similar by", "bold"), disabled=True))
