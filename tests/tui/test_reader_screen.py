@@ -5,6 +5,7 @@ palette and the workers post (``run_test(message_hook=...)``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -200,6 +201,44 @@ async def test_a_debounced_search_is_posted_once_typing_pauses(
         assert [m.text for m in message_log.of(FilterBar.SearchChanged)] == ["knee"]
         assert app.reader.filters.search == "knee"
         assert app.query_one(QuestionList).matching == 3
+
+
+class HeldTimer:
+    """A timer that never fires on its own: the test runs its callback when it chooses."""
+
+    def __init__(self, callback: Callable[[], object]) -> None:
+        self.callback = callback
+
+    def stop(self) -> None:
+        pass
+
+
+async def test_keys_typed_while_a_search_is_answered_stay_in_the_field(
+    reader_db: Path, message_log: MessageLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot run that typed ``fever`` and searched ``fevr``: the debounced search for
+    ``fev`` was answered after the next ``e`` was typed, and showing its filters set the field
+    back to ``fev`` (and dropped the pending search for ``feve``)."""
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        timers: list[HeldTimer] = []
+        bar = app.query_one(FilterBar)
+
+        def hold(delay: float, callback: Callable[[], object]) -> HeldTimer:
+            timers.append(HeldTimer(callback))
+            return timers[-1]
+
+        monkeypatch.setattr(bar, "set_timer", hold)
+        await pilot.press("slash", *"kne")
+        assert field(app, "search").value == "kne"
+        timers[1].callback()  # the search for "kn", posted just before "e" was handled
+        await wait_until(pilot, lambda: app.reader.filters.search == "kn", "kn searched")
+        assert field(app, "search").value == "kne"
+        timers[-1].callback()
+        await wait_until(pilot, lambda: app.reader.filters.search == "kne", "kne searched")
+        assert field(app, "search").value == "kne"
+        assert [m.text for m in message_log.of(FilterBar.SearchChanged)] == ["kn", "kne"]
 
 
 def long_corpus(path: Path, fillers: int) -> Path:

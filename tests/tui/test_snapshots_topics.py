@@ -9,6 +9,7 @@ import pytest
 
 from qatui.tui.scenes import Scene
 from qatui.tui.startup import make_app
+from tests.tui.snapshot_diff import snapshot_differences
 
 TOPIC_SCENES = (
     Scene("topics", "The topic index: every Related FAQ topic and its pages", ("T",)),
@@ -18,6 +19,9 @@ TOPIC_SCENES = (
 
 
 @pytest.mark.parametrize("scene", TOPIC_SCENES, ids=[scene.name for scene in TOPIC_SCENES])
-def test_topic_index(scene: Scene, sample_db: Path, snap_compare: Any) -> None:
+def test_topic_index(
+    scene: Scene, sample_db: Path, snap_compare: Any, request: pytest.FixtureRequest
+) -> None:
     app = make_app(sample_db)
-    assert snap_compare(app, terminal_size=scene.size, run_before=scene.reach)
+    matched = snap_compare(app, terminal_size=scene.size, run_before=scene.reach)
+    assert matched, snapshot_differences(request.node)

@@ -34,6 +34,7 @@ ANY_TIME = "any"
 CUSTOM_RANGE = "custom"
 LAST_12_MONTHS = "12m"
 SEARCH_DEBOUNCE_S = 0.25
+_NOTHING_POSTED = object()
 DATE_FIELDS = ("since", "until")
 
 
@@ -149,6 +150,9 @@ class FilterBar(Horizontal):
         """Set once :meth:`build_fields` has run (None before it starts)."""
         self._shown_search = ""
         """The search words :meth:`show` was given before the fields were built."""
+        self._posted_search: object = _NOTHING_POSTED
+        """The words of the last search this bar posted, until :meth:`show` is next called:
+        filters that come back with them are this field's own echo, whatever was typed since."""
         self._dates_pending = False
         """Whether :meth:`show_dates` was called before the fields were built."""
 
@@ -268,16 +272,18 @@ class FilterBar(Horizontal):
         if self._search_timer is not None:
             self._search_timer.stop()
         text = event.value
-        self._search_timer = self.set_timer(
-            SEARCH_DEBOUNCE_S, lambda: self.post_message(self.SearchChanged(text))
-        )
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE_S, lambda: self._post_search(text))
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self._search_timer is not None:
             self._search_timer.stop()
-        self.post_message(self.SearchChanged(event.value, submitted=True))
+        self._post_search(event.value, submitted=True)
+
+    def _post_search(self, text: str, *, submitted: bool = False) -> None:
+        self._posted_search = text.strip() or None
+        self.post_message(self.SearchChanged(text, submitted=submitted))
 
     # -- what the screen shows in the fields ---------------------------------------------------
 
@@ -294,9 +300,12 @@ class FilterBar(Horizontal):
         self._dates_as_typed = {
             field_id: self.query_one(f"#{field_id}", Input).value for field_id in DATE_FIELDS
         }
+        # The answer to this field's own search can come after more keys were typed: the
+        # field keeps them (and their pending search), or ``fever`` typed fast became ``fevr``.
+        echo, self._posted_search = filters.search == self._posted_search, _NOTHING_POSTED
         with self.prevent(Input.Changed):
             search = self.query_one("#search", Input)
-            if (search.value.strip() or None) != filters.search:
+            if (search.value.strip() or None) != filters.search and not echo:
                 if self._search_timer is not None:
                     self._search_timer.stop()  # a debounced edit of the old text is void
                 search.value = filters.search or ""
