@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -25,7 +26,7 @@ from qatui.tui.widgets.reading_pane import PARTIAL_NOTE, ReadingPane
 from qatui.tui.widgets.related_links import RelatedLinks, two_lines
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from qatui.tui.widgets.status_line import StatusLine
-from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus
+from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus, record
 from tests.tui.waiting import wait_until
 
 SIZE = (120, 40)
@@ -577,6 +578,28 @@ async def test_search_as_you_type_shows_ranked_hits_with_snippets(reader_db: Pat
         assert hit.snippet.spans  # the matched word is marked in the snippet
         assert "search: lifti" in str(listing.border_title)
         assert "1 matching of 13" in str(listing.border_title)
+
+
+async def test_a_snippet_cut_at_the_panes_edge_ends_in_an_ellipsis(tmp_path: Path) -> None:
+    question = "Tinnitus in my left ear " + "since the flight, and it is louder at night " * 3
+    store = Store.open(tmp_path / "long.db")
+    store.upsert(record("Ringing ears", "Otolaryngology", "2020-01-02", question=question))
+    store.close()
+    app = make_app(tmp_path / "long.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _search(pilot, app, "tinnitus")
+        listing = question_list(app)
+        hit = listing.row_at(0)
+        assert hit is not None and hit.snippet.text.startswith("Tinnitus in my left ear")
+        width = listing.scrollable_content_region.width
+        assert 4 + len(hit.snippet.text) > width
+        shown = listing.render_line(1).text  # the row's second line: its snippet
+        assert cell_len(shown) == width
+        assert shown == "    " + hit.snippet.text[: width - 5] + "…"
+        listing.styles.width = len(hit.snippet.text) + 20  # room for all of it
+        await settle(pilot)
+        assert listing.render_line(1).text.rstrip() == "    " + hit.snippet.text
 
 
 async def test_search_ranks_title_hits_first_and_r_switches_to_date(reader_db: Path) -> None:

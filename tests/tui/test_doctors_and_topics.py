@@ -17,8 +17,9 @@ from qatui.tui.scenes import settle
 from qatui.tui.screens.timeline import TimelineScreen
 from qatui.tui.screens.topics import PAGE, TopicScreen
 from qatui.tui.widgets.question_list import QuestionList
-from qatui.tui.widgets.reading_pane import PersonLink
+from qatui.tui.widgets.reading_pane import PeopleLine
 from qatui.tui.widgets.status_line import StatusLine
+from tests.tui.snapshot_diff import screen_rows
 from tests.tui.state_helpers import SIZE, move_to, notices, rows, state_app
 from tests.tui.waiting import MessageLog, typed_in_a_burst, wait_until
 
@@ -121,16 +122,34 @@ async def test_a_click_on_a_name_shows_its_list(
     async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
         await settle(pilot)
         await open_page(pilot, app, "Kidney stones and fever")
-        links = {link.name_shown: link for link in app.query(PersonLink)}
-        assert set(links) == {"Lin", "Wu", "Taipei General", "Kaohsiung Veterans"}
-        await pilot.click(links["Wu"])
+        line = app.query_one(PeopleLine)
+        assert str(line.render()) == (
+            "Their replies (D, h): Dr. Lin  Dr. Wu  Taipei General  Kaohsiung Veterans"
+        )
+        area = line.region
+        rows = screen_rows(app.export_screenshot())[area.y : area.bottom]
+        shown = " ".join(row[area.x : area.right].strip() for row in rows)
+        assert shown.endswith("Taipei General  Kaohsiung Veterans")  # wrapped, not cut
+        await pilot.click(line, offset=name_at(line, 1))
         await settle(pilot)
         assert message_log.of(PersonChosen)[-1].name == "Wu"
         assert titles(app) == {"Kidney stones and fever", "Night pain"}
         await open_page(pilot, app, "Night pain")
-        await pilot.click(next(iter(app.query(PersonLink))))
+        await pilot.click(line, offset=name_at(line, 0))
         await settle(pilot)
         assert app.reader.filters.doctor == "Wu"
+
+
+def name_at(line: PeopleLine, index: int) -> tuple[int, int]:
+    """Where the line's ``index``-th name is on screen, the line wrapped as it is shown."""
+    content = line.render()
+    assert isinstance(content, Content)
+    start, end = line.names[index]
+    name = content.plain[start:end]
+    rows = content.wrap(line.content_size.width)
+    assert len(rows) == line.content_size.height
+    y = next(y for y, row in enumerate(rows) if name in row.plain)
+    return (line.styles.gutter.left + rows[y].plain.index(name) + 1, line.styles.gutter.top + y)
 
 
 async def test_d_and_h_say_when_the_page_names_nobody(people_db: Path, tmp_path: Path) -> None:

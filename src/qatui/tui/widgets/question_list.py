@@ -578,7 +578,10 @@ class QuestionList(ScrollView, can_focus=True):
             segments.append(Segment(text[start:end], match_style))
             position = end
         segments.append(Segment(text[position:], plain_style))
-        return Strip(segments).crop(0, width).adjust_cell_length(width, base)
+        strip = Strip(segments)
+        if strip.cell_length > width:  # cut at the pane's edge: say so, as a cut title does
+            strip = Strip([*strip.crop(0, width - 1), Segment("…", plain_style)])
+        return strip.crop(0, width).adjust_cell_length(width, base)
 
     def _render_row(self, row: QuestionRow, width: int, *, selected: bool) -> Strip:
         styles = self._row_styles()

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalGroup, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content, Span
 from textual.events import Click
+from textual.style import Style
 from textual.widget import AwaitMount
 from textual.widgets import Static
 
@@ -148,18 +149,38 @@ def people_of(record: Record) -> list[tuple[Person, str]]:
     return found
 
 
-class PersonLink(Static):
-    """A doctor's or hospital's name under the page's heading: a click shows their list."""
+class PeopleLine(Static):
+    """``Their replies (D, h): Dr. Lin  Taipei General``: one paragraph that wraps, each name a
+    link (a click shows their list). Names go in as text; a link carries only its index."""
 
-    def __init__(self, person: Person, name: str) -> None:
-        label = doctor_title(name) if person == "doctor" else name
-        super().__init__(one_line(label, "underline"), classes=f"person-link -{person}")
-        self.person: Person = person
-        self.name_shown = name
+    LABEL = "Their replies (D, h):"
+    COMPONENT_CLASSES = {"people-line--label"}
+    DEFAULT_CSS = "PeopleLine > .people-line--label { color: $text-muted; }"
 
-    def on_click(self, event: Click) -> None:
-        event.stop()
-        self.post_message(PersonChosen(self.person, self.name_shown))
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.people: list[tuple[Person, str]] = []
+        self.names: list[tuple[int, int]] = []
+        """Where each name is in the line's text (its characters' offsets)."""
+
+    def show(self, people: list[tuple[Person, str]]) -> None:
+        self.people = people
+        muted = Style.from_rich_style(self.get_component_rich_style("people-line--label"))
+        parts: list[Content | str] = [Content(self.LABEL).stylize(muted)]
+        self.names = []
+        position = len(self.LABEL)
+        for index, (person, name) in enumerate(people):
+            label = one_line(doctor_title(name) if person == "doctor" else name)
+            parts.append(" " if index == 0 else "  ")
+            position += 1 if index == 0 else 2
+            parts.append(label.stylize(Style.from_meta({"@click": ("choose", (index,))})))
+            self.names.append((position, position + len(label.plain)))
+            position += len(label.plain)
+        self.update(Content("").join(parts))
+
+    def action_choose(self, index: int) -> None:
+        if 0 <= index < len(self.people):
+            self.post_message(PersonChosen(*self.people[index]))
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -210,10 +231,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if self._parts_mounted:
             return
         self._parts_mounted = True
-        parts: list[Static | HorizontalGroup] = [
+        parts: list[Static] = [
             Static(id="reader-meta"),
             Static(id="reader-source"),
-            HorizontalGroup(id="reader-people"),
+            PeopleLine(id="reader-people"),
             Static(id="reader-partial", classes="note"),
         ]
         for part_id in ("reader-subject", "reader-question", "reader-replies"):
@@ -275,14 +296,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _show_people(self, record: Record) -> None:
         """``Replies by (D/h): Dr. Lin  Taipei General``: each name opens its list."""
-        people = self.query_one("#reader-people", HorizontalGroup)
-        people.remove_children()
         found = people_of(record)
         self.people = found
+        people = self.query_one(PeopleLine)
         people.display = bool(found)
-        if found:
-            label = Static(Content("Their replies (D, h):"), classes="reader-people-label")
-            people.mount(label, *(PersonLink(person, name) for person, name in found))
+        people.show(found)
 
     def set_highlight(self, highlight: Highlight | None) -> None:
         """Mark the words of a changed search (or none, once it is cleared) in the open page."""
