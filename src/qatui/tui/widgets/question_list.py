@@ -50,8 +50,11 @@ LOOK_AHEAD_SCREENS = 1
 """Pages are read ahead this many screens above and below the rows on screen, so that a page
 up or down finds its rows loaded (and paints one frame, not "loading…" and then the rows)."""
 SUGGESTION_KEY = "a"
-SPECIALTY_FROM, DOCTOR_FROM = 60, 95
-"""List widths (cells) from which the specialty and the doctor columns appear."""
+DATE_FROM, SPECIALTY_FROM, DOCTOR_FROM = 30, 60, 95
+"""List widths (cells) from which the date, the specialty and the doctor columns appear."""
+SPECIALTY_WIDTH, LONGEST_SPECIALTY, ROOMY_TITLE = 18, 28, 50
+"""The specialty column's width, widened up to the site's longest name (Traditional Chinese
+Medicine) while the title keeps ``ROOMY_TITLE`` cells."""
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,14 @@ def row_columns(row: QuestionRow, width: int, *, by_delay: bool) -> list[Column]
     when = describe_delay(row.reply_delay) if by_delay else (row.asked_on or "—")
     when_w = 10 if not by_delay else 12
     columns = [Column(clean_line(row.title), None, meta=False)]
-    if width >= 40:
+    if width >= DATE_FROM:
+        doctor_w = 16 if width >= DOCTOR_FROM else 0
         if width >= SPECIALTY_FROM:
-            columns.append(Column(clean_line(row.specialty), 18))
-        if width >= DOCTOR_FROM:
-            columns.append(Column(clean_line(row.doctor or ""), 16))
+            spare = width - ROOMY_TITLE - (doctor_w + 1 if doctor_w else 0) - (when_w + 1) - 1
+            specialty_w = max(SPECIALTY_WIDTH, min(LONGEST_SPECIALTY, spare))
+            columns.append(Column(clean_line(row.specialty), specialty_w))
+        if doctor_w:
+            columns.append(Column(clean_line(row.doctor or ""), doctor_w))
         columns.append(Column(when, when_w))
     return columns
 
