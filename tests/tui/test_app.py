@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -14,6 +15,7 @@ from textual.widgets import Input, Static
 from qatui.corpus.filters import Filters
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import FaqLink, Record, SimilarLink
+from qatui.corpus.store.reader import CorpusReader
 from qatui.corpus.store.writer import Store
 from qatui.tui.app import QATuiApp
 from qatui.tui.messages import DateRangeChanged, SpecialtyChosen
@@ -578,6 +580,29 @@ async def test_search_as_you_type_shows_ranked_hits_with_snippets(reader_db: Pat
         assert hit.snippet.spans  # the matched word is marked in the snippet
         assert "search: lifti" in str(listing.border_title)
         assert "1 matching of 13" in str(listing.border_title)
+
+
+async def test_enter_searches_the_words_whole_as_qatui_search_does(reader_db: Path) -> None:
+    """While typing, the last word is a prefix (``lifti`` finds lifting); Enter submits the
+    words and the list is then what ``qatui search`` gives for them."""
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _search(pilot, app, "lifti")
+        listing = question_list(app)
+        assert listing.matching == 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.reader.filters.search_whole, "the words submitted")
+        assert listing.matching == 0
+        await pilot.press("slash", "backspace")  # "lift": typing again, a prefix again
+        await wait_until(pilot, lambda: app.reader.filters.search == "lift", "lift searched")
+        assert not app.reader.filters.search_whole
+        assert listing.matching == 1
+        await pilot.press(*"ing", "enter")
+        await wait_until(pilot, lambda: app.reader.filters.search_whole, "lifting submitted")
+        with sqlite3.connect(reader_db) as conn:
+            whole = ListQuery(Filters(search="lifting"), typed=False).count(CorpusReader(conn))
+        assert listing.matching == whole == 1
 
 
 async def test_a_snippet_cut_at_the_panes_edge_ends_in_an_ellipsis(tmp_path: Path) -> None:

@@ -45,6 +45,9 @@ class Filters:
     order: SortOrder = "date"
     extra: tuple[SqlFilter, ...] = ()
     search: str | None = None
+    search_whole: bool = False
+    """The search words were submitted (Enter) or chosen whole: the last one is a word, as
+    ``qatui search`` takes it, not a prefix still being typed."""
     ranked: bool = True
     doctor: str | None = None
     """Only questions with at least one reply by this doctor (``replies.doctor``)."""
@@ -75,7 +78,7 @@ class Filters:
 
     def without_text(self) -> Filters:
         """These filters less the search (what a full-text search runs within)."""
-        return replace(self, search=None)
+        return replace(self, search=None, search_whole=False)
 
     def cleared(self) -> Filters:
         return Filters(newest_first=self.newest_first, order=self.order)

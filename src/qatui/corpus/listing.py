@@ -56,8 +56,8 @@ class ListQuery:
 
     @property
     def as_you_type(self) -> bool:
-        """The last search word is a prefix (the words are being typed)."""
-        return self.typed and bool(self.filters.search)
+        """The last search word is a prefix (the words are being typed, not yet submitted)."""
+        return self.typed and bool(self.filters.search) and not self.filters.search_whole
 
     @property
     def ranked(self) -> bool:

@@ -279,14 +279,15 @@ class ReaderScreen(ReadingStateActions):
     @on(FilterBar.SearchChanged)
     def _search_changed(self, message: FilterBar.SearchChanged) -> None:
         text = message.text.strip() or None
-        if text != self.filters.search:
-            self.filters = replace(self.filters, search=text)
+        whole = message.submitted and text is not None  # Enter: the last word is whole
+        if (text, whole) != (self.filters.search, self.filters.search_whole):
+            self.filters = replace(self.filters, search=text, search_whole=whole)
         if message.submitted:
             self._focus_list()
 
     @on(QuestionList.SuggestionTaken)
     def _suggestion_taken(self, message: QuestionList.SuggestionTaken) -> None:
-        self.filters = replace(self.filters, search=message.text)
+        self.filters = replace(self.filters, search=message.text, search_whole=True)
 
     @on(TopicChosen)
     def _topic_chosen(self, message: TopicChosen) -> None:
@@ -472,11 +473,11 @@ class ReaderScreen(ReadingStateActions):
         focused = self.focused
         questions = self.query_one(QuestionList)
         if isinstance(focused, Input) and focused.id == "search" and focused.value:
-            self.filters = replace(self.filters, search=None)
+            self.filters = self.filters.without_text()
             return
         if focused is questions:
             if self.filters.search:
-                self.filters = replace(self.filters, search=None)
+                self.filters = self.filters.without_text()
             return
         questions.focus()
 
