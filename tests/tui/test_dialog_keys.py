@@ -488,6 +488,23 @@ async def test_enter_in_a_date_field_applies_it_and_gives_the_list_the_keys(
         assert app.query_one("#since", Input).value == ""
 
 
+async def test_keys_typed_at_once_after_a_pane_number_are_that_panes(reader_db: Path) -> None:
+    """``3 G`` typed fast: the reading pane goes to its end (``G`` used to reach the list and
+    jump to its last question)."""
+    app = make_app(reader_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # open the first question; the list keeps the focus
+        await settle(pilot)
+        reader = app.query_one(ReadingPane)
+        assert reader.max_scroll_y > 0
+        listing = app.query_one(QuestionList)
+        typed_in_a_burst(app, "3", "G")
+        await wait_until(pilot, lambda: reader.scroll_y == reader.max_scroll_y, "page's end")
+        assert app.focused is reader
+        assert listing.cursor == 0
+
+
 async def test_the_history_search_does_not_offer_notes_it_cannot_search(
     reader_db: Path, tmp_path: Path
 ) -> None:

@@ -181,7 +181,7 @@ class ReaderScreen(ReadingStateActions):
         if self.maximized is not None and self.maximized is not questions:
             self.minimize()  # the list's new rows, not a zoomed pane over them
         if self.focused is not questions:
-            questions.focus()
+            self.set_focus(questions)  # now: keys typed after Enter are the list's
 
     @on(QuestionList.PositionChanged)
     def _position_changed(self, message: QuestionList.PositionChanged) -> None:
@@ -446,7 +446,9 @@ class ReaderScreen(ReadingStateActions):
         await self.query_one(FilterBar).focus_dates()
 
     def action_focus_pane(self, pane_id: str) -> None:
-        self.query_one(f"#{pane_id}").focus()
+        """The pane, focused at once: ``Widget.focus`` waits for the keys already queued, so
+        ``3 G`` typed in one burst moved the list, not the reading pane."""
+        self.set_focus(self.query_one(f"#{pane_id}"))
 
     def action_flip_order(self) -> None:
         """Newest first <-> oldest first (search results ranked best first are then sorted
@@ -479,7 +481,7 @@ class ReaderScreen(ReadingStateActions):
             if self.filters.search:
                 self.filters = self.filters.without_text()
             return
-        questions.focus()
+        self.set_focus(questions)
 
     def action_next_match(self) -> None:
         """Jump to the next highlighted search word in the reading pane."""

@@ -137,7 +137,7 @@ class StateListScreen(Dialog[int | None]):
     @on(Input.Submitted, "#state-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#state-items").focus()
+        self.set_focus(self.query_one("#state-items"))  # now: the next keys are the list's
 
     @on(OptionList.OptionSelected, "#state-items")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -154,11 +154,11 @@ class StateListScreen(Dialog[int | None]):
         return self.entries[index]
 
     def action_focus_search(self) -> None:
-        self.query_one("#state-search").focus()
+        self.set_focus(self.query_one("#state-search"))  # now: the rest of a burst is typed
 
     def action_close(self) -> None:
         """Escape: leave the search field first, then close."""
         if isinstance(self.focused, Input):
-            self.query_one("#state-items").focus()
+            self.set_focus(self.query_one("#state-items"))
             return
         super().action_close()

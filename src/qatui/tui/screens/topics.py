@@ -201,7 +201,7 @@ class TopicScreen(Dialog[TopicRow | None]):
     @on(Input.Submitted, "#topic-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#topic-items").focus()
+        self.set_focus(self.query_one("#topic-items"))  # now: the next keys are the list's
 
     @on(OptionList.OptionSelected, "#topic-items")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -217,6 +217,6 @@ class TopicScreen(Dialog[TopicRow | None]):
     def action_close(self) -> None:
         """Escape: leave the search field first, then close."""
         if isinstance(self.focused, Input):
-            self.query_one("#topic-items").focus()
+            self.set_focus(self.query_one("#topic-items"))
             return
         super().action_close()
