@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from textual.widgets import Static
@@ -101,3 +102,70 @@ async def test_an_answer_for_a_page_no_longer_open_is_ignored(reader_db: Path) -
         app.query_one(RelatedLinks).show_similar(-1, [])
         await pilot.pause()
         assert prompts(app) == before
+
+
+def computed_for(message_log: MessageLog, question_id: int) -> bool:
+    return any(m.question_id == question_id for m in message_log.of(SimilarQuestionsLoaded))
+
+
+def first_linked_partial(path: Path) -> int:
+    """A partial question of the corpus that a full page lists as similar."""
+    with sqlite3.connect(path) as conn:
+        row = conn.execute(
+            "SELECT id FROM questions WHERE is_partial AND id IN "
+            "(SELECT target_id FROM similar_links) ORDER BY id LIMIT 1"
+        ).fetchone()
+    return int(row[0])
+
+
+async def test_a_page_whose_first_links_are_computed_opens_at_them(
+    sample_db: Path, message_log: MessageLog
+) -> None:
+    """A partial page has no Similar Q&A of its own: its first link is a computed one, which
+    arrives after the page. The list used to keep the highlight on the link that was first
+    before (a page that lists it as similar) and scroll to it, past the computed ones."""
+    partial_id = first_linked_partial(sample_db)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        app.reader.open_question(partial_id)
+        await wait_until(
+            pilot,
+            lambda: any(
+                m.question_id == partial_id for m in message_log.of(SimilarQuestionsLoaded)
+            ),
+            "the computed links",
+        )
+        related = app.query_one(RelatedLinks)
+        shown = prompts(app)
+        assert shown[0] == COMPUTED_HEADING
+        assert "Listed as similar by" in shown
+        assert related.highlighted == 1  # the first computed link
+        assert related.scroll_y == 0  # under its heading
+
+
+async def test_a_link_moved_to_keeps_the_highlight_when_the_computed_ones_arrive(
+    sample_db: Path, message_log: MessageLog
+) -> None:
+    partial_id = first_linked_partial(sample_db)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        app.reader.open_question(partial_id)
+        await wait_until(
+            pilot,
+            lambda: any(
+                m.question_id == partial_id for m in message_log.of(SimilarQuestionsLoaded)
+            ),
+            "the computed links",
+        )
+        related = app.query_one(RelatedLinks)
+        await pilot.press("4", "G")  # the last link, chosen with keys
+        await settle(pilot)
+        chosen = related.highlighted_option
+        assert chosen is not None and chosen.id != "computed-0"
+        computed = message_log.of(SimilarQuestionsLoaded)[-1]
+        related.show_similar(partial_id, computed.rows[:1])  # they come again, fewer
+        await settle(pilot)
+        assert related.highlighted_option is not None
+        assert related.highlighted_option.id == chosen.id

@@ -44,6 +44,8 @@ class RelatedLinks(OptionList):
         self._targets: dict[str, QuestionChosen | TopicChosen] = {}
         self._page: QuestionPage | None = None
         self._computed: list[QuestionRow] | None = None
+        self._first_link: str | None = None
+        """The link highlighted by itself when the page was shown (not moved to by a key)."""
 
     def on_mount(self) -> None:
         self.set_options([Option(Content.styled(NOTHING_OPEN, "dim"), disabled=True)])
@@ -87,6 +89,8 @@ class RelatedLinks(OptionList):
         highlighted = (
             self.highlighted_option.id if keep_highlight and self.highlighted_option else None
         )
+        if highlighted == self._first_link:
+            highlighted = None  # not chosen: the new first link gets it, the list from its top
         options: list[Option | None] = []
         self._targets.clear()
         if page.similar:
@@ -120,8 +124,9 @@ class RelatedLinks(OptionList):
             return
         first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
         self.highlighted = first
-        if not keep_highlight:
-            self.scroll_home(animate=False)  # a new page's links from their first heading
+        self._first_link = ids[first] if first is not None else None
+        self.scroll_home(animate=False)  # the links from their first heading,
+        self.scroll_to_highlight()  # unless the first link then does not fit below it
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
