@@ -125,6 +125,13 @@ def test_bad_options_are_usage_errors(db: str) -> None:
     assert run("search", "--db", db, "x", "--specialty", "Nope")[0] == 2
     code, _, err = run("search", "--db", db, "x", "--since", "March")
     assert code == 2 and "March" in err
+    code, out, err = run("search", "--db", db, "pain", "--since", "2021", "--until", "2020")
+    assert code == 2 and out == ""
+    assert "--until 2020 is before --since 2021" in err
+    assert run("search", "--db", db, "pain", "--since", "2020", "--until", "2020")[0] == 0
+    for limit in ("0", "-1"):
+        code, out, err = run("search", "--db", db, "pain", "--limit", limit)
+        assert code == 2 and out == "" and "--limit must be 1 or more" in err
 
 
 def test_no_results_is_not_an_error(db: str) -> None:

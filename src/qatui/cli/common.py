@@ -73,6 +73,8 @@ def filters_from_options(args: argparse.Namespace, reader: CorpusReader) -> Filt
             filters = replace(filters, since=parse_bound(args.since))
         if args.until:
             filters = replace(filters, until=parse_bound(args.until, end=True))
+        if filters.since and filters.until and filters.since > filters.until:
+            raise ValueError(f"--until {args.until} is before --since {args.since}")
     if args.specialty:
         from qatui.corpus.ingest.identity import normalise
         from qatui.corpus.ingest.sanitize import clean_line

@@ -114,6 +114,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qatui.corpus.listing import ListQuery
     from qatui.corpus.search.syntax import parse_query
 
+    if args.limit < 1:
+        print(f"qatui search: --limit must be 1 or more, not {args.limit}", file=err)
+        return EXIT_USAGE
     parsed = parse_query(args.query)
     if parsed.empty:
         why = "only excluded words" if parsed.only_exclusions else "no words"
@@ -129,7 +132,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         query = ListQuery(
             replace(filters, search=args.query, ranked=args.order == "rank"), typed=False
         )
-        hits = query.rows(reader, 0, max(0, args.limit))
+        hits = query.rows(reader, 0, args.limit)
         suggestion = _suggestion(reader, query, args.query, len(hits))
         if suggestion is not None:
             print(f"did you mean: {clean_line(suggestion.text)}", file=err)
