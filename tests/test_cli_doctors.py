@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 import qatui.cli as cli
 from qatui.corpus.model import FaqLink, Record, Reply, SimilarLink
@@ -101,9 +103,9 @@ def test_topics_lists_each_topic_with_its_pages(db: str) -> None:
     code, out, err = run("topics", "--db", db)
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        "  pages  specialty                 topic",
-        "      3  Orthopedics               Knee pain",
-        "      1  -                         Sprain [bold]",
+        "  pages  specialty    topic",
+        "      3  Orthopedics  Knee pain",
+        "      1  -            Sprain [bold]",
         "2 topics",
     ]
     code, out, _ = run("topics", "--db", db, "--json", "--specialty", "orthopedics")
@@ -112,6 +114,25 @@ def test_topics_lists_each_topic_with_its_pages(db: str) -> None:
     ]
     code, out, _ = run("topics", "--db", db, "--json", "--contains", "sprain")
     assert [json.loads(line)["topic"] for line in out.splitlines()] == ["Sprain [bold]"]
+
+
+def test_the_topic_column_starts_after_the_longest_specialty(tmp_path: Path) -> None:
+    """``Obstetrics and Gynecology`` (25 characters) pushed its topics a cell to the right of
+    the others in a column 24 wide."""
+    path = tmp_path / "corpus.db"
+    store = Store.open(path)
+    for n, specialty in enumerate(("Obstetrics and Gynecology", "Urology", "婦產科")):
+        record = page(n + 1, "2020-01-01", topics=(FaqLink("Abdominal Pain", specialty),))
+        store.upsert(replace(record, specialty=specialty))
+    store.close()
+    code, out, _ = run("topics", "--db", str(path))
+    lines = out.splitlines()[:4]
+    assert code == 0
+    starts = {
+        cell_len(line[: line.index(topic)])
+        for line, topic in zip(lines, ["topic", *["Abdominal Pain"] * 3], strict=True)
+    }
+    assert starts == {2 + 7 + 2 + 25}
 
 
 def test_topics_of_an_unknown_specialty_say_which_have_topics(db: str) -> None:

@@ -6,6 +6,7 @@ import argparse
 from typing import TextIO
 
 from qatui.cli.common import EXIT_OK, EXIT_USAGE, db_option, json_line, open_reader
+from qatui.cli.search import fit_cells
 from qatui.corpus.ingest.identity import normalise
 from qatui.corpus.ingest.sanitize import clean_line
 from qatui.corpus.topics import TopicQuery, TopicRow, topic_specialties
@@ -40,24 +41,28 @@ def _specialty(args: argparse.Namespace, known: list[str]) -> str:
     return name
 
 
-def _line(row: TopicRow) -> str:
+def _line(row: TopicRow, width: int) -> str:
     specialty = clean_line(row.specialty) if row.specialty else "-"
-    return f"{row.pages:>7,}  {specialty:24}  {clean_line(row.topic)}".rstrip()
+    return f"{row.pages:>7,}  {fit_cells(specialty, width)}  {clean_line(row.topic)}".rstrip()
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from rich.cells import cell_len
+
     store, reader = open_reader(args, err)
     try:
         specialty = None
+        names = topic_specialties(reader.conn)
         if args.specialty:
             try:
-                specialty = _specialty(args, topic_specialties(reader.conn))
+                specialty = _specialty(args, names)
             except ValueError as error:
                 print(f"qatui topics: {clean_line(str(error))}", file=err)
                 return EXIT_USAGE
         query = TopicQuery(specialty, args.contains)
+        width = max([len("specialty"), *(cell_len(clean_line(name)) for name in names)])
         if not args.json:
-            print(f"{'pages':>7}  {'specialty':24}  topic", file=out)
+            print(f"{'pages':>7}  {fit_cells('specialty', width)}  topic", file=out)
         shown = 0
         while True:
             rows = query.rows(reader.conn, shown, PAGE)
@@ -66,7 +71,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     item = {"topic": row.topic, "specialty": row.specialty, "pages": row.pages}
                     out.write(json_line(item) + "\n")
                 else:
-                    print(_line(row), file=out)
+                    print(_line(row, width), file=out)
             shown += len(rows)
             if len(rows) < PAGE:
                 break
