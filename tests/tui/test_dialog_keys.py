@@ -194,6 +194,26 @@ async def test_g_and_shift_g_move_in_the_specialties_and_related_panes(reader_db
         assert related.highlighted == enabled[0]
 
 
+async def test_space_pages_down_in_the_specialties_and_related_panes(reader_db: Path) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await settle(pilot)
+        nav = app.query_one(SpecialtyNav)
+        await pilot.press("1", "g", "space")
+        assert nav.highlighted is not None and nav.highlighted > 1  # a page, not a row
+        await pilot.press("2")
+        move_to(app, KNEE)
+        await pilot.press("enter")
+        await settle(pilot)
+        related = app.query_one(RelatedLinks)
+        await pilot.press("4", "g")
+        first = related.highlighted
+        await pilot.press("space")
+        await settle(pilot)
+        assert related.highlighted is not None and first is not None
+        assert related.highlighted > first
+
+
 async def test_g_in_a_short_related_pane_shows_the_heading_above_the_first_link(
     reader_db: Path,
 ) -> None:

@@ -36,6 +36,7 @@ class RelatedLinks(OptionList):
         Binding("j", "cursor_down", "Down", show=False, id="related.down"),
         Binding("g", "first", "First", show=False, id="related.first"),
         Binding("G", "last", "Last", show=False, id="related.last"),
+        Binding("space", "page_down", "Page down", show=False, id="related.page_down"),
     ]
 
     def __init__(self, id: str | None = None) -> None:

@@ -30,6 +30,7 @@ class SpecialtyNav(OptionList):
         Binding("j", "cursor_down", "Down", show=False, id="specialties.down"),
         Binding("g", "first", "First", show=False, id="specialties.first"),
         Binding("G", "last", "Last", show=False, id="specialties.last"),
+        Binding("space", "page_down", "Page down", show=False, id="specialties.page_down"),
     ]
 
     def __init__(self, id: str | None = None) -> None:
