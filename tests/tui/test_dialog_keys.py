@@ -508,6 +508,25 @@ async def test_enter_in_a_date_field_applies_it_and_gives_the_list_the_keys(
         assert app.query_one("#since", Input).value == ""
 
 
+async def test_keys_typed_at_once_after_enter_in_the_search_box_are_the_lists(
+    reader_db: Path,
+) -> None:
+    """``/knee`` Enter ``j j`` typed fast: the search is knee and the keys are the list's
+    (they used to be typed into the box: ``kneejj``, no results)."""
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        typed_in_a_burst(app, "slash", *"knee", "enter", "j", "j")
+        await wait_until(pilot, lambda: app.reader.filters.search == "knee", "knee searched")
+        await settle(pilot)
+        listing = app.query_one(QuestionList)
+        assert app.query_one("#search", Input).value == "knee"
+        assert app.focused is listing
+        assert listing.matching == 3
+        await pilot.press("j")
+        assert listing.cursor == 1
+
+
 async def test_keys_typed_at_once_after_a_pane_number_are_that_panes(reader_db: Path) -> None:
     """``3 G`` typed fast: the reading pane goes to its end (``G`` used to reach the list and
     jump to its last question)."""

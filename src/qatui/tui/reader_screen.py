@@ -166,6 +166,7 @@ class ReaderScreen(ReadingStateActions):
     def on_mount(self) -> None:
         self._show_filters(self.filters)
         self.query_one(QuestionList).focus()
+        self.query_one(FilterBar).submit_target = self.query_one(QuestionList)
         self.run_state_job(load_marks)
 
     def on_descendant_focus(self) -> None:

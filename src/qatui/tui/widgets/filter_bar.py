@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from qatui.corpus.filters import Filters
@@ -72,6 +73,19 @@ class DateBound(Validator):
         except ValueError as error:
             return self.failure(str(error), value)
         return self.success()
+
+
+class SearchField(Input):
+    """The search box: Enter submits and gives the focus to the bar's ``submit_target`` at
+    once. Keys typed in the same burst after Enter are still on their way up from the widget
+    they were handed to; they used to find the box focused and join it (``/knee`` Enter ``j``
+    searched for ``kneej``)."""
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        target = self.query_ancestor(FilterBar).submit_target
+        if target is not None:
+            self.screen.set_focus(target)
 
 
 def date_field(field_id: str, placeholder: str, *, end: bool) -> Input:
@@ -150,6 +164,8 @@ class FilterBar(Horizontal):
         """Set once :meth:`build_fields` has run (None before it starts)."""
         self._shown_search = ""
         """The search words :meth:`show` was given before the fields were built."""
+        self.submit_target: Widget | None = None
+        """Where Enter in the search box puts the focus (the reader's question list)."""
         self._posted_search: object = _NOTHING_POSTED
         """The words of the last search this bar posted, until :meth:`show` is next called:
         filters that come back with them are this field's own echo, whatever was typed since."""
@@ -191,7 +207,7 @@ class FilterBar(Horizontal):
     async def _build_fields(self) -> None:
         # The custom range is what the dates say already: choosing it changes nothing.
         choices = [*quick_choices(), (CUSTOM_LABEL, CUSTOM_RANGE)]
-        search = Input(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
+        search = SearchField(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         self._initial_choice = quick_choice_of(*self._shown_dates)
         fields = [
             search,
