@@ -259,9 +259,9 @@ def test_stats(pages: Path, db: str) -> None:
     assert out.startswith(f"database: {db} (")
     assert "questions: 3 full, 1 partial" in out
     assert "asked: 2016-01-03 to 2016-01-03" in out
-    specialties = out.split("by specialty:\n")[1].split("by year:")[0]
+    specialties = out.split("the reader counts too):\n")[1].split("by year:")[0]
     assert [line.split() for line in specialties.splitlines()] == [
-        ["2", "Oncology"],
+        ["2", "+1", "Oncology"],
         ["1", "Surgery"],
     ]
     assert out.split("by year:\n")[1].split() == ["2016", "3"]

@@ -29,9 +29,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         file=out,
     )
     print(f"asked: {stats.first_date or '-'} to {stats.last_date or '-'}", file=out)
-    print("by specialty:", file=out)
+    print(
+        "by specialty (full questions, then partial ones, which the reader counts too):", file=out
+    )
     for name, count in stats.by_specialty:
-        print(f"  {count:>9,}  {clean_text(name)}", file=out)
+        partial = stats.partial_by_specialty.get(name, 0)
+        also = f"+{partial:,}" if partial else ""
+        print(f"  {count:>9,} {also:>7}  {clean_text(name)}", file=out)
     print("by year:", file=out)
     for year, count in stats.by_year:
         print(f"  {year}  {count:>9,}", file=out)

@@ -69,6 +69,8 @@ class CorpusStats:
     first_date: str | None
     last_date: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    partial_by_specialty: dict[str, int] = field(default_factory=dict)
+    """Each specialty's partial questions: the reader's counts hold them beside the full ones."""
 
 
 _ROW_COLUMNS = "q.id, q.title, s.name, q.asked_on, q.doctor, q.is_partial, q.reply_delay"
@@ -443,13 +445,13 @@ class CorpusReader:
             "(SELECT coalesce(sum(partials), 0) FROM specialty_counts), "
             "(SELECT min(asked_on) FROM questions), (SELECT max(asked_on) FROM questions)"
         ).fetchone()
-        by_specialty = [
-            (name, int(n))
-            for name, n in self.conn.execute(
-                "SELECT s.name, coalesce(c.questions - c.partials, 0) AS n FROM specialties s "
-                "LEFT JOIN specialty_counts c ON c.specialty_id = s.id ORDER BY n DESC, s.name"
-            )
-        ]
+        counted = self.conn.execute(
+            "SELECT s.name, coalesce(c.questions - c.partials, 0) AS n, coalesce(c.partials, 0) "
+            "FROM specialties s LEFT JOIN specialty_counts c ON c.specialty_id = s.id "
+            "ORDER BY n DESC, s.name"
+        ).fetchall()
+        by_specialty = [(name, int(n)) for name, n, _ in counted]
+        partials = {name: int(p) for name, _, p in counted if p}
         by_year = [
             (year, int(n))
             for year, n in self.conn.execute(
@@ -457,7 +459,15 @@ class CorpusReader:
                 "WHERE asked_on IS NOT NULL GROUP BY year ORDER BY year"
             )
         ]
-        return CorpusStats(int(total), int(partial), by_specialty, by_year, first, last)
+        return CorpusStats(
+            int(total),
+            int(partial),
+            by_specialty,
+            by_year,
+            first,
+            last,
+            partial_by_specialty=partials,
+        )
 
 
 def _range_count(
