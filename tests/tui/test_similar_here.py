@@ -104,8 +104,17 @@ async def test_an_answer_for_a_page_no_longer_open_is_ignored(reader_db: Path) -
         assert prompts(app) == before
 
 
-def computed_for(message_log: MessageLog, question_id: int) -> bool:
-    return any(m.question_id == question_id for m in message_log.of(SimilarQuestionsLoaded))
+async def open_with_computed(  # type: ignore[no-untyped-def]
+    pilot, app: QATuiApp, message_log: MessageLog, question_id: int
+) -> None:
+    """Open the question and wait for its computed similar questions."""
+    app.reader.open_question(question_id)
+    loaded = message_log.of
+    await wait_until(
+        pilot,
+        lambda: any(m.question_id == question_id for m in loaded(SimilarQuestionsLoaded)),
+        "the computed links",
+    )
 
 
 def first_linked_partial(path: Path) -> int:
@@ -128,14 +137,7 @@ async def test_a_page_whose_first_links_are_computed_opens_at_them(
     app = make_app(sample_db)
     async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
         await settle(pilot)
-        app.reader.open_question(partial_id)
-        await wait_until(
-            pilot,
-            lambda: any(
-                m.question_id == partial_id for m in message_log.of(SimilarQuestionsLoaded)
-            ),
-            "the computed links",
-        )
+        await open_with_computed(pilot, app, message_log, partial_id)
         related = app.query_one(RelatedLinks)
         shown = prompts(app)
         assert shown[0] == COMPUTED_HEADING
@@ -151,14 +153,7 @@ async def test_a_link_moved_to_keeps_the_highlight_when_the_computed_ones_arrive
     app = make_app(sample_db)
     async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
         await settle(pilot)
-        app.reader.open_question(partial_id)
-        await wait_until(
-            pilot,
-            lambda: any(
-                m.question_id == partial_id for m in message_log.of(SimilarQuestionsLoaded)
-            ),
-            "the computed links",
-        )
+        await open_with_computed(pilot, app, message_log, partial_id)
         related = app.query_one(RelatedLinks)
         await pilot.press("4", "G")  # the last link, chosen with keys
         await settle(pilot)
