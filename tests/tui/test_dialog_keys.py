@@ -527,6 +527,25 @@ async def test_keys_typed_at_once_after_enter_in_the_search_box_are_the_lists(
         assert listing.cursor == 1
 
 
+async def test_slash_in_the_empty_search_box_starts_a_search_not_a_word(
+    reader_db: Path,
+) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"knee")
+        await wait_until(pilot, lambda: app.reader.filters.search == "knee", "knee searched")
+        await pilot.press("escape")  # clears the search; the box keeps the focus
+        await settle(pilot)
+        box = app.query_one("#search", Input)
+        assert app.focused is box and box.value == ""
+        await pilot.press("slash", *"ankle")
+        await wait_until(pilot, lambda: app.reader.filters.search == "ankle", "ankle searched")
+        assert box.value == "ankle"
+        await pilot.press("slash")  # within words it is a character like any other
+        assert box.value == "ankle/"
+
+
 async def test_keys_typed_at_once_after_a_pane_number_are_that_panes(reader_db: Path) -> None:
     """``3 G`` typed fast: the reading pane goes to its end (``G`` used to reach the list and
     jump to its last question)."""

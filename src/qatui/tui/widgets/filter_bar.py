@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -80,6 +80,13 @@ class SearchField(Input):
     once. Keys typed in the same burst after Enter are still on their way up from the widget
     they were handed to; they used to find the box focused and join it (``/knee`` Enter ``j``
     searched for ``kneej``)."""
+
+    async def _on_key(self, event: events.Key) -> None:  # before Input's own
+        if event.key == "slash" and not self.value:
+            # ``/`` in the empty box (cleared with Escape, say) asks for the box it is in: it
+            # used to be searched for itself ("Did you mean: /headache?").
+            event.stop()
+            event.prevent_default()
 
     async def action_submit(self) -> None:
         await super().action_submit()
