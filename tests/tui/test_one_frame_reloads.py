@@ -13,12 +13,14 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Input
 
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.store.reader import CorpusReader, QuestionRow
 from qatui.tui.app import QATuiApp
 from qatui.tui.messages import SpecialtyChosen
+from qatui.tui.reader_screen import ReaderScreen
 from qatui.tui.scenes import settle
 from qatui.tui.widgets import question_list
 from qatui.tui.widgets.question_list import QuestionList
@@ -212,14 +214,22 @@ async def test_the_pages_a_screen_below_are_read_before_page_down_reaches_them(
 async def test_choosing_a_specialty_from_the_palette_does_not_refocus_the_focused_list(
     reader_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The list is focused only when it is not (``Widget.focus`` repaints the widget even
+    when it is focused), and then at once (``Screen.set_focus``)."""
     focused: list[str] = []
-    focus = QuestionList.focus
+    focus, set_focus = QuestionList.focus, ReaderScreen.set_focus
 
     def counted(self: QuestionList, scroll_visible: bool = True) -> QuestionList:
-        focused.append("list")
+        focused.append("focus()")
         return focus(self, scroll_visible)
 
+    def counted_set(self: ReaderScreen, widget: Widget | None, *args: Any, **kwargs: Any) -> None:
+        if isinstance(widget, QuestionList) and widget is not self.focused:
+            focused.append("list")
+        set_focus(self, widget, *args, **kwargs)
+
     monkeypatch.setattr(QuestionList, "focus", counted)
+    monkeypatch.setattr(ReaderScreen, "set_focus", counted_set)
     app = state_app(reader_db, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -228,7 +238,7 @@ async def test_choosing_a_specialty_from_the_palette_does_not_refocus_the_focuse
         app.reader.post_message(SpecialtyChosen("Orthopedics"))
         await settle(pilot)
         assert app.reader.filters.specialty == "Orthopedics"
-        assert focused == []  # Textual's focus() repaints the widget even when focused
+        assert focused == []
         app.query_one(SpecialtyNav).focus()
         await settle(pilot)
         app.reader.post_message(SpecialtyChosen(None))
