@@ -130,22 +130,20 @@ async def test_a_click_on_a_name_shows_its_list(
         rows = screen_rows(app.export_screenshot())[area.y : area.bottom]
         shown = " ".join(row[area.x : area.right].strip() for row in rows)
         assert shown.endswith("Taipei General  Kaohsiung Veterans")  # wrapped, not cut
-        await pilot.click(line, offset=name_at(line, 1))
+        await pilot.click(line, offset=name_at(line, "Dr. Wu"))
         await settle(pilot)
         assert message_log.of(PersonChosen)[-1].name == "Wu"
         assert titles(app) == {"Kidney stones and fever", "Night pain"}
         await open_page(pilot, app, "Night pain")
-        await pilot.click(line, offset=name_at(line, 0))
+        await pilot.click(line, offset=name_at(line, "Dr. Wu"))
         await settle(pilot)
         assert app.reader.filters.doctor == "Wu"
 
 
-def name_at(line: PeopleLine, index: int) -> tuple[int, int]:
-    """Where the line's ``index``-th name is on screen, the line wrapped as it is shown."""
+def name_at(line: PeopleLine, name: str) -> tuple[int, int]:
+    """Where ``name`` is on screen in the line, wrapped as it is shown."""
     content = line.render()
     assert isinstance(content, Content)
-    start, end = line.names[index]
-    name = content.plain[start:end]
     rows = content.wrap(line.content_size.width)
     assert len(rows) == line.content_size.height
     y = next(y for y, row in enumerate(rows) if name in row.plain)

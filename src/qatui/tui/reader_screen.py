@@ -176,13 +176,13 @@ class ReaderScreen(ReadingStateActions):
         self.query_one("#panes").set_class(reading, "-reading")
 
     def _focus_list(self) -> None:
-        """Focus the question list (Textual repaints a widget on ``focus()``, focused or not:
-        a frame before the list's new rows, which then wait for the next one)."""
+        """Focus the question list at once, so that keys typed after Enter are the list's
+        (``Screen.set_focus`` leaves a focused list alone; ``focus()`` would repaint it a frame
+        before its new rows, which then wait for the next one)."""
         questions = self.query_one(QuestionList)
         if self.maximized is not None and self.maximized is not questions:
             self.minimize()  # the list's new rows, not a zoomed pane over them
-        if self.focused is not questions:
-            self.set_focus(questions)  # now: keys typed after Enter are the list's
+        self.set_focus(questions)
 
     @on(QuestionList.PositionChanged)
     def _position_changed(self, message: QuestionList.PositionChanged) -> None:

@@ -160,22 +160,16 @@ class PeopleLine(Static):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.people: list[tuple[Person, str]] = []
-        self.names: list[tuple[int, int]] = []
-        """Where each name is in the line's text (its characters' offsets)."""
+        """The doctors and hospitals of the open page's replies (what D and h open)."""
 
     def show(self, people: list[tuple[Person, str]]) -> None:
         self.people = people
         muted = Style.from_rich_style(self.get_component_rich_style("people-line--label"))
         parts: list[Content | str] = [Content(self.LABEL).stylize(muted)]
-        self.names = []
-        position = len(self.LABEL)
         for index, (person, name) in enumerate(people):
             label = one_line(doctor_title(name) if person == "doctor" else name)
             parts.append(" " if index == 0 else "  ")
-            position += 1 if index == 0 else 2
             parts.append(label.stylize(Style.from_meta({"@click": ("choose", (index,))})))
-            self.names.append((position, position + len(label.plain)))
-            position += len(label.plain)
         self.update(Content("").join(parts))
 
     def action_choose(self, index: int) -> None:
@@ -216,8 +210,6 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.match_index = -1
         self.shown_highlight: Highlight | None = None
         """The search words the open page marks."""
-        self.people: list[tuple[Person, str]] = []
-        """The doctors and hospitals of the open page's replies (what D and h open)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Choose a question and press Enter."), id="reader-title")
@@ -294,10 +286,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._mark(highlight)
         self.scroll_home(animate=False)
 
+    @property
+    def people(self) -> list[tuple[Person, str]]:
+        """The doctors and hospitals of the open page's replies (what D and h open)."""
+        line = self.query(PeopleLine)
+        return line.first().people if line else []
+
     def _show_people(self, record: Record) -> None:
-        """``Replies by (D/h): Dr. Lin  Taipei General``: each name opens its list."""
+        """``Their replies (D, h): Dr. Lin  Taipei General``: each name opens its list."""
         found = people_of(record)
-        self.people = found
         people = self.query_one(PeopleLine)
         people.display = bool(found)
         people.show(found)
