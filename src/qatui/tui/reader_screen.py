@@ -166,7 +166,7 @@ class ReaderScreen(ReadingStateActions):
     def on_mount(self) -> None:
         self._show_filters(self.filters)
         self.query_one(QuestionList).focus()
-        self.query_one(FilterBar).submit_target = self.query_one(QuestionList)
+        self.query_one(FilterBar).on_submit = self._search_submitting
         self.run_state_job(load_marks)
 
     def on_descendant_focus(self) -> None:
@@ -183,6 +183,13 @@ class ReaderScreen(ReadingStateActions):
         if self.maximized is not None and self.maximized is not questions:
             self.minimize()  # the list's new rows, not a zoomed pane over them
         self.set_focus(questions)
+
+    def _search_submitting(self) -> None:
+        """Enter in the search box: the list takes the focus at once, and the list keys typed
+        next wait for the results (:meth:`_search_changed` asks for them)."""
+        questions = self.query_one(QuestionList)
+        self.set_focus(questions)
+        questions.expect_new_list()
 
     @on(QuestionList.PositionChanged)
     def _position_changed(self, message: QuestionList.PositionChanged) -> None:
@@ -285,6 +292,7 @@ class ReaderScreen(ReadingStateActions):
             self.filters = replace(self.filters, search=text, search_whole=whole)
         if message.submitted:
             self._focus_list()
+            self.query_one(QuestionList).new_list_asked()
 
     @on(QuestionList.SuggestionTaken)
     def _suggestion_taken(self, message: QuestionList.SuggestionTaken) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
-from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from qatui.corpus.filters import Filters
@@ -76,10 +76,10 @@ class DateBound(Validator):
 
 
 class SearchField(Input):
-    """The search box: Enter submits and gives the focus to the bar's ``submit_target`` at
-    once. Keys typed in the same burst after Enter are still on their way up from the widget
-    they were handed to; they used to find the box focused and join it (``/knee`` Enter ``j``
-    searched for ``kneej``)."""
+    """The search box: Enter submits and calls the bar's ``on_submit`` at once (the reader
+    gives the list the focus). Keys typed in the same burst after Enter are still on their way
+    up from the widget they were handed to; they used to find the box focused and join it
+    (``/knee`` Enter ``j`` searched for ``kneej``)."""
 
     async def _on_key(self, event: events.Key) -> None:  # before Input's own
         if event.key == "slash" and not self.value:
@@ -90,9 +90,9 @@ class SearchField(Input):
 
     async def action_submit(self) -> None:
         await super().action_submit()
-        target = self.query_ancestor(FilterBar).submit_target
-        if target is not None:
-            self.screen.set_focus(target)
+        on_submit = self.query_ancestor(FilterBar).on_submit
+        if on_submit is not None:
+            on_submit()
 
 
 def date_field(field_id: str, placeholder: str, *, end: bool) -> Input:
@@ -171,8 +171,9 @@ class FilterBar(Horizontal):
         """Set once :meth:`build_fields` has run (None before it starts)."""
         self._shown_search = ""
         """The search words :meth:`show` was given before the fields were built."""
-        self.submit_target: Widget | None = None
-        """Where Enter in the search box puts the focus (the reader's question list)."""
+        self.on_submit: Callable[[], None] | None = None
+        """Called as Enter in the search box submits it, before the search is answered (the
+        reader moves the focus to its list, which keeps the keys typed next for the results)."""
         self._posted_search: object = _NOTHING_POSTED
         """The words of the last search this bar posted, until :meth:`show` is next called:
         filters that come back with them are this field's own echo, whatever was typed since."""

@@ -33,7 +33,7 @@ from qatui.corpus.search.suggest import FEW_MATCHES, Suggestion, suggest
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import QuestionRow
 from qatui.tui.corpus_worker import query_and_post
-from qatui.tui.messages import QuestionChosen
+from qatui.tui.messages import QuestionChosen, WorkFailed
 from qatui.tui.state_bridge import BOOKMARK_MARK
 from qatui.tui.text import fit
 from qatui.tui.widgets.first_page import FirstPage, list_counts
@@ -229,6 +229,12 @@ class QuestionList(ScrollView, can_focus=True):
         self._frame_styles: RowStyles | None = None
         self.marks: dict[int, str] = {}
         self.suggestion: Suggestion | None = None
+        self._first_rows_due = False
+        """A new list's first rows are on their way (asked for, not yet arrived)."""
+        self._new_list_expected = False
+        """A search was submitted and its list is not yet asked for (:meth:`expect_new_list`)."""
+        self._held_keys: list[Callable[[], None]] = []
+        """The list's keys typed while its new rows were on their way, to act on them."""
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -258,6 +264,7 @@ class QuestionList(ScrollView, can_focus=True):
         self._awaiting_answer = True
         self._when_shown = when_shown
         generation = self._generation
+        self._first_rows_due = True
         if self._show_first_page(query):
             return
         self._request(0)
@@ -339,6 +346,9 @@ class QuestionList(ScrollView, can_focus=True):
         self._pages[message.page] = message.rows
         if self._awaiting_answer and message.page == 0:
             self._show_new_list(message.generation)
+        if message.page == 0 and self._first_rows_due:
+            self._first_rows_due = False
+            self._replay_held_keys()
         if self.capped and len(message.rows) < self.page_size:
             # A capped count ("100,000+") becomes exact once the last page is read.
             self.matching = message.page * self.page_size + len(message.rows)
@@ -373,7 +383,7 @@ class QuestionList(ScrollView, can_focus=True):
         self._update_title()
         if self._jump_to_end:
             self._jump_to_end = False
-            self.action_last()
+            self._to_last()
         if self._cursor_once_counted is not None:
             self.cursor, self._cursor_once_counted = self._cursor_once_counted, None
         self._post_position()
@@ -729,28 +739,83 @@ class QuestionList(ScrollView, can_focus=True):
         else:
             self.cursor = message.index
 
+    # -- keys typed ahead of a new list -----------------------------------------------------
+
+    def expect_new_list(self) -> None:
+        """A search was just submitted: the list's keys typed from now on wait for the rows it
+        asks for (``/fever`` Enter ``j`` Enter, typed at once, opened the old list's second
+        question). :meth:`new_list_asked` ends the wait for the request."""
+        self._new_list_expected = True
+
+    def new_list_asked(self) -> None:
+        """The expected list was asked for with :meth:`load` (or nothing changed): held keys
+        wait on for its rows, or act now if they are here."""
+        self._new_list_expected = False
+        self._replay_held_keys()
+
+    @property
+    def holds_keys(self) -> bool:
+        """Whether the list's keys wait (for a new list's first rows, or its request)."""
+        return self._new_list_expected or self._first_rows_due
+
+    def _held(self, action: Callable[[], None]) -> bool:
+        """Keep ``action`` for the new rows if they are on their way (say whether it was)."""
+        if not self.holds_keys:
+            return False
+        self._held_keys.append(action)
+        return True
+
+    def _replay_held_keys(self) -> None:
+        """Run the keys held for the new rows, in the order they were typed."""
+        if self.holds_keys:
+            return
+        held, self._held_keys = self._held_keys, []
+        for action in held:
+            action()
+
+    @on(WorkFailed)
+    def _work_failed(self, message: WorkFailed) -> None:
+        """A failed read leaves no rows to wait for: held keys are dropped (the failure is
+        reported as it bubbles on)."""
+        self._first_rows_due = False
+        self._new_list_expected = False
+        self._held_keys.clear()
+
+    # -- the list's keys -----------------------------------------------------------------------
+
     def action_cursor_up(self) -> None:
-        self.cursor -= 1
+        if not self._held(self.action_cursor_up):
+            self.cursor -= 1
 
     def action_cursor_down(self) -> None:
-        self.cursor += 1
+        if not self._held(self.action_cursor_down):
+            self.cursor += 1
 
     def action_page_up(self) -> None:
-        self.cursor -= self._page_height()
+        if not self._held(self.action_page_up):
+            self.cursor -= self._page_height()
 
     def action_page_down(self) -> None:
-        self.cursor += self._page_height()
+        if not self._held(self.action_page_down):
+            self.cursor += self._page_height()
 
     def action_first(self) -> None:
-        self.cursor = 0
+        if not self._held(self.action_first):
+            self.cursor = 0
 
     def action_last(self) -> None:
+        if not self._held(self.action_last):
+            self._to_last()
+
+    def _to_last(self) -> None:
         if self.matching is None:
             self._jump_to_end = True
             return
         self.cursor = self.row_count - 1
 
     def action_open(self) -> None:
+        if self._held(self.action_open):
+            return
         row = self.current_row
         if row is not None:
             self.post_message(QuestionChosen(row.id))
