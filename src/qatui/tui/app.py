@@ -201,7 +201,7 @@ class QATuiApp(App[int]):
             ("Question list", rows(*QuestionList.BINDINGS)),
             ("Reading pane", rows(*ReadingPane.BINDINGS)),
             ("Specialties pane", [*rows(*SpecialtyNav.BINDINGS), ("Enter", "Choose")]),
-            ("Related pane", [*rows(*RelatedLinks.BINDINGS), ("Enter", "Open")]),
+            ("Related pane", rows(*RelatedLinks.BINDINGS)),
             (
                 "Every dialog (Bookmarks, History, Timeline, Topics, Export, Help)",
                 rows(*Dialog.BINDINGS),
