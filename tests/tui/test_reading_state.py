@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from qatui.corpus.filters import Filters
+from qatui.tui.app import QATuiApp
 from qatui.tui.scenes import settle
 from qatui.tui.screens.bookmarks import BookmarksScreen
 from qatui.tui.screens.dialogs import ConfirmScreen, NoteScreen
@@ -18,6 +19,7 @@ from qatui.tui.state_bridge import BOOKMARK_MARK, READ_MARK, view_of
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.userstate import UserState
 from tests.tui.corpus_builder import build_reader_corpus
+from tests.tui.snapshot_diff import screen_rows
 from tests.tui.state_helpers import (
     SIZE,
     move_to,
@@ -62,6 +64,30 @@ async def test_opening_records_history_and_marks_the_row_read(
     assert state.is_read(question_id)
     assert [(e.question_id, e.title) for e in state.history()] == [(question_id, title)]
     state.close()
+
+
+def screen_row_of(app: QATuiApp, title: str) -> str:
+    """The row of the screen (as a screenshot shows it) holding ``title``."""
+    rows = [row for row in screen_rows(app.export_screenshot()) if title in row]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+async def test_a_changed_mark_is_painted_on_the_screen(reader_db: Path, tmp_path: Path) -> None:
+    """Only the rows whose mark changed are repainted: the screen shows the new mark (and the
+    rows around it are left as they were drawn)."""
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        move_to(app, ACNE)
+        await settle(pilot)
+        assert READ_MARK not in screen_row_of(app, ACNE)
+        await pilot.press("u")
+        await settle(pilot)
+        assert READ_MARK in screen_row_of(app, ACNE)
+        await pilot.press("u")
+        await settle(pilot)
+        assert READ_MARK not in screen_row_of(app, ACNE)
 
 
 async def test_u_marks_the_highlighted_row_read_then_unread(

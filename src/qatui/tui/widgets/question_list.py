@@ -431,9 +431,26 @@ class QuestionList(ScrollView, can_focus=True):
         )
 
     def show_marks(self, marks: dict[int, str]) -> None:
-        """Draw these read/bookmark marks in the first column (question id -> mark)."""
-        self.marks = marks
-        self.refresh()
+        """Draw these read/bookmark marks in the first column (question id -> mark): the rows
+        on screen whose mark changed are repainted, not the list (opening a question marks it
+        read, and a whole list repainted was a frame's third)."""
+        old, self.marks = self.marks, marks
+        lines = self.lines_per_row
+        scroll_y = int(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        for index in range(scroll_y // lines, (scroll_y + height) // lines + 1):
+            row = self._loaded_row(index)
+            if row is None or old.get(row.id) == marks.get(row.id):
+                continue
+            for line in range(index * lines - scroll_y, (index + 1) * lines - scroll_y):
+                if 0 <= line < height:
+                    self.refresh_line(line)
+
+    def _loaded_row(self, index: int) -> QuestionRow | None:
+        """The row at ``index`` if it is loaded (asking for nothing)."""
+        page, offset = divmod(index, self.page_size)
+        rows = self._pages.get(page)
+        return rows[offset] if rows is not None and offset < len(rows) else None
 
     # -- geometry and rendering -------------------------------------------------------------
 
