@@ -18,7 +18,7 @@ from rich.style import Style
 from textual import on
 from textual.binding import Binding
 from textual.events import Click
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -38,6 +38,7 @@ from qatui.tui.state_bridge import BOOKMARK_MARK
 from qatui.tui.text import fit
 from qatui.tui.widgets.first_page import FirstPage, list_counts
 from qatui.tui.widgets.status_line import Position
+from qatui.tui.widgets.virtual_height import set_virtual_height
 
 PARTIAL_MARK = "◌"
 NO_MATCH = "No questions match these filters. x clears them."
@@ -469,22 +470,8 @@ class QuestionList(ScrollView, can_focus=True):
         return count
 
     def _update_virtual_size(self) -> None:
-        """Make the scrollable height match the rows: a repaint, not a layout of the screen,
-        unless the scrollbar appears or goes (the list's own size never depends on it)."""
-        size = Size(0, self.row_count * self.lines_per_row)
-        if size == self.virtual_size:
-            return
-        needs_bar = size.height > self.container_size.height
-        if needs_bar != self.show_vertical_scrollbar or not self.container_size:
-            self.virtual_size = size  # a layout: the scrollbar takes or gives back a column
-            return
-        self.set_reactive(ScrollView.virtual_size, size)
-        if needs_bar:
-            bar = self.vertical_scrollbar
-            bar.window_virtual_size = size.height
-            bar.window_size = self.container_size.height
-        self.scroll_y = self.validate_scroll_y(self.scroll_y)
-        self.refresh()
+        """Make the scrollable height match the rows (a repaint, not a layout)."""
+        set_virtual_height(self, self.row_count * self.lines_per_row)
 
     def on_resize(self) -> None:
         self._update_virtual_size()

@@ -16,7 +16,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -25,6 +25,7 @@ from qatui.corpus.doctor_names import doctor_title
 from qatui.corpus.store.reader import QuestionPage, QuestionRow
 from qatui.tui.messages import QuestionChosen, TopicChosen
 from qatui.tui.text import one_line
+from qatui.tui.widgets.virtual_height import set_virtual_height
 
 NOTHING_OPEN = "The open question's links show here."
 COMPUTED_HEADING = "Similar here (computed)"
@@ -211,18 +212,7 @@ class RelatedLinks(ScrollView, can_focus=True):
         for index, entry in enumerate(entries):
             self._first_line.append(len(self._lines))
             self._lines.extend((index, line) for line in range(len(entry.lines)))
-        size = Size(0, len(self._lines))
-        if size != self.virtual_size:
-            needs_bar = size.height > self.container_size.height
-            if needs_bar != self.show_vertical_scrollbar or not self.container_size:
-                self.virtual_size = size  # a layout: the scrollbar takes or gives back a column
-            else:
-                self.set_reactive(ScrollView.virtual_size, size)
-                if needs_bar:
-                    bar = self.vertical_scrollbar
-                    bar.window_virtual_size = size.height
-                    bar.window_size = self.container_size.height
-                self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        set_virtual_height(self, len(self._lines))
         self.refresh()
 
     # -- what tests and the screen ask of it (the names OptionList gave them) ---------------------
