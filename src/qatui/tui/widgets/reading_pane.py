@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content, Span
 from textual.events import Click
+from textual.geometry import Size
 from textual.style import Style
 from textual.widget import AwaitMount
 from textual.widgets import Static
@@ -126,7 +127,22 @@ class Match:
     end: int
 
 
-class MoreNotice(Static):
+class Part(Static):
+    """A part of the page (the title, the question, a chunk ``+`` added…).
+
+    A part's new size is taken in the layout that found it without asking for another.
+    Textual's ``_size_updated`` sets a resized widget's ``virtual_size``, a reactive that asks
+    for a layout: every page opened laid the screen out a second time, 25-35 ms after its first
+    frame, for sizes that layout had just computed (nothing watches the value; the pane's scroll
+    bars follow it all the same). The pane does the same."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
+class MoreNotice(Part):
     """The line under a cut part: how much more there is; a click shows more of it."""
 
     def __init__(self, part_id: str) -> None:
@@ -149,7 +165,7 @@ def people_of(record: Record) -> list[tuple[Person, str]]:
     return found
 
 
-class PeopleLine(Static):
+class PeopleLine(Part):
     """``Their replies (D, h): Dr. Lin  Taipei General``: one paragraph that wraps, each name a
     link (a click shows their list). Names go in as text; a link carries only its index."""
 
@@ -197,6 +213,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("space", "page_down", "Page down", show=False, id="reader.page_down"),
     ]
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # As a Part does: the layout that resized the pane needs no second one.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self._contents: dict[str, Content] = {}
@@ -212,7 +234,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         """The search words the open page marks."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Choose a question and press Enter."), id="reader-title")
+        yield Part(Content("Choose a question and press Enter."), id="reader-title")
 
     def on_mount(self) -> None:
         self.border_title = "Reading"
@@ -224,16 +246,16 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return
         self._parts_mounted = True
         parts: list[Static] = [
-            Static(id="reader-meta"),
-            Static(id="reader-source"),
+            Part(id="reader-meta"),
+            Part(id="reader-source"),
             PeopleLine(id="reader-people"),
-            Static(id="reader-partial", classes="note"),
+            Part(id="reader-partial", classes="note"),
         ]
         for part_id in ("reader-subject", "reader-question", "reader-replies"):
-            parts += [Static(id=part_id), MoreNotice(part_id)]
+            parts += [Part(id=part_id), MoreNotice(part_id)]
         parts += [
-            Static(Content("More Info"), id="reader-more-heading"),
-            Static(id="reader-more-info"),
+            Part(Content("More Info"), id="reader-more-heading"),
+            Part(id="reader-more-info"),
             MoreNotice("reader-more-info"),
         ]
         for part in parts:
@@ -380,7 +402,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         while bounds[-1] < end:
             start = bounds[-1]
             stop = end if end - start <= MORE_CHARS else cut_point(text, start + MORE_CHARS)
-            chunk = Static(styled[start:stop], classes=f"part-chunk {part_id}-chunk")
+            chunk = Part(styled[start:stop], classes=f"part-chunk {part_id}-chunk")
             chunk.display = shown_as
             bounds.append(stop)
             added.append(chunk)
