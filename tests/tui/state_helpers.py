@@ -11,6 +11,7 @@ from qatui.corpus.store.writer import Store
 from qatui.tui.app import QATuiApp
 from qatui.tui.startup import make_app
 from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.related_links import RelatedLinks
 from qatui.userstate import UserState, use_state_of_corpus
 
 SIZE = (120, 40)
@@ -51,6 +52,13 @@ def rows(app: QATuiApp) -> list[tuple[int, str]]:
 def row_line(app: QATuiApp, index: int) -> str:
     """The text the question list draws for row ``index`` (from the top, unscrolled)."""
     return app.query_one(QuestionList).render_line(index).text
+
+
+def related_prompts(app: QATuiApp) -> list[str]:
+    """The Related pane's entries as text (headings, notes and links, a link's lines joined
+    by a newline)."""
+    related = app.query_one(RelatedLinks)
+    return [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
 
 
 def move_to(app: QATuiApp, title: str) -> int:

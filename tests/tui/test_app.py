@@ -29,6 +29,7 @@ from qatui.tui.widgets.related_links import RelatedLinks, two_lines
 from qatui.tui.widgets.specialty_nav import SpecialtyNav
 from qatui.tui.widgets.status_line import StatusLine
 from tests.tui.corpus_builder import HOSTILE_TITLE, build_reader_corpus, record
+from tests.tui.state_helpers import related_prompts
 from tests.tui.waiting import wait_until
 
 SIZE = (120, 40)
@@ -271,8 +272,7 @@ async def test_listed_as_similar_by_links_back(reader_db: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await _open_first_with(pilot, app, "Ankle sprain that does not heal")
-        related = app.query_one(RelatedLinks)
-        prompts = [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
+        prompts = related_prompts(app)
         assert "Listed as similar by" in prompts
         await pilot.press("4", "enter")
         await settle(pilot)
@@ -348,7 +348,7 @@ async def test_a_new_page_shows_its_links_from_the_top(tmp_path: Path) -> None:
         await settle(pilot)
         await _open_first_with(pilot, app, "Many links")
         related = app.query_one(RelatedLinks)
-        prompts = [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
+        prompts = related_prompts(app)
         assert prompts[-1] == "One link\n  Urology"  # listed by it: no date, no '·'
         await pilot.press("4", "G")
         await settle(pilot)

@@ -14,14 +14,10 @@ from qatui.tui.messages import QuestionChosen, SimilarQuestionsLoaded
 from qatui.tui.scenes import settle
 from qatui.tui.startup import make_app
 from qatui.tui.widgets.related_links import COMPUTED_HEADING, RelatedLinks
-from tests.tui.state_helpers import SIZE, move_to
+from tests.tui.state_helpers import SIZE, move_to, related_prompts
 from tests.tui.waiting import MessageLog, wait_until
 
 KNEE = "Knee pain when climbing stairs"
-
-
-def prompts(related: RelatedLinks) -> list[str]:
-    return [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
 
 
 def first_line_of(related: RelatedLinks, index: int) -> int:
@@ -41,7 +37,7 @@ async def test_j_and_k_skip_headings_and_notes(reader_db: Path, message_log: Mes
     app = make_app(reader_db)
     async with app.run_test(size=SIZE, message_hook=message_log.record) as pilot:
         related = await open_knee(pilot, app, message_log)
-        listed = prompts(related)
+        listed = related_prompts(app)
         computed = listed.index(COMPUTED_HEADING)
         assert related.highlighted == 1  # the first link, under "Similar Q&A"
         await pilot.press("4", "k")
@@ -91,7 +87,7 @@ async def test_a_long_line_is_cut_at_the_edge_with_an_ellipsis(
         await pilot.press("4")  # the pane, focused, takes the room
         await settle(pilot)
         width = related.scrollable_content_region.width
-        lines = [line for text in prompts(related) for line in text.split("\n")]
+        lines = [line for text in related_prompts(app) for line in text.split("\n")]
         long = [n for n, line in enumerate(lines) if len(line) > width]
         assert long, (width, lines)  # "  Dr. Zhou Ping · Orthopedics · not in the local corpus"
         y = long[0] - int(related.scroll_y)
@@ -123,11 +119,11 @@ async def test_new_links_repaint_the_pane_and_lay_out_nothing(
             return refresh(self, *regions, **options)  # type: ignore[arg-type]
 
         monkeypatch.setattr(RelatedLinks, "refresh", spy)
-        before = prompts(related)
+        before = related_prompts(app)
         related.show_page(page)  # the computed links still to come: a note for them
-        assert prompts(related) != before
+        assert related_prompts(app) != before
         related.show_similar(page.id, rows[:1])
         related.show_similar(page.id, rows)
-        assert prompts(related) == before
+        assert related_prompts(app) == before
         await settle(pilot)
         assert layouts == []

@@ -13,15 +13,11 @@ from qatui.tui.scenes import settle
 from qatui.tui.startup import make_app
 from qatui.tui.widgets.question_list import QuestionList
 from qatui.tui.widgets.related_links import COMPUTED_HEADING, NOTHING_COMPUTED, RelatedLinks
+from tests.tui.state_helpers import related_prompts
 from tests.tui.waiting import MessageLog, wait_until
 
 SIZE = (120, 40)
 KNEE = "Knee pain when climbing stairs"
-
-
-def prompts(app: QATuiApp) -> list[str]:
-    related = app.query_one(RelatedLinks)
-    return [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
 
 
 async def open_titled(pilot, app: QATuiApp, title: str) -> int:  # type: ignore[no-untyped-def]
@@ -50,7 +46,7 @@ async def test_computed_questions_arrive_under_the_sites_own(
         assert titles[0] == "Back pain after lifting"  # "knee pain" too, same specialty
         assert KNEE not in titles
         assert "Ankle sprain that does not heal" not in titles  # already a Similar Q&A link
-        shown = prompts(app)
+        shown = related_prompts(app)
         headings = [
             text for text in shown if text in ("Similar Q&A", COMPUTED_HEADING, "Related FAQ")
         ]
@@ -90,7 +86,7 @@ async def test_a_page_with_nothing_similar_says_so(
             pilot, lambda: bool(message_log.of(SimilarQuestionsLoaded)), "similar questions"
         )
         assert message_log.of(SimilarQuestionsLoaded)[-1].rows == []
-        assert NOTHING_COMPUTED in prompts(app)
+        assert NOTHING_COMPUTED in related_prompts(app)
 
 
 async def test_an_answer_for_a_page_no_longer_open_is_ignored(reader_db: Path) -> None:
@@ -98,10 +94,10 @@ async def test_an_answer_for_a_page_no_longer_open_is_ignored(reader_db: Path) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_titled(pilot, app, KNEE)
-        before = prompts(app)
+        before = related_prompts(app)
         app.query_one(RelatedLinks).show_similar(-1, [])
         await pilot.pause()
-        assert prompts(app) == before
+        assert related_prompts(app) == before
 
 
 async def open_with_computed(  # type: ignore[no-untyped-def]
@@ -139,7 +135,7 @@ async def test_a_page_whose_first_links_are_computed_opens_at_them(
         await settle(pilot)
         await open_with_computed(pilot, app, message_log, partial_id)
         related = app.query_one(RelatedLinks)
-        shown = prompts(app)
+        shown = related_prompts(app)
         assert shown[0] == COMPUTED_HEADING
         assert "Listed as similar by" in shown
         assert related.highlighted == 1  # the first computed link

@@ -384,4 +384,4 @@ class RelatedLinks(ScrollView, can_focus=True):
             Segment(part.text, style + part.style if part.style else style)
             for part in text.render_segments()
         ]
-        return Strip(segments).adjust_cell_length(width, style).apply_meta({"link": index})
+        return Strip(segments).adjust_cell_length(width, style)
