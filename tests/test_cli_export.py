@@ -126,6 +126,55 @@ def test_bookmarks_only(db: Path, tmp_path: Path) -> None:
     assert ids_of(out) == [4]
 
 
+def _bookmarked(db: Path, tmp_path: Path) -> None:
+    """Bookmarks made as the reader makes them (the state bound to this corpus first): two with
+    notes, one of a question the corpus no longer holds."""
+    with UserState.open(tmp_path / "state.db") as state:
+        store = Store.open(db)
+        use_state_of_corpus(state, CorpusReader(store.conn), db)
+        store.close()
+        state.add_bookmark(4, "Ankle sprain", "Orthopedics", "Ask about the brace\nand ice")
+        state.add_bookmark(2, "Rash", "Dermatology", "")
+        state.add_bookmark(77, "A page since removed", "Urology", "Why was it removed?")
+
+
+def test_bookmarks_keep_their_notes_in_every_format(db: Path, tmp_path: Path) -> None:
+    """The notes were lost: ``--bookmarks`` wrote the bookmarked questions' records only, and
+    left out, unsaid, a bookmark whose question is not in the corpus."""
+    _bookmarked(db, tmp_path)
+    code, out, _ = run("export", "--db", str(db), "--bookmarks")
+    assert code == EXIT_OK
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(item["id"], item["note"]) for item in lines] == [
+        (77, "Why was it removed?"),
+        (2, ""),
+        (4, "Ask about the brace\nand ice"),
+    ]
+    assert [item["record"] and item["record"]["title"] for item in lines] == [
+        None,
+        "Rash",
+        "Ankle sprain",
+    ]
+    code, out, _ = run("export", "--db", str(db), "--bookmarks", "--format", "json")
+    document = json.loads(out)
+    assert document["notice"] == NOT_MEDICAL_ADVICE
+    assert [item["note"] for item in document["bookmarks"]] == [item["note"] for item in lines]
+    code, out, _ = run("export", "--db", str(db), "--bookmarks", "--format", "markdown")
+    assert out.startswith(f"# Bookmarks\n\n*{NOT_MEDICAL_ADVICE}*\n")
+    assert "*Question 77 is not in this corpus.*" in out
+    assert "**Note:** Ask about the brace" in out and "and ice" in out
+    assert out.count("**Note:**") == 2
+
+
+def test_bookmarks_with_filters_keep_only_those_the_filters_match(db: Path, tmp_path: Path) -> None:
+    _bookmarked(db, tmp_path)
+    code, out, _ = run("export", "--db", str(db), "--bookmarks", "--specialty", "Orthopedics")
+    assert code == EXIT_OK
+    assert [(item["id"], item["note"]) for item in map(json.loads, out.splitlines())] == [
+        (4, "Ask about the brace\nand ice")
+    ]
+
+
 def test_bookmarks_of_a_rebuilt_corpus_export_before_the_reader_opens_it(
     db: Path, tmp_path: Path
 ) -> None:

@@ -39,7 +39,9 @@ def add_options(export: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--bookmarks",
         action="store_true",
-        help="only bookmarked questions (from $QATUI_STATE_DB, else the user data folder)",
+        help="the bookmarks, each with its note, dates and question, newest first (from "
+        "$QATUI_STATE_DB, else the user data folder); with filters, those whose question "
+        "matches them; jsonl is one bookmark a line",
     )
 
 
@@ -63,6 +65,33 @@ def _export_filters(
             return None
         filters = replace(filters, extra=(only_bookmarked(),))
     return filters
+
+
+def _write_bookmarks(
+    fmt: str, reader: CorpusReader, filters: Filters, target: TextIO, corpus_path: Path
+) -> None:
+    """The bookmarks (of the state :func:`_attach_bookmarks` attached), with their notes: every
+    one when no other filter is given (a question not in this corpus says so), else those whose
+    question the filters match."""
+    from qatui.corpus.export import write_bookmarks
+    from qatui.corpus.listing import ListQuery
+    from qatui.userstate import UserState, use_state_of_corpus
+    from qatui.userstate.store import resolve_state_path
+
+    with UserState.open(resolve_state_path()) as state:
+        use_state_of_corpus(state, reader, corpus_path)
+        bookmarks = state.bookmarks()
+    only_bookmarks = len(filters.describe()) == 1
+    if only_bookmarks:
+        found = (
+            (bookmark.question_id, reader.record(bookmark.question_id)) for bookmark in bookmarks
+        )
+        records = {question_id: record for question_id, record in found if record is not None}
+    else:
+        listed = ListQuery(filters).records_as_listed(reader)
+        records = {record.id: record for record in listed if record.id is not None}
+        bookmarks = [bookmark for bookmark in bookmarks if bookmark.question_id in records]
+    write_bookmarks(target, bookmarks, records, fmt)
 
 
 def _attach_bookmarks(reader: CorpusReader, corpus_path: Path) -> str | None:
@@ -120,6 +149,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_USAGE
         # A file is replaced only once the export is complete: a failure keeps the old one.
         target = stack.enter_context(replacing(args.output)) if args.output else out
+        if args.bookmarks:
+            _write_bookmarks(args.format, reader, filters, target, store.info.path)
+            return EXIT_OK
         _write(args.format, reader, filters, target)
         _say_partials_left_out(reader, filters, err)
     return EXIT_OK

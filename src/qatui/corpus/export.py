@@ -6,6 +6,7 @@ literal text, and control characters are removed everywhere.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, TextIO
@@ -153,6 +154,12 @@ class BookmarkLike(Protocol):
     @property
     def question_id(self) -> int: ...
 
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def note(self) -> str: ...
+
     def to_json(self) -> dict[str, Any]: ...
 
 
@@ -168,6 +175,44 @@ def bookmarks_json(
         item["record"] = record.to_json() if record else None
         items.append(item)
     return {"notice": NOT_MEDICAL_ADVICE, "bookmarks": items}
+
+
+def bookmark_markdown(bookmark: BookmarkLike, record: Record | None) -> str:
+    """One bookmark: its question (or that it is not in this corpus), then its note."""
+    if record is not None:
+        text = record_markdown(record, level=2, notice=False)
+    else:
+        text = (
+            f"## {markdown_inline(bookmark.title)}\n\n"
+            f"*Question {bookmark.question_id} is not in this corpus.*\n"
+        )
+    if bookmark.note:
+        text += f"\n**Note:** {markdown_text(bookmark.note)}\n"
+    return text
+
+
+def write_bookmarks(
+    out: TextIO,
+    bookmarks: Sequence[BookmarkLike],
+    records: dict[int, Record],
+    fmt: str,
+) -> int:
+    """Every bookmark with its note and times, and its question where ``records`` has it:
+    Markdown, one JSON document (:func:`bookmarks_json`), or JSON Lines (one bookmark a line,
+    after a line with the notice). How many bookmarks were written."""
+    from qatui.corpus.ingest.sanitize import json_terminal_safe
+
+    if fmt == "json":
+        document = json.dumps(bookmarks_json(bookmarks, records), ensure_ascii=False, indent=2)
+        out.write(json_terminal_safe(document))
+    elif fmt == "jsonl":
+        for item in bookmarks_json(bookmarks, records)["bookmarks"]:
+            out.write(json_terminal_safe(json.dumps(item, ensure_ascii=False)) + "\n")
+    else:
+        out.write(f"# Bookmarks\n\n*{NOT_MEDICAL_ADVICE}*\n")
+        for bookmark in bookmarks:
+            out.write("\n---\n\n" + bookmark_markdown(bookmark, records.get(bookmark.question_id)))
+    return len(bookmarks)
 
 
 def filters_json(filters: Filters) -> dict[str, Any]:

@@ -17,11 +17,9 @@ from typing import Any, Literal, TextIO
 
 from qatui.corpus.export import (
     NOT_MEDICAL_ADVICE,
-    bookmarks_json,
     filters_json,
-    markdown_inline,
-    markdown_text,
     record_markdown,
+    write_bookmarks,
     write_markdown,
 )
 from qatui.corpus.filters import Filters
@@ -30,7 +28,7 @@ from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Record
 from qatui.corpus.store.read_pool import Corpus
 from qatui.corpus.store.reader import CorpusReader
-from qatui.userstate import Bookmark, UserState
+from qatui.userstate import UserState
 
 What = Literal["question", "bookmarks", "list"]
 Format = Literal["markdown", "json"]
@@ -103,31 +101,6 @@ def _write_question(out: TextIO, record: Record, fmt: Format) -> int:
     return 1
 
 
-def _bookmark_markdown(bookmark: Bookmark, record: Record | None) -> str:
-    if record is not None:
-        text = record_markdown(record, level=2, notice=False)
-    else:
-        text = (
-            f"## {markdown_inline(bookmark.title)}\n\n"
-            f"*Question {bookmark.question_id} is not in this corpus.*\n"
-        )
-    if bookmark.note:
-        text += f"\n**Note:** {markdown_text(bookmark.note)}\n"
-    return text
-
-
-def _write_bookmarks(
-    out: TextIO, bookmarks: list[Bookmark], records: dict[int, Record], fmt: Format
-) -> int:
-    if fmt == "json":
-        out.write(_terminal_safe_json(bookmarks_json(bookmarks, records), indent=2))
-        return len(bookmarks)
-    out.write(f"# Bookmarks\n\n*{NOT_MEDICAL_ADVICE}*\n")
-    for bookmark in bookmarks:
-        out.write("\n---\n\n" + _bookmark_markdown(bookmark, records.get(bookmark.question_id)))
-    return len(bookmarks)
-
-
 def _write_list(out: TextIO, records: Iterator[Record], filters: Filters, fmt: Format) -> int:
     """The list, streamed (it may hold a whole corpus); JSON as :func:`list_json` lays it out."""
     if fmt == "markdown":
@@ -195,6 +168,6 @@ def _write(
             for bookmark in bookmarks
             if (record := reader.record(bookmark.question_id)) is not None
         }
-        return _write_bookmarks(out, bookmarks, records, request.format)
+        return write_bookmarks(out, bookmarks, records, request.format)
     records_found = _checked(ListQuery(filters).records_as_listed(reader), cancelled)
     return _write_list(out, records_found, filters, request.format)
