@@ -17,6 +17,7 @@ from qatui.tui.screens.history import HistoryScreen
 from qatui.tui.screens.state_list import Entry
 from qatui.tui.state_bridge import BOOKMARK_MARK, READ_MARK, view_of
 from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.status_line import StatusLine
 from qatui.userstate import UserState
 from tests.tui.corpus_builder import build_reader_corpus
 from tests.tui.snapshot_diff import screen_rows
@@ -185,7 +186,7 @@ async def test_v_cycles_all_unread_and_bookmarked(reader_db: Path, tmp_path: Pat
         assert view_of(app.reader.filters) == "unread"
         assert listing.matching == 12
         assert read_id not in {question_id for question_id, _ in rows(app)}
-        assert "unread" in str(listing.border_title)
+        assert "unread" in app.query_one(StatusLine).text
         await pilot.press("v")
         await settle(pilot)
         assert view_of(app.reader.filters) == "bookmarked"

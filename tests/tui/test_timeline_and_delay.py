@@ -21,6 +21,7 @@ from qatui.tui.widgets.histogram import (
     bar_width,
 )
 from qatui.tui.widgets.question_list import QuestionList
+from qatui.tui.widgets.status_line import StatusLine
 from tests.tui.state_helpers import SIZE, build_varied_corpus, move_to, rows, state_app
 from tests.tui.waiting import wait_until
 
@@ -141,7 +142,7 @@ async def test_facets_count_and_filter_by_age_and_gender(varied_db: Path, tmp_pa
             "Answered in a month",
             "Answered after three days",
         }
-        assert "age 30~39" in str(app.query_one(QuestionList).border_title)
+        assert "age 30~39" in app.query_one(StatusLine).text
         screen = await open_timeline(pilot, app)
         assert facet_texts(screen, "age")[1] == "● 3 30~39"
         assert facet_texts(screen, "gender") == ["2 female", "1 not given"]

@@ -673,8 +673,8 @@ class QuestionList(ScrollView, can_focus=True):
             counted = f"{self.matching:,} of {self.everything or 0:,}"
         else:
             counted = f"{self.matching:,}"
-        parts = [f"Questions {counted}", *filters.describe()]
-        self.border_title = Content(clean_line(" · ".join(parts)))
+        # The filters themselves are the status line's chips: here they only cut the count.
+        self.border_title = Content(f"Questions {counted}")
         if query.ranked:
             order = "best matches first (r: by date)"
         elif query.by_delay:
