@@ -36,6 +36,11 @@ def notice_lines(app: QATuiApp) -> str:
     return " ".join(row_line(app, y).strip() for y in range(4)).strip()
 
 
+def row_line_at(app: QATuiApp, y: int) -> str:
+    """Line ``y`` of the screen as text."""
+    return "".join(segment.text for segment in app.screen._compositor.render_strips()[y])
+
+
 def status(app: QATuiApp) -> str:
     return app.query_one(StatusLine).text
 
@@ -103,6 +108,10 @@ async def test_at_80x24_a_focused_reading_pane_gets_the_room(reader_db: Path) ->
         await settle(pilot)
         assert region(app, "reader").height >= 12
         assert region(app, "related").height <= 3
+        # The folded specialties keep one line: the applied one, not an empty title rule.
+        top = region(app, "specialties").y
+        assert region(app, "specialties").height == 1
+        assert row_line_at(app, top).lstrip().startswith(f"{APPLIED_MARK} All")
 
 
 async def test_z_maximises_the_focused_pane_and_brings_the_panes_back(reader_db: Path) -> None:
