@@ -353,6 +353,34 @@ async def test_the_palettes_keys_command_opens_the_one_help(reader_db: Path) -> 
         assert app.screen_stack[-1] is app.reader
 
 
+async def test_the_palette_zooms_the_pane_as_z_does_and_has_no_second_maximise(
+    reader_db: Path,
+) -> None:
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(QuestionList).focus()
+        await pilot.press("ctrl+p", *"maxim")
+        hits = app.screen.query_one(CommandList)
+        await pilot.pause(0.3)
+        assert not [
+            hits.get_option_at_index(n).prompt
+            for n in range(hits.option_count)
+            if "Maximize" in str(hits.get_option_at_index(n).prompt)
+        ]
+        await pilot.press(*["backspace"] * 5, *"zoom")
+        await wait_until(pilot, lambda: hits.option_count > 0, "the Zoom command")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.reader.maximized is app.query_one(QuestionList)
+        await pilot.press("ctrl+p", *"zoom out")
+        hits = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: hits.option_count > 0, "the Zoom out command")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.reader.maximized is None
+
+
 async def test_dates_are_checked_on_enter_and_blur_and_the_bar_keeps_its_layout(
     reader_db: Path,
 ) -> None:

@@ -231,8 +231,11 @@ class QATuiApp(App[int]):
         for command in super().get_system_commands(screen):
             if command.title == "Keys":  # Textual's own keys panel: ours is the one help
                 yield SystemCommand("Keys", "Every key of the reader (same as ?)", self.action_help)
-            else:
+            elif command.title not in ("Maximize", "Minimize"):
+                # (Textual's maximises the focused widget, a field say: z zooms its pane.)
                 yield command
+        if screen is self.reader:
+            yield self._zoom_command()
         yield SystemCommand(
             "Clear filters", "Drop specialty, dates and words", self.reader.action_clear_filters
         )
@@ -243,6 +246,15 @@ class QATuiApp(App[int]):
             "Topic index",
             "Every Related FAQ topic, its specialty and its pages (T)",
             self.reader.action_topics,
+        )
+
+    def _zoom_command(self) -> SystemCommand:
+        if self.reader.maximized is not None:
+            return SystemCommand(
+                "Zoom out", "Put the panes back (z)", self.reader.action_toggle_maximise
+            )
+        return SystemCommand(
+            "Zoom", "The focused pane takes the screen (z)", self.reader.action_toggle_maximise
         )
 
 
