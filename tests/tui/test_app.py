@@ -695,6 +695,25 @@ async def test_escape_clears_the_search_and_restores_the_list(reader_db: Path) -
         assert question_list(app).lines_per_row == 1
 
 
+async def test_clearing_a_search_puts_the_cursor_on_the_open_question(reader_db: Path) -> None:
+    """It went back to the top of the whole list, away from the page being read."""
+    app = make_app(reader_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _search(pilot, app, "urine")
+        await pilot.press("enter", "enter")  # to the results, and open the one found
+        await settle(pilot)
+        opened = app.reader.page
+        assert opened is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        listing = question_list(app)
+        assert listing.matching == 13 and listing.cursor > 0
+        row = listing.row_at(listing.cursor)
+        assert row is not None and row.id == opened.id
+        assert app.query_one(StatusLine).text.endswith(f"{listing.cursor + 1} of 13")
+
+
 async def test_any_typed_query_is_safe(reader_db: Path) -> None:
     app = make_app(reader_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -221,8 +221,12 @@ class ReaderScreen(ReadingStateActions):
     def list_filters(self) -> Filters:
         return self.filters
 
-    def watch_filters(self, filters: Filters) -> None:
+    def watch_filters(self, old: Filters, filters: Filters) -> None:
         self._show_filters(filters)
+        if old.search and not filters.search and self.page is not None:
+            # A search cleared: back to the page being read, where the list now holds it (the
+            # cursor stays at the top when it is not there).
+            self.query_one(QuestionList).move_to(self.page.id)
 
     def _show_filters(self, filters: Filters) -> None:
         """Every pane shows ``filters``; the counts are reread when what they follow changed.
