@@ -12,7 +12,7 @@ from qatui.config import load_config
 from qatui.corpus.filters import SortOrder
 from qatui.tui.app import QATuiApp
 from qatui.tui.scenes import settle
-from qatui.tui.screens.timeline import TimelineScreen
+from qatui.tui.screens.timeline import NO_FACET_VALUES, TimelineScreen
 from qatui.tui.widgets.histogram import (
     Histogram,
     axis_labels,
@@ -167,6 +167,22 @@ async def test_the_timeline_counts_what_a_search_shows(reader_db: Path, tmp_path
         assert sum(count for _, count in screen.query_one(Histogram).bars) == 3
         assert facet_texts(screen, "gender") == ["3 female"]
         assert "search: knee" in str(screen.query_one(".timeline-body").border_title)
+
+
+async def test_facets_of_a_list_without_questions_say_so(reader_db: Path, tmp_path: Path) -> None:
+    """Their boxes were blank under the chart's "No dated questions under these filters."."""
+    app = state_app(reader_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzzqqq", "enter")
+        await settle(pilot)
+        assert app.query_one(QuestionList).matching == 0
+        screen = await open_timeline(pilot, app)
+        for facet in ("age", "gender", "doctor"):
+            assert facet_texts(screen, facet) == [NO_FACET_VALUES]
+        await pilot.press("tab", "enter")  # the notice is not a value to choose
+        await settle(pilot)
+        assert app.screen is screen
 
 
 async def test_the_reply_delay_is_on_the_page(varied_db: Path, tmp_path: Path) -> None:

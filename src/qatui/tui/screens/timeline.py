@@ -40,6 +40,10 @@ NOT_GIVEN = "not given"
 CHOSEN_MARK = "● "
 
 
+NO_FACET_VALUES = "None under these filters."
+"""What a facet's box says when no question matches the filters."""
+
+
 def facet_prompt(value: str | None, count: int, width: int, *, chosen: bool) -> Content:
     """``● 30~39   1,234``: the value (corpus text), its count, and whether it is the filter."""
     mark = CHOSEN_MARK if chosen else "  "
@@ -187,6 +191,9 @@ class TimelineScreen(Dialog[Filters | None]):
             )
             for value, count in counts
         )
+        if not counts:  # nothing matches: say so rather than leave the box blank
+            self.facet_values[name] = [None]
+            facet.add_option(Option(Content.styled(NO_FACET_VALUES, "dim italic"), disabled=True))
         values = self.facet_values[name]
         if chosen is not None and chosen in values:
             facet.highlighted = values.index(chosen)
