@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.widgets import Select, Static
 
 from qatui.corpus.filters import Filters
@@ -147,6 +148,20 @@ async def test_the_footer_fits_in_80_columns(reader_db: Path) -> None:
             assert key.region.right <= palette.region.x, key.description
             assert key.region.width >= key.get_content_width(app.size, app.size), key.description
         assert "Quit" in [key.description for key in shown]
+
+
+async def test_the_help_titles_fit_in_80_columns(reader_db: Path) -> None:
+    """Before: ``Keys (Esc/q: close · j/k/Space/g/G: scroll) · dim: the id to remap a key …``."""
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        for title in (body.border_title, body.border_subtitle):
+            assert title is not None
+            assert Content(str(title)).cell_length <= body.region.width - 4, title
+        assert "config.toml" in str(body.border_subtitle)
 
 
 # -- the status line --------------------------------------------------------------------------

@@ -71,10 +71,9 @@ class HelpScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
-            body.border_title = Content(
-                "Keys (Esc/q: close · j/k/Space/g/G: scroll) · dim: the id to remap a key in "
-                "config.toml"
-            )
+            # Two short lines rather than one the border cuts at 80 columns.
+            body.border_title = Content("Keys (Esc/q: close · j/k/Space/g/G: scroll)")
+            body.border_subtitle = Content("dim: the id to remap a key in config.toml")
             for title, rows in self.sections:
                 yield Static(Content.styled(title, "bold"), classes="help-title")
                 width = max((len(key) for key, _ in rows), default=0)
