@@ -127,3 +127,27 @@ async def test_new_links_repaint_the_pane_and_lay_out_nothing(
         assert related_prompts(app) == before
         await settle(pilot)
         assert layouts == []
+
+
+async def test_at_80x24_a_focused_pane_shows_the_heading_above_its_first_link(
+    sample_db: Path, message_log: MessageLog
+) -> None:
+    """Two lines high before it is focused, the pane scrolled the heading away to show the first
+    link whole, and grown on focus it kept it away (with more links than the grown pane holds:
+    the sample's first question)."""
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24), message_hook=message_log.record) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(message_log.of(SimilarQuestionsLoaded)), "similar")
+        await settle(pilot)
+        related = app.query_one(RelatedLinks)
+        assert related.scrollable_content_region.height == 2
+        await pilot.press("2", "tab", "tab")  # list, page, then the links
+        await settle(pilot)
+        assert app.focused is related
+        height = related.scrollable_content_region.height
+        assert 4 < height < related.virtual_size.height
+        assert related.highlighted == 1
+        assert int(related.scroll_offset.y) == 0  # "Similar Q&A" on the first line
+        assert related.render_line(0).text.strip() == "Similar Q&A"

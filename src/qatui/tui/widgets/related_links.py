@@ -256,13 +256,24 @@ class RelatedLinks(ScrollView, can_focus=True):
                 self.refresh_line(line)
 
     def scroll_to_highlight(self) -> None:
-        """Scroll until the highlighted link's lines are in view."""
+        """Scroll until the highlighted link's lines are in view, with the headings (and
+        notes) right above it when they fit too."""
         index = self.highlighted
         if index is None:
             return
-        height = len(self._entries[index].lines)
-        region = Region(0, self._first_line[index], 1, height)
-        self.scroll_to_region(region, animate=False, force=True)
+        bottom = self._first_line[index] + len(self._entries[index].lines)
+        top = self._first_line[index]
+        above = index
+        while above > 0 and self._entries[above - 1].disabled:
+            above -= 1
+        if bottom - self._first_line[above] <= self.scrollable_content_region.height:
+            top = self._first_line[above]
+        self.scroll_to_region(Region(0, top, 1, bottom - top), animate=False, force=True)
+
+    def on_resize(self) -> None:
+        # Grown on focus (at 80x24 from two lines): the heading the small pane had no room
+        # for comes back above the highlighted link.
+        self.scroll_to_highlight()
 
     def _step(self, start: int, direction: int) -> int | None:
         """The first link from ``start`` on in ``direction`` (headings and notes skipped)."""
