@@ -667,13 +667,18 @@ async def test_n_and_shift_n_jump_between_highlighted_words(reader_db: Path) -> 
         await pilot.press("enter", "enter")  # results, then open the best one
         await settle(pilot)
         reader = app.query_one(ReadingPane)
-        assert len(reader.matches) >= 2
+        count = len(reader.matches)
+        assert count >= 2
+        assert str(reader.border_subtitle) == f"{count} matches · n/N: go to"
         await pilot.press("n")
         assert reader.match_index == 0
+        assert str(reader.border_subtitle) == f"match 1 of {count}"
         await pilot.press("n")
         assert reader.match_index == 1
+        assert str(reader.border_subtitle) == f"match 2 of {count}"
         await pilot.press("N", "N")
         assert reader.match_index == len(reader.matches) - 1  # wraps around
+        assert str(reader.border_subtitle) == f"match {count} of {count}"
         first = reader.matches[0]
         text = str(app.query_one(f"#{first.static_id}", Static).render())
         assert text[first.start : first.end].lower() == "pain"

@@ -444,6 +444,9 @@ async def test_the_open_page_marks_the_words_of_the_search_on_now(reader_db: Pat
         assert isinstance(page, Content) and not page.spans  # no word marked any more
         await pilot.press("n")
         assert reader.match_index == -1
+        assert not reader.border_subtitle
+        await settle(pilot)
+        assert notices(app)[-1] == "n and N go through a search's matches: search first with /."
         word = title.split()[0].lower()
         await pilot.press("slash", *word)
         await wait_until(pilot, lambda: app.reader.filters.search == word, "the new search")

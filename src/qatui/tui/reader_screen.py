@@ -499,12 +499,22 @@ class ReaderScreen(ReadingStateActions):
     def action_next_match(self) -> None:
         """Jump to the next highlighted search word in the reading pane."""
         if self.query_one(ReadingPane).next_match(1) is None:
-            self.app.bell()
+            self._no_match()
 
     def action_previous_match(self) -> None:
         """Jump to the previous highlighted search word in the reading pane."""
         if self.query_one(ReadingPane).next_match(-1) is None:
-            self.app.bell()
+            self._no_match()
+
+    def _no_match(self) -> None:
+        self.app.bell()
+        if self.page is None:
+            words = "Open a question first."
+        elif self.filters.search:
+            words = "No search match on this page."
+        else:
+            words = "n and N go through a search's matches: search first with /."
+        self.notify(words, severity="warning", timeout=3, markup=False)
 
     def action_show_more(self) -> None:
         """Show more of the long part of the page being read."""

@@ -340,6 +340,21 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 ]
         self.match_index = -1
         self._paint()
+        self._say_matches()
+
+    def _visible_matches(self) -> list[Match]:
+        """The matches in the parts shown (folded More Info's are not)."""
+        return [m for m in self.matches if self.query_one(f"#{m.static_id}").display]
+
+    def _say_matches(self, current: int | None = None) -> None:
+        """Under the pane: how many search matches the page has (and which one is current)."""
+        count = len(self._visible_matches()) if self.shown_highlight is not None else 0
+        if not count:
+            self.border_subtitle = ""
+        elif current is None:
+            self.border_subtitle = f"{count:,} match{'es' if count != 1 else ''} · n/N: go to"
+        else:
+            self.border_subtitle = f"match {current:,} of {count:,}"
 
     def _paint(self, *matches: Match) -> None:
         """Update the chunks holding ``matches`` (or every chunk) with their match highlights,
@@ -427,13 +442,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def next_match(self, step: int = 1) -> Match | None:
         """Move to the next (or previous) search match and scroll it into view."""
-        visible = [m for m in self.matches if self.query_one(f"#{m.static_id}").display]
+        visible = self._visible_matches()
         if not visible:
             return None
         current = self.matches[self.match_index] if self.match_index >= 0 else None
         position = visible.index(current) if current in visible else (-1 if step > 0 else 0)
         target = visible[(position + step) % len(visible)]
         self.match_index = self.matches.index(target)
+        self._say_matches(visible.index(target) + 1)
         # A match in the part's hidden rest: show up to it (it comes marked as the current one).
         mounting = self._extend(target.static_id, target.end + CUT_SLACK * 2)
         self._paint(*([current] if current else []), *([] if mounting else [target]))
@@ -476,6 +492,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         for chunk in self._chunks.get("reader-more-info", [])[1:]:
             chunk.display = shown
         self._show_notice("reader-more-info")
+        self._say_matches()
 
     @staticmethod
     def _more_heading(*, folded: bool) -> Content:
