@@ -96,7 +96,7 @@ def test_age_and_gender_are_list_filters(conn: sqlite3.Connection) -> None:
     chosen = Filters(age="30~39", gender="female")
     assert [row.title for row in reader.window(chosen, 0, 10)] == ["g", "b"]
     assert reader.count(chosen) == 2
-    assert chosen.describe() == ["age 30~39", "female"]
+    assert chosen.describe() == ["age 30~39", "gender: female"]
     assert chosen.active
     assert not chosen.cleared().active
 

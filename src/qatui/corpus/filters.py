@@ -101,6 +101,6 @@ class Filters:
         if self.age:
             parts.append(f"age {self.age}")
         if self.gender:
-            parts.append(self.gender)
+            parts.append(f"gender: {self.gender}")
         parts.extend(extra.label for extra in self.extra)
         return parts
