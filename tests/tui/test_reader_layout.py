@@ -85,6 +85,30 @@ async def test_at_120x40_the_page_gets_the_width(reader_db: Path) -> None:
         assert region(app, "specialties").height > 10
 
 
+async def test_at_160_columns_the_list_keeps_room_for_its_titles(reader_db: Path) -> None:
+    """Before: the specialties' column, the list and a 90-column page side by side left the
+    list 34 columns (titles cut at 27 characters, no date)."""
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        reader, questions = region(app, "reader"), region(app, "questions")
+        assert questions.width >= 60 and reader.width >= 90 and reader.width > questions.width
+        first = app.query_one(QuestionList).row_at(0)
+        assert first is not None and first.asked_on
+        assert first.asked_on in row_line(app, 0)
+        assert region(app, "specialties").height == 3  # folded above the list, as at 120
+
+
+async def test_a_very_wide_screen_shows_the_doctor_column(reader_db: Path) -> None:
+    app = state_app(reader_db, reader_db.parent)
+    async with app.run_test(size=(240, 60)) as pilot:
+        await settle(pilot)
+        first = app.query_one(QuestionList).row_at(0)
+        assert first is not None and first.doctor
+        assert first.doctor in row_line(app, 0)
+        assert region(app, "reader").width > 100
+
+
 async def test_a_roomy_screen_shows_specialties_as_wide_as_their_names_and_more_columns(
     reader_db: Path,
 ) -> None:

@@ -68,7 +68,7 @@ class ReaderScreen(ReadingStateActions):
     """Browse the corpus: specialties, questions, the open page and its related links."""
 
     COMMANDS = {SpecialtyCommands, QuestionCommands, DateCommands, TopicCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (160, "-roomy")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (200, "-roomy")]
     """Narrow: the panes stacked; wide: the list above the specialty picker, left of the page;
     roomy: the specialties, the list and the page side by side."""
     ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"

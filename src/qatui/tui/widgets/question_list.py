@@ -51,7 +51,7 @@ LOOK_AHEAD_SCREENS = 1
 """Pages are read ahead this many screens above and below the rows on screen, so that a page
 up or down finds its rows loaded (and paints one frame, not "loading…" and then the rows)."""
 SUGGESTION_KEY = "a"
-DATE_FROM, SPECIALTY_FROM, DOCTOR_FROM = 30, 60, 95
+DATE_FROM, SPECIALTY_FROM, DOCTOR_FROM = 30, 60, 90
 """List widths (cells) from which the date, the specialty and the doctor columns appear."""
 SPECIALTY_WIDTH, LONGEST_SPECIALTY, ROOMY_TITLE = 18, 28, 50
 """The specialty column's width, widened up to the site's longest name (Traditional Chinese
