@@ -102,7 +102,7 @@ async def test_the_first_frame_is_laid_out_for_its_width(reader_db: Path, tmp_pa
     and laid out again once the first frame is out."""
     app = make_app(reader_db, state_path=tmp_path / "state.db")
     frames = FramesSeen(app)
-    async with app.run_test(size=(170, 40)) as pilot:
+    async with app.run_test(size=(210, 40)) as pilot:
         await wait_until(pilot, lambda: bool(frames.screen_classes), "a frame")
         assert "-roomy" in frames.screen_classes[0]
         assert not {"-wide", "-narrow"} & frames.screen_classes[0]
