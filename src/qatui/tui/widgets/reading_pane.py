@@ -232,6 +232,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.match_index = -1
         self.shown_highlight: Highlight | None = None
         """The search words the open page marks."""
+        self._matches_said = ""
+        """What the pane's bottom border says of the search matches."""
 
     def compose(self) -> ComposeResult:
         yield Part(Content("Choose a question and press Enter."), id="reader-title")
@@ -350,11 +352,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
         """Under the pane: how many search matches the page has (and which one is current)."""
         count = len(self._visible_matches()) if self.shown_highlight is not None else 0
         if not count:
-            self.border_subtitle = ""
+            words = ""
         elif current is None:
-            self.border_subtitle = f"{count:,} match{'es' if count != 1 else ''} · n/N: go to"
+            words = f"{count:,} match{'es' if count != 1 else ''} · n/N: go to"
         else:
-            self.border_subtitle = f"match {current:,} of {count:,}"
+            words = f"match {current:,} of {count:,}"
+        if words != self._matches_said:  # (setting it repaints the pane, even to the same)
+            self._matches_said = words
+            self.border_subtitle = Content(words)
 
     def _paint(self, *matches: Match) -> None:
         """Update the chunks holding ``matches`` (or every chunk) with their match highlights,
