@@ -251,8 +251,8 @@ class Store:
         """Write a question not stored yet; a partial standing for it is filled in place in
         one UPDATE, which gives it the question's own id (links follow through ON UPDATE
         CASCADE) and keeps its row id (so the full-text index is updated once)."""
-        partial = self._partial_of(record, specialty_id)
-        partial_id = partial[0] if partial else None
+        partials = self._partials_of(record, specialty_id)
+        partial_id = partials[0] if partials else None
         if isinstance(identity, int):
             question_id = identity
         else:
@@ -268,7 +268,9 @@ class Store:
         )
         if partial_id is not None:  # links to the partial now lead to a full page
             self._restate_links(question_id, None, self._target_text(question_id))
-        self._absorb_partials(record, question_id, specialty_id)
+        # Any other partial standing for it (one matched by title, one by normalised title)
+        # was found with the first: writing the page makes none (its links find it first).
+        self._absorb_partials(question_id, partials[1:])
         return question_id
 
     def _free_id(self, record: Record, key: bytes, partial_id: int | None) -> int:
@@ -307,7 +309,7 @@ class Store:
         after = self._target_text(question_id)
         if before != after:  # what links to it quoted from it stays what they quoted
             self._restate_links(question_id, before, after)
-        self._absorb_partials(record, question_id, specialty_id)
+        self._absorb_partials(question_id, self._partials_of(record, specialty_id))
 
     def _merge_row(
         self, record: Record, identity: Identity, specialty_id: int, found: tuple[int, str]
@@ -349,25 +351,25 @@ class Store:
             (_reply_text(merged), content_hash(merged.to_json()), question_id),
         )
 
-    def _partial_of(self, record: Record, specialty_id: int) -> tuple[int] | None:
-        """The partial question standing for this page: same specialty and title, the title
+    def _partials_of(self, record: Record, specialty_id: int) -> list[int]:
+        """The partial questions standing for this page: same specialty and title, the title
         compared exactly or as its normalised form (through the partial's derived id)."""
-        row = self.conn.execute(
+        rows = self.conn.execute(
             "SELECT id FROM questions WHERE is_partial = 1 AND "
-            "(id = ? OR (specialty_id = ? AND title = ?)) LIMIT 1",
+            "(id = ? OR (specialty_id = ? AND title = ?))",
             (derived_id(record.specialty, record.title, None), specialty_id, record.title),
-        ).fetchone()
-        return (int(row[0]),) if row else None
+        ).fetchall()
+        return [int(row[0]) for row in rows]
 
-    def _absorb_partials(self, record: Record, record_id: int, specialty_id: int) -> None:
-        """Links to a partial of this page now lead to the page (e.g. after its title changed
-        to the partial's, or it moved specialty); the partial goes."""
-        while (partial := self._partial_of(record, specialty_id)) is not None:
+    def _absorb_partials(self, record_id: int, partials: list[int]) -> None:
+        """Links to these partials of the page (e.g. after its title changed to theirs, or it
+        moved specialty) now lead to the page; the partials go."""
+        for partial in partials:
             self.conn.execute(
                 "UPDATE similar_links SET target_id = ? WHERE target_id = ?",
-                (record_id, partial[0]),
+                (record_id, partial),
             )
-            self.conn.execute("DELETE FROM questions WHERE id = ?", partial)
+            self.conn.execute("DELETE FROM questions WHERE id = ?", (partial,))
 
     def _write_question(
         self,
