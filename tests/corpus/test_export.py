@@ -239,6 +239,7 @@ def test_markdown_document_has_the_notice_once_at_the_top() -> None:
 class FakeBookmark:
     question_id: int
     note: str
+    title: str = "A bookmarked question"
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.question_id, "note": self.note, "bookmarked_at": "2024-01-01"}
