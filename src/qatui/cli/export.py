@@ -73,7 +73,7 @@ def _write_bookmarks(
     """The bookmarks (of the state :func:`_attach_bookmarks` attached), with their notes: every
     one when no other filter is given (a question not in this corpus says so), else those whose
     question the filters match."""
-    from qatui.corpus.export import write_bookmarks
+    from qatui.corpus.export import bookmark_records, write_bookmarks
     from qatui.corpus.listing import ListQuery
     from qatui.userstate import UserState, use_state_of_corpus
     from qatui.userstate.store import resolve_state_path
@@ -81,12 +81,8 @@ def _write_bookmarks(
     with UserState.open(resolve_state_path()) as state:
         use_state_of_corpus(state, reader, corpus_path)
         bookmarks = state.bookmarks()
-    only_bookmarks = len(filters.describe()) == 1
-    if only_bookmarks:
-        found = (
-            (bookmark.question_id, reader.record(bookmark.question_id)) for bookmark in bookmarks
-        )
-        records = {question_id: record for question_id, record in found if record is not None}
+    if not replace(filters, extra=()).active:  # no filter but the bookmarks' own
+        records = bookmark_records(reader, bookmarks)
     else:
         listed = ListQuery(filters).records_as_listed(reader)
         records = {record.id: record for record in listed if record.id is not None}

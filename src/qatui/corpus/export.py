@@ -191,6 +191,23 @@ def bookmark_markdown(bookmark: BookmarkLike, record: Record | None) -> str:
     return text
 
 
+def terminal_safe_json(value: Any, *, indent: int | None = None) -> str:
+    """JSON with its text as written, but nothing raw that a terminal showing the file would act
+    on (C1 and bidi controls are escaped)."""
+    from qatui.corpus.ingest.sanitize import json_terminal_safe
+
+    return json_terminal_safe(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+def bookmark_records(reader: CorpusReader, bookmarks: Iterable[BookmarkLike]) -> dict[int, Record]:
+    """The question of each bookmark that this corpus holds, by its id."""
+    return {
+        bookmark.question_id: record
+        for bookmark in bookmarks
+        if (record := reader.record(bookmark.question_id)) is not None
+    }
+
+
 def write_bookmarks(
     out: TextIO,
     bookmarks: Sequence[BookmarkLike],
@@ -200,14 +217,11 @@ def write_bookmarks(
     """Every bookmark with its note and times, and its question where ``records`` has it:
     Markdown, one JSON document (:func:`bookmarks_json`), or JSON Lines (one bookmark a line,
     after a line with the notice). How many bookmarks were written."""
-    from qatui.corpus.ingest.sanitize import json_terminal_safe
-
     if fmt == "json":
-        document = json.dumps(bookmarks_json(bookmarks, records), ensure_ascii=False, indent=2)
-        out.write(json_terminal_safe(document))
+        out.write(terminal_safe_json(bookmarks_json(bookmarks, records), indent=2))
     elif fmt == "jsonl":
         for item in bookmarks_json(bookmarks, records)["bookmarks"]:
-            out.write(json_terminal_safe(json.dumps(item, ensure_ascii=False)) + "\n")
+            out.write(terminal_safe_json(item) + "\n")
     else:
         out.write(f"# Bookmarks\n\n*{NOT_MEDICAL_ADVICE}*\n")
         for bookmark in bookmarks:

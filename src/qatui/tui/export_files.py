@@ -17,13 +17,14 @@ from typing import Any, Literal, TextIO
 
 from qatui.corpus.export import (
     NOT_MEDICAL_ADVICE,
+    bookmark_records,
     filters_json,
     record_markdown,
+    terminal_safe_json,
     write_bookmarks,
     write_markdown,
 )
 from qatui.corpus.filters import Filters
-from qatui.corpus.ingest.sanitize import json_terminal_safe
 from qatui.corpus.listing import ListQuery
 from qatui.corpus.model import Record
 from qatui.corpus.store.read_pool import Corpus
@@ -87,12 +88,6 @@ def _checked(records: Iterator[Record], cancelled: Callable[[], bool]) -> Iterat
         yield record
 
 
-def _terminal_safe_json(value: Any, *, indent: int | None = None) -> str:
-    """JSON with its text as written, but nothing raw that a terminal showing the file would act
-    on (C1 and bidi controls are escaped, as in the command line's exports)."""
-    return json_terminal_safe(json.dumps(value, ensure_ascii=False, indent=indent))
-
-
 def _write_question(out: TextIO, record: Record, fmt: Format) -> int:
     if fmt == "markdown":
         out.write(record_markdown(record))
@@ -111,7 +106,7 @@ def _write_list(out: TextIO, records: Iterator[Record], filters: Filters, fmt: F
     out.write(',\n  "records": [')
     count = 0
     for record in records:
-        out.write(("," if count else "") + "\n    " + _terminal_safe_json(record.to_json()))
+        out.write(("," if count else "") + "\n    " + terminal_safe_json(record.to_json()))
         count += 1
     out.write(f'\n  ],\n  "count": {count}\n}}\n')
     return count
@@ -163,11 +158,7 @@ def _write(
         return _write_question(out, record, request.format)
     if request.what == "bookmarks":
         bookmarks = state.bookmarks()
-        records = {
-            bookmark.question_id: record
-            for bookmark in bookmarks
-            if (record := reader.record(bookmark.question_id)) is not None
-        }
+        records = bookmark_records(reader, bookmarks)
         return write_bookmarks(out, bookmarks, records, request.format)
     records_found = _checked(ListQuery(filters).records_as_listed(reader), cancelled)
     return _write_list(out, records_found, filters, request.format)
