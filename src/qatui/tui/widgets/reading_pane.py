@@ -346,7 +346,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _visible_matches(self) -> list[Match]:
         """The matches in the parts shown (folded More Info's are not)."""
-        return [m for m in self.matches if self.query_one(f"#{m.static_id}").display]
+        shown = {part_id for part_id in HIGHLIGHTED if self.query_one(f"#{part_id}").display}
+        return [m for m in self.matches if m.static_id in shown]
 
     def _say_matches(self, current: int | None = None) -> None:
         """Under the pane: how many search matches the page has (and which one is current)."""
