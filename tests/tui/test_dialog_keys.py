@@ -368,14 +368,12 @@ async def test_the_palette_zooms_the_pane_as_z_does_and_has_no_second_maximise(
             for n in range(hits.option_count)
             if "Maximize" in str(hits.get_option_at_index(n).prompt)
         ]
-        await pilot.press(*["backspace"] * 5, *"zoom")
-        await wait_until(pilot, lambda: hits.option_count > 0, "the Zoom command")
+        await pilot.press("escape")
+        await palette_prompts(pilot, app, "zoom", 1)
         await pilot.press("enter")
         await settle(pilot)
         assert app.reader.maximized is app.query_one(QuestionList)
-        await pilot.press("ctrl+p", *"zoom out")
-        hits = app.screen.query_one(CommandList)
-        await wait_until(pilot, lambda: hits.option_count > 0, "the Zoom out command")
+        await palette_prompts(pilot, app, "zoom out", 1)
         await pilot.press("enter")
         await settle(pilot)
         assert app.reader.maximized is None
